@@ -1,0 +1,3 @@
+from xpcsviewer.cli import main
+
+raise SystemExit(main())

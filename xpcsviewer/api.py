@@ -1,0 +1,22 @@
+"""The public scripting API: the functions a scientist calls from a script or notebook.
+
+This module only gathers names; the work lives in ``io`` (reading), ``compute`` and
+``fitting``. Nothing here imports Qt.
+"""
+
+from __future__ import annotations
+
+from .fitting import fit_g2, fit_tauq, posterior_g2, sample_g2
+from .io import XpcsFile, XpcsFormatError, scan
+from .io import open_file as open  # noqa: A001 - ``xpcsviewer.open`` is the documented name
+
+__all__ = [
+    "XpcsFile",
+    "XpcsFormatError",
+    "fit_g2",
+    "fit_tauq",
+    "open",
+    "posterior_g2",
+    "sample_g2",
+    "scan",
+]

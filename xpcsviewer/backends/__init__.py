@@ -1,0 +1,119 @@
+"""Array backends (ADR-001): one protocol, a JAX and a NumPy implementation.
+
+``get_backend()`` returns the active backend, chosen on first use from ``XPCS_USE_JAX``
+(``auto`` — JAX when importable, else NumPy; ``true``; ``false``). ``set_backend`` and
+``reset_backend`` let preferences and tests switch it.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import threading
+
+from ._base import BackendProtocol
+from ._conversions import ensure_backend_array, ensure_numpy
+from ._device import DeviceInfo, DeviceManager, GPUUnavailableError
+from .io_adapter import (
+    HDF5Adapter,
+    MatplotlibAdapter,
+    PyQtGraphAdapter,
+    StatsSnapshot,
+    adapter_stats,
+    reset_adapter_stats,
+)
+
+__all__ = [
+    "BackendProtocol",
+    "DeviceInfo",
+    "DeviceManager",
+    "GPUUnavailableError",
+    "HDF5Adapter",
+    "MatplotlibAdapter",
+    "PyQtGraphAdapter",
+    "StatsSnapshot",
+    "adapter_stats",
+    "configure_jax",
+    "ensure_backend_array",
+    "ensure_numpy",
+    "get_backend",
+    "jax_available",
+    "reset_adapter_stats",
+    "reset_backend",
+    "set_backend",
+]
+
+_JAX_MISSING = (
+    "JAX was requested ({why}) but is not installed. Install it with "
+    "`pip install jax jaxlib` (or `pip install -e .` in the xpcsviewer checkout), "
+    "or set XPCS_USE_JAX=false to use the NumPy backend."
+)
+
+_active: BackendProtocol | None = None
+_lock = threading.Lock()
+
+
+def jax_available() -> bool:
+    return importlib.util.find_spec("jax") is not None
+
+
+def configure_jax():
+    """Import JAX with float64 on (idempotent); for modules that use JAX libraries directly."""
+    from ._jax_backend import configure_jax as _configure
+
+    return _configure()
+
+
+def _make(name: str, why: str) -> BackendProtocol:
+    if name == "jax":
+        if not jax_available():
+            raise ImportError(_JAX_MISSING.format(why=why))
+        from ._jax_backend import JAXBackend
+
+        return JAXBackend()
+    if name == "numpy":
+        from ._numpy_backend import NumPyBackend
+
+        return NumPyBackend()
+    raise ValueError(f"unknown backend {name!r}; choose 'jax' or 'numpy'")
+
+
+def _from_environment() -> BackendProtocol:
+    choice = os.environ.get("XPCS_USE_JAX", "auto").strip().lower()
+    if choice in ("auto", ""):
+        return _make("jax" if jax_available() else "numpy", "auto")
+    if choice in ("1", "true", "yes", "on"):
+        return _make("jax", f"XPCS_USE_JAX={choice}")
+    if choice in ("0", "false", "no", "off"):
+        return _make("numpy", f"XPCS_USE_JAX={choice}")
+    raise ValueError(f"XPCS_USE_JAX={choice!r} is not one of auto, true, false")
+
+
+def get_backend(name: str | None = None) -> BackendProtocol:
+    """The active backend, or a fresh one named ``"jax"``/``"numpy"`` when ``name`` is given."""
+    global _active
+    if name is not None:
+        return _make(name, f"get_backend({name!r})")
+    if _active is None:
+        with _lock:
+            if _active is None:
+                _active = _from_environment()
+    return _active
+
+
+def set_backend(name: str) -> BackendProtocol:
+    """Make ``"jax"``, ``"numpy"`` or ``"auto"`` the active backend; returns it."""
+    global _active
+    with _lock:
+        if name == "auto":
+            _active = _make("jax" if jax_available() else "numpy", "auto")
+        else:
+            _active = _make(name, f"set_backend({name!r})")
+        return _active
+
+
+def reset_backend() -> None:
+    """Forget the active backend so the next ``get_backend()`` re-reads the environment."""
+    global _active
+    with _lock:
+        _active = None

@@ -1,0 +1,58 @@
+"""Command line: ``xpcsviewer [FOLDER] [--demo] [--snapshot DIR [--select N]]``.
+
+Parsing, ``--version`` and ``--help`` never import Qt, so they work on a machine without
+a display and answer instantly.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import __version__
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="xpcsviewer",
+        description="View, fit and compare XPCS result files (APS-8IDI NeXus layout).",
+    )
+    parser.add_argument("folder", nargs="?", type=Path, help="folder of result files (.hdf, .h5)")
+    parser.add_argument(
+        "--version", action="store_true", help="print the version, backend and device, and exit"
+    )
+    parser.add_argument(
+        "--demo", action="store_true", help="open on bundled demo data (made on first use)"
+    )
+    parser.add_argument(
+        "--snapshot",
+        type=Path,
+        metavar="DIR",
+        help="render every tab offscreen to DIR/<tab>.png and exit",
+    )
+    parser.add_argument(
+        "--select", type=int, default=1, metavar="N", help="with --snapshot: select the first N files"
+    )
+    parser.add_argument(
+        "--backend", choices=("auto", "jax", "numpy"), help="array backend for this run"
+    )
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        from .backends import get_backend, set_backend
+
+        backend = set_backend(args.backend) if args.backend else get_backend()
+        device = backend.device  # raises GPUUnavailableError when a GPU is required but absent
+    except (ImportError, ValueError, RuntimeError) as exc:
+        print(f"xpcsviewer: {exc}", file=sys.stderr)
+        return 2
+    if args.version:
+        print(f"xpcsviewer {__version__} (backend: {backend.name}, device: {device})")
+        return 0
+    from .gui.app import run
+
+    return run(folder=args.folder, demo=args.demo, snapshot=args.snapshot, select=args.select)
