@@ -24,7 +24,9 @@ def _cli(*args: str, **env: str) -> subprocess.CompletedProcess:
     )
 
 
-@pytest.mark.parametrize(("value", "expected"), [("false", "numpy"), ("true", "jax"), ("auto", "jax")])
+@pytest.mark.parametrize(
+    ("value", "expected"), [("false", "numpy"), ("true", "jax"), ("auto", "jax")]
+)
 def test_xpcs_use_jax_is_honoured(monkeypatch, value, expected):
     monkeypatch.setenv("XPCS_USE_JAX", value)
     backends.reset_backend()
@@ -115,6 +117,8 @@ def test_cli_help_does_not_start_qt():
         "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
         "assert 'PySide6' not in sys.modules, 'help imported Qt'\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 0, result.stderr
     assert "--snapshot" in result.stdout

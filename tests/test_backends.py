@@ -231,7 +231,8 @@ def test_jax_grad_matches_finite_differences(backends):
     h = 1e-6
     numeric = np.array(
         [
-            (float(loss(jaxb.asarray(p0 + h * e))) - float(loss(jaxb.asarray(p0 - h * e)))) / (2 * h)
+            (float(loss(jaxb.asarray(p0 + h * e))) - float(loss(jaxb.asarray(p0 - h * e))))
+            / (2 * h)
             for e in np.eye(3)
         ]
     )

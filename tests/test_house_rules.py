@@ -32,11 +32,17 @@ def test_non_gui_code_never_loads_qt():
         "assert not leaked, f'Qt loaded outside gui: {leaked}'\n"
         "print(len(sys.modules))\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=180)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=180
+    )
     assert result.returncode == 0, result.stderr[-2000:]
 
 
 def test_plain_import_is_light():
-    code = "import sys, xpcsviewer; assert 'jax' not in sys.modules and 'PySide6' not in sys.modules"
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    code = (
+        "import sys, xpcsviewer; assert 'jax' not in sys.modules and 'PySide6' not in sys.modules"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 0, result.stderr

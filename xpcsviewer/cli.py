@@ -32,7 +32,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="render every tab offscreen to DIR/<tab>.png and exit",
     )
     parser.add_argument(
-        "--select", type=int, default=1, metavar="N", help="with --snapshot: select the first N files"
+        "--select",
+        type=int,
+        default=1,
+        metavar="N",
+        help="with --snapshot: select the first N files",
     )
     parser.add_argument(
         "--backend", choices=("auto", "jax", "numpy"), help="array backend for this run"

@@ -127,7 +127,9 @@ class DeviceManager:
         dev = self.jax_device()
         kind = "gpu" if dev.platform in ("gpu", "cuda", "rocm") else "cpu"
         name = getattr(dev, "device_kind", None) or dev.platform
-        return DeviceInfo(kind, name if kind == "gpu" else "cpu", self.use_gpu, self.use_gpu and kind == "cpu")
+        return DeviceInfo(
+            kind, name if kind == "gpu" else "cpu", self.use_gpu, self.use_gpu and kind == "cpu"
+        )
 
     def device_label(self) -> str:
         return self.info().label

@@ -84,7 +84,9 @@ class NumPyBackend(ArrayMathMixin):
             outs = []
             for i in range(n):
                 sliced = [
-                    arg if ax is None else tree_map(lambda a, ax=ax: np.take(a, i, axis=ax), arg)
+                    arg
+                    if ax is None
+                    else tree_map(lambda a, ax=ax, i=i: np.take(a, i, axis=ax), arg)
                     for arg, ax in zip(args, axes, strict=True)
                 ]
                 outs.append(fn(*sliced))
