@@ -1,0 +1,24 @@
+"""Reading (and writing) XPCS result files: APS-8IDI NeXus and the legacy APS layout.
+
+Qt-free. ``open_file`` (``xpcsviewer.open``) gives an :class:`XpcsFile`; ``scan`` lists a folder
+without loading arrays; ``write_result_file`` writes the NeXus layout atomically. Units: q in
+1/Å, phi in degrees, times in seconds.
+"""
+
+from __future__ import annotations
+
+from ._errors import XpcsFormatError
+from ._file import XpcsFile, open_file
+from ._records import C2Map, Metadata, QMap
+from ._scan import FileSummary, scan
+
+__all__ = [
+    "C2Map",
+    "FileSummary",
+    "Metadata",
+    "QMap",
+    "XpcsFile",
+    "XpcsFormatError",
+    "open_file",
+    "scan",
+]

@@ -1,0 +1,189 @@
+"""``XpcsFile``: one result file, opened read-only; small data eager, big arrays lazy + cached."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import ModuleType
+
+import numpy as np
+
+from ._cache import DEFAULT_CACHE_MB, ArrayCache
+from ._core import Core
+from ._errors import XpcsFormatError
+from ._h5 import Source
+from ._layout import probe
+from ._records import C2Map, Metadata, QMap, frozen
+
+
+def symmetrise(stored: np.ndarray) -> np.ndarray:
+    """Full symmetric (n, n) float64 map from one that holds the upper triangle.
+
+    The correlator writes only i <= j (the lower triangle is 0), so the lower part is
+    rebuilt from the upper one; a map that is already full comes out unchanged.
+    """
+    full = np.triu(stored).astype(np.float64, copy=False)
+    full += np.triu(full, 1).T
+    return full
+
+
+class XpcsFile:
+    """A result file. Use :func:`open_file` (``xpcsviewer.open``) to make one.
+
+    Eager (read at open, a few kB): ``kinds``, ``metadata``, ``tau`` (n_tau,) s, ``g2`` and
+    ``g2_err`` (n_tau, n_bins) float64, ``dynamic_q`` (1/Å) / ``dynamic_phi`` (deg) per g2
+    column, ``static_q`` / ``static_phi`` per static bin, ``c2_bins``. Lazy and cached (read on
+    first use into a cache of ``cache_mb`` MB): ``saxs_2d``, ``saxs_1d``, ``saxs_1d_segments``,
+    ``intensity_t``, ``qmap``, ``c2(col)``. The HDF5 file is only open while a read runs, so
+    thousands of XpcsFile objects hold no file handles; ``close()`` drops the cache.
+    """
+
+    def __init__(self, path: str | Path, cache_mb: float = DEFAULT_CACHE_MB) -> None:
+        self.path = Path(path)
+        self._cache = ArrayCache(cache_mb)
+        with Source(self.path) as src:
+            self._reader: ModuleType = probe(src)
+            self._core: Core = self._reader.core(src)
+        self.layout: str = self._reader.NAME
+
+    # -- context manager ----------------------------------------------------------------------
+    def __enter__(self) -> XpcsFile:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Drop cached arrays (the file itself is never held open between reads)."""
+        self._cache.clear()
+
+    def __repr__(self) -> str:
+        kinds = "+".join(sorted(self.kinds))
+        return f"XpcsFile({self.name!r}, {kinds}, {self.n_bins} bins, layout={self.layout})"
+
+    # -- eager fields -------------------------------------------------------------------------
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    @property
+    def kinds(self) -> frozenset[str]:
+        """Subset of {"multitau", "twotime"}."""
+        return self._core.kinds
+
+    @property
+    def metadata(self) -> Metadata:
+        return self._core.metadata
+
+    @property
+    def n_bins(self) -> int:
+        """Number of dynamic bins (g2 columns)."""
+        return self._core.n_bins
+
+    @property
+    def tau(self) -> np.ndarray | None:
+        """(n_tau,) float64 delay times in s, or None without multi-tau results."""
+        return self._core.tau
+
+    @property
+    def g2(self) -> np.ndarray | None:
+        """(n_tau, n_bins) float64 normalised g2 as stored (may hold NaN), or None."""
+        return self._core.g2
+
+    @property
+    def g2_err(self) -> np.ndarray | None:
+        """(n_tau, n_bins) float64 standard error of g2 (may be exactly 0), or None."""
+        return self._core.g2_err
+
+    @property
+    def dynamic_q(self) -> np.ndarray:
+        """(n_bins,) float64 q of each g2 column, 1/Å."""
+        return self._core.dynamic_q
+
+    @property
+    def dynamic_phi(self) -> np.ndarray:
+        """(n_bins,) float64 phi of each g2 column, degrees."""
+        return self._core.dynamic_phi
+
+    @property
+    def static_q(self) -> np.ndarray:
+        """(n_static,) float64 q of each static bin, 1/Å."""
+        return self._core.static_q
+
+    @property
+    def static_phi(self) -> np.ndarray:
+        """(n_static,) float64 phi of each static bin, degrees."""
+        return self._core.static_phi
+
+    def bin_label(self, col: int) -> str:
+        """Human label of g2 column ``col``, e.g. ``"q=0.00123 Å⁻¹, φ=0°"``."""
+        self._check_col(col)
+        return f"q={self.dynamic_q[col]:.5g} Å⁻¹, φ={self.dynamic_phi[col]:.4g}°"
+
+    @property
+    def c2_bins(self) -> tuple[int, ...]:
+        """g2 columns that have a two-time map (empty without two-time results)."""
+        return tuple(sorted(self._core.c2_keys))
+
+    # -- lazy fields --------------------------------------------------------------------------
+    def _lazy(self, key: str, load):
+        def run():
+            with Source(self.path) as src:
+                return load(src)
+
+        return self._cache.get(key, run)
+
+    @property
+    def saxs_2d(self) -> np.ndarray:
+        """(ny, nx) float64 time-averaged intensity per pixel (photons/pixel/frame)."""
+        return self._lazy("saxs_2d", lambda s: frozen(self._reader.saxs_2d(s)))
+
+    @property
+    def saxs_1d(self) -> tuple[np.ndarray, np.ndarray]:
+        """(static_q (n_static,) 1/Å, intensity (n_static,) float64)."""
+        return self.static_q, self._lazy("saxs_1d", lambda s: frozen(self._reader.saxs_1d(s)))
+
+    @property
+    def saxs_1d_segments(self) -> np.ndarray:
+        """(n_segments, n_static) float64 SAXS-1D of successive parts of the run (stability)."""
+        return self._lazy("segments", lambda s: frozen(self._reader.segments(s)))
+
+    @property
+    def intensity_t(self) -> tuple[np.ndarray, np.ndarray]:
+        """(t (n_frames,) s from the run start, mean intensity (n_frames,) float64)."""
+
+        def load(src):
+            t, i = self._reader.intensity(src, self.metadata.frame_time_s)
+            return frozen(t), frozen(i)
+
+        return self._lazy("intensity_t", load)
+
+    @property
+    def qmap(self) -> QMap:
+        """The q/phi partition (masks, roi maps, value lists, index mappings, geometry)."""
+        return self._lazy("qmap", self._reader.qmap)
+
+    def c2(self, col: int) -> C2Map:
+        """Full symmetric two-time map of g2 column ``col`` (one of ``c2_bins``)."""
+        self._check_col(col)
+        key = self._core.c2_keys.get(col)
+        if key is None:
+            raise KeyError(f"{self.name}: g2 column {col} has no two-time map; have {self.c2_bins}")
+
+        def load(src):
+            m = symmetrise(self._reader.c2_stored(src, key))
+            t = np.arange(m.shape[0], dtype=np.float64) * self._core.c2_dt
+            return C2Map(frozen(m), frozen(t), col)
+
+        return self._lazy(f"c2:{col}", load)
+
+    def _check_col(self, col: int) -> None:
+        if not 0 <= int(col) < self.n_bins:
+            raise IndexError(f"{self.name}: g2 column {col} out of range 0..{self.n_bins - 1}")
+
+
+def open_file(path: str | Path, cache_mb: float = DEFAULT_CACHE_MB) -> XpcsFile:
+    """Open a result file read-only; raises :class:`XpcsFormatError` when it is not one."""
+    return XpcsFile(path, cache_mb=cache_mb)
+
+
+__all__ = ["XpcsFile", "XpcsFormatError", "open_file", "symmetrise"]

@@ -1,0 +1,3 @@
+"""Placeholder: legacy APS layout reader (filled in below)."""
+
+NAME = "aps-legacy"
