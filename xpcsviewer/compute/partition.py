@@ -1,0 +1,196 @@
+"""q–phi partitions of the detector: the ``/xpcs/qmap`` structure a correlator runs on.
+
+Binning convention (read off the stored partitions in ``tests/data``, which it reproduces
+pixel for pixel): the q range runs from the smallest to the largest q of the *valid* pixels
+(or a given range); ``n_q`` equal bins in q (or in log q); a pixel's bin is
+``floor((q - q_min) / width)``, the pixel at ``q_max`` going into the last bin; bin values are
+bin centres (geometric centres for log bins). Phi bins tile (-180, 180] + offset; with a
+symmetry fold ``s`` the angle is folded into a wedge of 360/s degrees first, so opposite
+(s = 2) or s-fold equivalent sectors share a bin. Bin values for phi are wedge centres.
+
+Roi numbering: ``roi = iq * n_phi + iphi + 1`` (q outer, phi inner); 0 marks pixels that are
+masked or outside the q range. ``index_mapping`` lists the 0-based rois that hold pixels.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from xpcsviewer.backends import BackendProtocol
+
+from ._kernels import kernel, resolve
+from .qmap import DetectorQMap
+
+
+@dataclass(frozen=True)
+class Partition:
+    """One partition (dynamic or static).
+
+    roi_map: (ny, nx) int32 backend array, 1-based roi per pixel, 0 = excluded.
+    q_values: (n_q,) float64 Å⁻¹ bin centres (``v_list_dim0``).
+    phi_values: (n_phi,) float64 degrees (``v_list_dim1``).
+    q_edges: (n_q + 1,) float64 Å⁻¹. phi_edges: (n_phi + 1,) degrees, in the folded frame.
+    counts: (n_q * n_phi,) int64 pixels per roi (roi r at index r - 1).
+    index_mapping: (k,) int64 0-based rois that hold at least one pixel.
+    num_pts: (n_q, n_phi).
+    """
+
+    roi_map: Any
+    q_values: Any
+    phi_values: Any
+    q_edges: Any
+    phi_edges: Any
+    counts: Any
+    index_mapping: Any
+    num_pts: tuple[int, int]
+    scale: str
+    phi_offset: float
+    symmetry_fold: int
+
+    @property
+    def n_bins(self) -> int:
+        return self.num_pts[0] * self.num_pts[1]
+
+
+@dataclass(frozen=True)
+class QPartitions:
+    """Dynamic and static partitions on one mask, as written to ``/xpcs/qmap``."""
+
+    dynamic: Partition
+    static: Partition
+    mask: Any
+
+    def to_qmap_dict(self) -> dict[str, np.ndarray]:
+        """NumPy arrays keyed by the ``/xpcs/qmap`` dataset names (roi maps uint32, mask int32)."""
+        out: dict[str, np.ndarray] = {"mask": np.asarray(self.mask).astype(np.int32)}
+        for kind, p in (("dynamic", self.dynamic), ("static", self.static)):
+            out[f"{kind}_roi_map"] = np.asarray(p.roi_map).astype(np.uint32)
+            out[f"{kind}_v_list_dim0"] = np.asarray(p.q_values, dtype=np.float64)
+            out[f"{kind}_v_list_dim1"] = np.asarray(p.phi_values, dtype=np.float64)
+            out[f"{kind}_index_mapping"] = np.asarray(p.index_mapping, dtype=np.int64)
+            out[f"{kind}_num_pts"] = np.asarray(p.num_pts, dtype=np.int64)
+        return out
+
+
+def _build(backend: BackendProtocol, n_q: int, n_phi: int, log: bool, fold: int, shape: tuple):
+    # ``shape`` only keys the cache: one compiled program per detector shape and bin layout.
+    b = backend
+    wedge = 360.0 / fold
+
+    def partition_kernel(q, phi, mask, q_range, phi_offset):
+        valid = mask & b.isfinite(q)
+        if log:
+            valid = valid & (q > 0)
+        big = b.where(valid, q, math.inf)
+        small = b.where(valid, q, -math.inf)
+        lo = b.where(b.isnan(q_range[0]), b.min(big), q_range[0])
+        hi = b.where(b.isnan(q_range[1]), b.max(small), q_range[1])
+        if log:
+            # Masked or non-positive pixels are excluded above; the guard keeps log() finite.
+            x = b.log(b.where(valid, q, 1.0))
+            x0, x1 = b.log(lo), b.log(hi)
+        else:
+            x, x0, x1 = q, lo, hi
+        inside = valid & (q >= lo) & (q <= hi)
+        iq = b.floor((x - x0) / (x1 - x0) * n_q)
+        iq = b.clip(iq, 0, n_q - 1)  # q == q_max lands on the upper edge: last bin, as stored
+        # Fold into a wedge centred on the offset: [-wedge/2, wedge/2).
+        rel = phi - phi_offset + 0.5 * wedge
+        rel = rel - b.floor(rel / wedge) * wedge
+        iphi = b.clip(b.floor(rel / wedge * n_phi), 0, n_phi - 1)
+        roi = b.where(inside, iq * n_phi + iphi + 1, 0).astype("int32")
+        counts = b.bincount(b.reshape(roi, (-1,)), length=n_q * n_phi + 1)[1:]
+        if log:
+            q_edges = b.exp(b.linspace(0.0, 1.0, n_q + 1) * (x1 - x0) + x0)
+            q_values = b.sqrt(q_edges[:-1] * q_edges[1:])
+        else:
+            q_edges = b.linspace(0.0, 1.0, n_q + 1) * (hi - lo) + lo
+            q_values = 0.5 * (q_edges[:-1] + q_edges[1:])
+        phi_edges = b.linspace(-0.5 * wedge, 0.5 * wedge, n_phi + 1) + phi_offset
+        phi_values = 0.5 * (phi_edges[:-1] + phi_edges[1:])
+        return roi, counts, q_edges, q_values, phi_edges, phi_values
+
+    return partition_kernel
+
+
+def make_partition(
+    q: Any,
+    phi: Any,
+    mask: Any,
+    n_q: int,
+    n_phi: int = 1,
+    *,
+    scale: str = "linear",
+    phi_offset: float = 0.0,
+    symmetry_fold: int = 1,
+    q_range: tuple[float, float] | None = None,
+    backend: BackendProtocol | None = None,
+) -> Partition:
+    """Partition pixels into ``n_q`` x ``n_phi`` rois.
+
+    q: (ny, nx) Å⁻¹; phi: (ny, nx) degrees; mask: (ny, nx), nonzero = valid pixel.
+    scale: ``"linear"`` or ``"log"`` q bins. phi_offset in degrees; symmetry_fold >= 1.
+    q_range: (q_min, q_max) in Å⁻¹; default the range of the valid pixels.
+    Compiled once per (shape, n_q, n_phi, scale, fold) on JAX.
+    """
+    if scale not in ("linear", "log"):
+        raise ValueError(f"scale must be 'linear' or 'log', got {scale!r}")
+    if n_q < 1 or n_phi < 1 or symmetry_fold < 1:
+        raise ValueError("n_q, n_phi and symmetry_fold must be at least 1")
+    b = resolve(backend)
+    lo, hi = (math.nan, math.nan) if q_range is None else (float(q_range[0]), float(q_range[1]))
+    if q_range is not None and not hi > lo:
+        raise ValueError(f"q_range must be increasing, got {q_range}")
+    static = (int(n_q), int(n_phi), scale == "log", int(symmetry_fold), tuple(np.shape(q)))
+    run = kernel(b, "partition", static, _build)
+    roi, counts, q_edges, q_values, phi_edges, phi_values = run(
+        b.asarray(q, dtype="float64"),
+        b.asarray(phi, dtype="float64"),
+        b.asarray(mask) != 0,
+        b.asarray([lo, hi], dtype="float64"),
+        b.asarray(float(phi_offset), dtype="float64"),
+    )
+    # Data-dependent length: done on the host, the array is n_bins long at most.
+    index_mapping = b.asarray(np.flatnonzero(b.to_numpy(counts)).astype(np.int64))
+    return Partition(
+        roi_map=roi,
+        q_values=q_values,
+        phi_values=phi_values,
+        q_edges=q_edges,
+        phi_edges=phi_edges,
+        counts=counts,
+        index_mapping=index_mapping,
+        num_pts=(int(n_q), int(n_phi)),
+        scale=scale,
+        phi_offset=float(phi_offset),
+        symmetry_fold=int(symmetry_fold),
+    )
+
+
+def make_partitions(
+    qmap: DetectorQMap,
+    mask: Any,
+    *,
+    dynamic: tuple[int, int] = (12, 1),
+    static: tuple[int, int] = (120, 1),
+    scale: str = "linear",
+    phi_offset: float = 0.0,
+    symmetry_fold: int = 1,
+    q_range: tuple[float, float] | None = None,
+    backend: BackendProtocol | None = None,
+) -> QPartitions:
+    """Dynamic and static partitions (each ``(n_q, n_phi)``) sharing mask and options."""
+    opts = dict(
+        scale=scale,
+        phi_offset=phi_offset,
+        symmetry_fold=symmetry_fold,
+        q_range=q_range,
+        backend=backend,
+    )
+    dyn = make_partition(qmap.q, qmap.phi, mask, *dynamic, **opts)
+    sta = make_partition(qmap.q, qmap.phi, mask, *static, **opts)
+    return QPartitions(dynamic=dyn, static=sta, mask=resolve(backend).asarray(mask) != 0)

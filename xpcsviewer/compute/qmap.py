@@ -1,0 +1,102 @@
+"""Q-map of a flat detector perpendicular to the beam (transmission geometry).
+
+Conventions (the same as the ``/xpcs/qmap`` partitions stored in APS-8IDI result files,
+checked pixel for pixel against ``tests/data``):
+
+- Arrays are indexed ``[row, column]``; **x is the column** (fast) axis and **y the row** axis,
+  and the beam centre ``(beam_center_x, beam_center_y)`` is in pixels on those axes with pixel
+  ``(0, 0)`` centred at coordinate 0.
+- ``lambda = 12.39841984 / E`` (Å, E in keV), ``k0 = 2 pi / lambda``,
+  ``2 theta = atan(r / distance)``, ``q = 2 k0 sin(theta)`` in Å⁻¹.
+- ``phi`` is measured from +x in degrees in (-180, 180], counter-clockwise **as the image is
+  shown with row 0 at the top** (the APS SimpleMask convention): ``phi = atan2(-(y - cy), x - cx)``.
+  The stored files have a single phi bin, so the sign cannot be read back from them; this
+  follows the mask tool that writes those partitions.
+- ``qx = q cos(phi)``, ``qy = q sin(phi)`` (so ``qy > 0`` towards row 0).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from xpcsviewer.backends import BackendProtocol
+
+from ._kernels import kernel, resolve
+
+#: keV·Å; the constant the APS mask tool uses, so recomputed bin centres match stored ones exactly.
+E2K_KEV_A = 12.39841984
+
+
+@dataclass(frozen=True)
+class DetectorQMap:
+    """Per-pixel maps, each ``(ny, nx)`` float64 backend arrays.
+
+    ``q``, ``qx``, ``qy`` in Å⁻¹; ``phi`` in degrees (-180, 180].
+    """
+
+    q: Any
+    phi: Any
+    qx: Any
+    qy: Any
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return tuple(self.q.shape)
+
+
+def wavevector(energy_kev: float) -> float:
+    """``k0 = 2 pi / lambda`` in Å⁻¹ for a photon energy in keV."""
+    import math
+
+    return 2.0 * math.pi * float(energy_kev) / E2K_KEV_A
+
+
+def _build(backend: BackendProtocol, ny: int, nx: int):
+    b = backend
+
+    def qmap_kernel(params):
+        k0, distance, pixel, cx, cy = (params[i] for i in range(5))
+        dx = b.arange(nx, dtype="float64") - cx
+        dy = b.arange(ny, dtype="float64") - cy
+        # Broadcast instead of meshgrid: fewer full-size temporaries for XLA and NumPy alike.
+        dxx = b.reshape(dx, (1, nx))
+        dyy = b.reshape(dy, (ny, 1))
+        r = b.hypot(dxx, dyy) * pixel
+        q = 2.0 * k0 * b.sin(0.5 * b.arctan(r / distance))
+        phi_rad = b.arctan2(-dyy, dxx)
+        qx = q * b.cos(phi_rad)
+        qy = q * b.sin(phi_rad)
+        return q, b.rad2deg(phi_rad), qx, qy
+
+    return qmap_kernel
+
+
+def compute_qmap(
+    energy_kev: float,
+    distance_m: float,
+    pixel_size_m: float,
+    beam_center_x: float,
+    beam_center_y: float,
+    shape: tuple[int, int],
+    *,
+    backend: BackendProtocol | None = None,
+) -> DetectorQMap:
+    """q, phi, qx, qy for every pixel of a detector of ``shape = (ny, nx)``.
+
+    energy in keV, distance and pixel size in m, beam centre in pixels (x = column, y = row).
+    On JAX the kernel is compiled once per detector shape; new geometry reuses it.
+    """
+    b = resolve(backend)
+    ny, nx = (int(s) for s in shape)
+    if distance_m <= 0 or pixel_size_m <= 0 or energy_kev <= 0:
+        raise ValueError(
+            f"energy ({energy_kev} keV), distance ({distance_m} m) and pixel size "
+            f"({pixel_size_m} m) must be positive"
+        )
+    params = b.asarray(
+        [wavevector(energy_kev), distance_m, pixel_size_m, beam_center_x, beam_center_y],
+        dtype="float64",
+    )
+    q, phi, qx, qy = kernel(b, "qmap", (ny, nx), _build)(params)
+    return DetectorQMap(q=q, phi=phi, qx=qx, qy=qy)
