@@ -11,6 +11,7 @@ from ._errors import XpcsFormatError
 from ._file import XpcsFile, open_file
 from ._records import C2Map, Metadata, QMap
 from ._scan import FileSummary, scan
+from ._writer import write_result_file
 
 __all__ = [
     "C2Map",
@@ -21,4 +22,5 @@ __all__ = [
     "XpcsFormatError",
     "open_file",
     "scan",
+    "write_result_file",
 ]
