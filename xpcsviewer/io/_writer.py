@@ -119,6 +119,13 @@ def write_result_file(
         raise ValueError("tau, g2 and g2_err go together")
     if g2 is None and not c2:
         raise ValueError("nothing to write: give multitau (tau, g2, g2_err) and/or c2 maps")
+    if g2 is not None:
+        want = (np.size(tau), np.size(qmap.dynamic_index_mapping))
+        if np.shape(g2) != want or np.shape(g2_err) != want:
+            raise ValueError(
+                f"g2 {np.shape(g2)} and g2_err {np.shape(g2_err)} must both be (n_tau, n_bins)"
+                f" = {want}"
+            )
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
     try:
