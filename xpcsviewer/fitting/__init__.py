@@ -1,0 +1,36 @@
+"""Fitting engine: batched g2 least squares, tau(q) power laws, NUTS and SVI posteriors.
+
+Qt-free and JAX-native (NumPy fallback for the least squares). See ``docs/fitting.md``.
+
+- :func:`fit_g2` -- every selected bin of every file in one compiled ``jit(vmap(...))`` call.
+- :func:`fit_tauq` -- tau = tau0 q^-alpha over selected bins; D = 1/tau0 when alpha = 2.
+- :func:`sample_g2` -- NumPyro NUTS for one bin, started at the least-squares optimum.
+- :func:`posterior_g2` -- NumPyro SVI (Laplace-like normal guide) for all bins at once.
+"""
+
+from __future__ import annotations
+
+from ._fit_g2 import fit_g2
+from ._models import MODELS, ModelSpec, g2_model
+from ._nuts import NUTSResult, sample_g2
+from ._provenance import Provenance
+from ._results import FitStatus, G2FitResult
+from ._svi import SVIResult, posterior_g2
+from ._tauq import fit_tauq
+from ._tauq_result import TauQResult
+
+__all__ = [
+    "MODELS",
+    "FitStatus",
+    "G2FitResult",
+    "ModelSpec",
+    "NUTSResult",
+    "Provenance",
+    "SVIResult",
+    "TauQResult",
+    "fit_g2",
+    "fit_tauq",
+    "g2_model",
+    "posterior_g2",
+    "sample_g2",
+]

@@ -1,0 +1,153 @@
+"""``fit_g2``: batched weighted least squares of g2 over every selected bin of every file."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+
+from ..backends import get_backend
+from ._lsq_jax import CODE_MAX_STEPS, CODE_NONFINITE
+from ._prepare import FitProblem, as_file_list, build_problem
+from ._provenance import Provenance, device_label
+from ._results import FitStatus, G2FitResult, frozen
+from ._transform import at_bound
+
+
+def fit_g2(
+    files_or_file,
+    model: str = "single",
+    bins=None,
+    fixed: Mapping[str, float] | None = None,
+    bounds: Mapping[str, tuple[float | None, float | None]] | None = None,
+    t_range: tuple[float, float] | None = None,
+    *,
+    backend: str | None = None,
+    max_steps: int = 200,
+    rtol: float = 1e-8,
+    atol: float = 1e-10,
+    absolute_sigma: bool = False,
+) -> G2FitResult:
+    """Fit g2 of every selected bin of one file or a list of files, in one compiled call.
+
+    Args:
+        files_or_file: an :class:`xpcsviewer.XpcsFile` (or anything with ``.tau`` (n_tau,) s,
+            ``.g2``/``.g2_err`` (n_tau, n_bins), ``.dynamic_q`` (n_bins,) 1/A, ``.path``), or a
+            list of them. Files may have different delay grids.
+        model: ``"single"``, ``"stretched"`` or ``"double"`` (see ``docs/fitting.md``).
+        bins: g2 columns to fit in every file (default all).
+        fixed: ``{param: value}`` held fixed, e.g. ``{"baseline": 1.0}``.
+        bounds: ``{param: (lower, upper)}``; ``None`` keeps the default side, ``±inf``
+            removes it. Bounds are imposed by a change of variables (``_transform.py``).
+        t_range: ``(t_min, t_max)`` in s; delays outside are left out.
+        backend: ``"jax"`` or ``"numpy"``; default the active backend (ADR-001). NumPy runs
+            the fallback Levenberg-Marquardt in ``_lsq_numpy.py``.
+        max_steps, rtol, atol: solver budget and tolerances (in solver coordinates).
+        absolute_sigma: if False (default, as ``curve_fit`` and the APS viewer), errors are
+            scaled by the reduced chi-square.
+
+    Points with NaN g2 or a zero/NaN error bar are masked; a bin without any usable error
+    bar is fitted unweighted. A bin that cannot be fitted is returned with status
+    ``failed`` and a message, never raised. Errors raised: unknown model or parameter,
+    bins out of range, an empty ``t_range`` or one that contains no delay of any file.
+    """
+    files = as_file_list(files_or_file)
+    problem = build_problem(files, model, bins=bins, fixed=fixed, bounds=bounds, t_range=t_range)
+    name = backend or get_backend().name
+    if name == "jax":
+        from ._lsq_jax import solve
+    elif name == "numpy":
+        from ._lsq_numpy import solve
+    else:
+        raise ValueError(f"unknown backend {name!r}; choose 'jax' or 'numpy'")
+    raw = solve(problem, max_steps=max_steps, rtol=rtol, atol=atol)
+    provenance = Provenance(
+        model=model,
+        formula=problem.spec.formula,
+        t_range=problem.t_range,
+        fixed=dict(problem.fixed),
+        bounds={k: tuple(v) for k, v in (bounds or {}).items()},
+        backend=name,
+        device=device_label(name),
+        solver={
+            "method": "Levenberg-Marquardt"
+            + (" (optimistix)" if name == "jax" else " (NumPy fallback)"),
+            "max_steps": max_steps,
+            "rtol": rtol,
+            "atol": atol,
+            "absolute_sigma": absolute_sigma,
+        },
+        inputs=problem.paths,
+    )
+    return _assemble(problem, raw, provenance, max_steps, absolute_sigma)
+
+
+def _assemble(p: FitProblem, raw: dict, provenance, max_steps: int, absolute_sigma: bool):
+    n, free = p.n_rows, list(p.free)
+    theta = raw["theta"][:n].copy()
+    n_valid = p.n_valid
+    dof = n_valid - len(free)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        chi2_red = np.where(dof > 0, raw["chi2"][:n] / np.maximum(dof, 1), np.nan)
+    scale = np.ones(n) if absolute_sigma else chi2_red
+    # Unweighted rows have no error scale of their own; the chi-square supplies it.
+    scale = np.where(p.weighted, scale, chi2_red)
+    var = np.einsum("bii->bi", raw["cov"][:n]) * scale[:, None]
+    errors = np.full_like(theta, np.nan)
+    errors[:, free] = np.sqrt(np.where(np.isfinite(var) & (var > 0), var, np.nan))
+
+    hit = at_bound(theta, p.lo[:n], p.hi[:n], p.kinds)[:, free]
+    code = raw["code"][:n]
+    status, message = [], []
+    for r in range(n):
+        s, m = _row_status(p, r, n_valid[r], code[r], hit[r], theta[r], max_steps)
+        status.append(s)
+        message.append(m)
+    failed = np.array([s is FitStatus.FAILED for s in status])
+    theta[failed] = np.nan
+    errors[failed] = np.nan
+    chi2_red = np.where(failed, np.nan, chi2_red)
+
+    t = np.where(np.isfinite(p.g2_raw[:n]) | p.mask[:n], p.t[:n], np.nan)
+    return G2FitResult(
+        model=p.spec.name,
+        params=p.spec.params,
+        free=tuple(i in p.free for i in range(len(p.spec.params))),
+        values=frozen(theta),
+        errors=frozen(errors),
+        lower=frozen(p.lo[:n]),
+        upper=frozen(p.hi[:n]),
+        chi2_red=frozen(chi2_red),
+        n_points=frozen(n_valid),
+        n_steps=frozen(raw["steps"][:n]),
+        status=tuple(status),
+        message=tuple(message),
+        file_index=frozen(p.file_index),
+        column=frozen(p.column),
+        q=frozen(p.q),
+        weighted=frozen(p.weighted),
+        t=frozen(t),
+        g2=frozen(p.g2_raw[:n]),
+        g2_err=frozen(p.err_raw[:n]),
+        mask=frozen(p.mask[:n]),
+        provenance=provenance,
+    )
+
+
+def _row_status(p: FitProblem, r, n_valid, code, hit, theta, max_steps):
+    n_free = len(p.free)
+    if n_valid <= n_free:
+        return FitStatus.FAILED, (
+            f"too few points: {n_valid} valid delay points for {n_free} free parameters "
+            "(NaN g2, zero/NaN error bars and delays outside t_range are left out)"
+        )
+    if code == CODE_NONFINITE or not np.all(np.isfinite(theta)):
+        return FitStatus.FAILED, "the solver met non-finite values (NaN or inf) in the residuals"
+    names = [p.spec.params[i] for i in p.free]
+    if hit.any():
+        which = ", ".join(n for n, h in zip(names, hit, strict=True) if h)
+        note = "" if code != CODE_MAX_STEPS else f" (stopped after {max_steps} steps)"
+        return FitStatus.AT_BOUND, f"{which} at a bound{note}"
+    if code == CODE_MAX_STEPS:
+        return FitStatus.FAILED, f"did not converge within max_steps={max_steps} steps"
+    return FitStatus.CONVERGED, "converged"

@@ -1,0 +1,184 @@
+"""Turn files + options into one padded, masked batch: every selected bin of every file is a row.
+
+A "file" is anything with ``.tau`` (n_tau,) s, ``.g2`` and ``.g2_err`` (n_tau, n_bins),
+``.dynamic_q`` (n_bins,) 1/A and ``.path`` (an :class:`xpcsviewer.XpcsFile` or a stand-in).
+Rows are padded to a common delay grid and the row count is rounded up to a bucket, so the
+compiled solver is reused across similar calls instead of recompiling for every bin count.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from ._models import ModelSpec, default_bounds, get_model, initial_guess
+from ._transform import choose_kinds, to_internal
+
+
+@dataclass(frozen=True)
+class FitProblem:
+    """A batch of ``n_rows`` real rows padded to ``(B, N)``; parameters ``(B, P)`` in model order."""
+
+    spec: ModelSpec
+    free: tuple[int, ...]  # indices of the free parameters
+    kinds: tuple[str, ...]  # bound transform per parameter (see _transform.py)
+    t: np.ndarray  # (B, N) s; padding holds 1.0 so every model is finite there
+    g2: np.ndarray  # (B, N), 0 where masked
+    g2_raw: np.ndarray  # (B, N) as read (NaN in padding), for redrawing
+    err_raw: np.ndarray  # (B, N) as read
+    sigma: np.ndarray  # (B, N), the error used (1 for unweighted rows), nan where masked
+    w: np.ndarray  # (B, N) residual weights 1/sigma, 0 where masked
+    mask: np.ndarray  # (B, N) bool, points that enter the fit
+    weighted: np.ndarray  # (n_rows,) bool, False when a bin has no usable error bar
+    lo: np.ndarray  # (B, P)
+    hi: np.ndarray  # (B, P)
+    theta0: np.ndarray  # (B, P) starting values; fixed parameters hold their fixed values
+    y0: np.ndarray  # (B, n_free) starting point in solver coordinates
+    n_rows: int
+    file_index: np.ndarray  # (n_rows,) int
+    column: np.ndarray  # (n_rows,) int, the g2 column of the row in its file
+    q: np.ndarray  # (n_rows,) 1/A
+    paths: tuple[str, ...]  # one per file
+    t_range: tuple[float, float]
+    fixed: dict[str, float]
+
+    @property
+    def n_valid(self) -> np.ndarray:
+        return self.mask[: self.n_rows].sum(axis=-1)
+
+
+def _bucket(n: int) -> int:
+    """Round a row count up (powers of two to 64, then multiples of 64) to limit recompiles."""
+    if n <= 64:
+        return max(8, 1 << (n - 1).bit_length())
+    return -(-n // 64) * 64
+
+
+def as_file_list(files_or_file) -> list:
+    if hasattr(files_or_file, "g2"):
+        return [files_or_file]
+    if isinstance(files_or_file, Sequence) and not isinstance(files_or_file, (str, bytes)):
+        files = list(files_or_file)
+        if not files:
+            raise ValueError("fit_g2 needs at least one file; got an empty list")
+        return files
+    raise TypeError(
+        "fit_g2 takes a file (from xpcsviewer.open) or a list of them, "
+        f"not {type(files_or_file).__name__}"
+    )
+
+
+def _file_arrays(f, bins):
+    path = str(getattr(f, "path", "<memory>"))
+    if getattr(f, "g2", None) is None or getattr(f, "tau", None) is None:
+        raise ValueError(f"{path}: the file has no multitau g2 to fit")
+    t = np.asarray(f.tau, dtype=np.float64).reshape(-1)
+    g2 = np.asarray(f.g2, dtype=np.float64)
+    err = getattr(f, "g2_err", None)
+    err = np.full_like(g2, np.nan) if err is None else np.asarray(err, dtype=np.float64)
+    if g2.ndim != 2 or g2.shape[0] != t.size or err.shape != g2.shape:
+        raise ValueError(
+            f"{path}: g2 {g2.shape} and g2_err {err.shape} must be (n_tau, n_bins) with "
+            f"n_tau = len(tau) = {t.size}"
+        )
+    n_bins = g2.shape[1]
+    cols = np.arange(n_bins) if bins is None else np.atleast_1d(np.asarray(bins, dtype=int))
+    bad = cols[(cols < 0) | (cols >= n_bins)]
+    if bad.size:
+        raise ValueError(f"{path}: bins {bad.tolist()} out of range; it has {n_bins} g2 columns")
+    q = getattr(f, "dynamic_q", None)
+    q = np.full(n_bins, np.nan) if q is None else np.asarray(q, dtype=np.float64).reshape(-1)
+    return path, t, g2[:, cols].T, err[:, cols].T, cols, q[cols]
+
+
+def _user_bounds(spec, bounds, lo, hi):
+    for name, pair in (bounds or {}).items():
+        i = spec.index(name)
+        a, b = pair
+        if a is not None:
+            lo[:, i] = float(a)
+        if b is not None:
+            hi[:, i] = float(b)
+
+
+def build_problem(
+    files: list,
+    model: str,
+    *,
+    bins=None,
+    fixed: Mapping[str, float] | None = None,
+    bounds: Mapping[str, tuple[float | None, float | None]] | None = None,
+    t_range: tuple[float, float] | None = None,
+) -> FitProblem:
+    spec = get_model(model)
+    fixed = {k: float(v) for k, v in (fixed or {}).items()}
+    for name in fixed:
+        spec.index(name)
+    free = tuple(i for i, p in enumerate(spec.params) if p not in fixed)
+    if not free:
+        raise ValueError("every parameter is fixed; leave at least one free")
+    t_lo, t_hi = (-np.inf, np.inf) if t_range is None else (float(t_range[0]), float(t_range[1]))
+    if not t_lo < t_hi:
+        raise ValueError(f"t_range {t_range} is empty: the lower limit must be below the upper")
+
+    parts = [_file_arrays(f, bins) for f in files]
+    n_rows = sum(p[4].size for p in parts)
+    n_tau = max(p[1].size for p in parts)
+    B, N = _bucket(n_rows), max(8, -(-n_tau // 8) * 8)
+    t = np.ones((B, N))
+    g2 = np.full((B, N), np.nan)
+    err = np.full((B, N), np.nan)
+    in_range = np.zeros((B, N), dtype=bool)
+    file_index, row = np.zeros(n_rows, dtype=int), 0
+    for k, (_, tk, gk, ek, cols, _) in enumerate(parts):
+        sl = slice(row, row + cols.size)
+        t[sl, : tk.size], g2[sl, : tk.size], err[sl, : tk.size] = tk, gk, ek
+        in_range[sl, : tk.size] = (tk >= t_lo) & (tk <= t_hi) & (tk > 0) & np.isfinite(tk)
+        file_index[sl], row = k, row + cols.size
+    if not in_range.any():
+        raise ValueError(f"t_range {t_range} s contains no delay of any file; nothing to fit")
+
+    data_ok = in_range & np.isfinite(g2)
+    err_ok = np.isfinite(err) & (err > 0)
+    # A bin with no usable error bar at all is fitted unweighted rather than dropped;
+    # otherwise points whose error is zero or NaN are masked (they would get infinite weight).
+    weighted = (data_ok & err_ok).any(axis=-1)
+    mask = data_ok & (err_ok | ~weighted[:, None])
+    g2_raw, err_raw = g2.copy(), err.copy()
+    sigma = np.where(mask, np.where(weighted[:, None], err, 1.0), np.nan)
+    g2 = np.where(mask, g2, 0.0)
+    w = np.where(mask, 1.0 / np.where(mask, sigma, 1.0), 0.0)
+
+    theta0 = initial_guess(model, t, g2, mask)
+    lo, hi = default_bounds(model, t, mask, theta0)
+    _user_bounds(spec, bounds, lo, hi)
+    kinds = choose_kinds(lo, hi, tuple(p in spec.log_scale for p in spec.params))
+    for name, value in fixed.items():
+        theta0[:, spec.index(name)] = value
+    y0 = to_internal(theta0, lo, hi, kinds)[:, list(free)]
+    return FitProblem(
+        spec=spec,
+        free=free,
+        kinds=kinds,
+        t=t,
+        g2=g2,
+        g2_raw=g2_raw,
+        err_raw=err_raw,
+        sigma=sigma,
+        w=w,
+        mask=mask,
+        weighted=weighted[:n_rows],
+        lo=lo,
+        hi=hi,
+        theta0=theta0,
+        y0=y0,
+        n_rows=n_rows,
+        file_index=file_index,
+        column=np.concatenate([p[4] for p in parts]),
+        q=np.concatenate([p[5] for p in parts]),
+        paths=tuple(p[0] for p in parts),
+        t_range=(t_lo, t_hi),
+        fixed=fixed,
+    )

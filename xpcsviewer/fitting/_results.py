@@ -1,0 +1,154 @@
+"""Immutable g2-fit results: parameters, errors, status and the data needed to redraw a panel.
+
+A row is one fitted bin of one file; ``file_index[row]`` and ``column[row]`` say which.
+Arrays are NumPy, float64 and read-only.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+
+import numpy as np
+
+from ._export import write_csv, write_json
+from ._models import g2_model
+from ._provenance import Provenance
+
+
+class FitStatus(StrEnum):
+    """Outcome of one bin's fit."""
+
+    CONVERGED = "converged"
+    AT_BOUND = "at_bound"  # converged with a free parameter on one of its bounds
+    FAILED = "failed"  # see the row's message; parameters are NaN
+
+
+def frozen(a) -> np.ndarray:
+    out = np.array(a, copy=True)
+    out.flags.writeable = False
+    return out
+
+
+@dataclass(frozen=True, eq=False)
+class G2FitResult:
+    """Least-squares fit of ``n_rows`` bins.
+
+    values, errors, lower, upper: (n_rows, n_params) in model order (:attr:`params`); tau in s.
+    errors are one standard deviation from the covariance at the optimum, scaled by the
+    reduced chi-square unless ``provenance.solver["absolute_sigma"]``; NaN for fixed
+    parameters and failed rows. t (s), g2, g2_err, mask: (n_rows, n_tau) data as fitted
+    (t NaN in padding, mask False where a point was left out). chi2_red, n_points, n_steps:
+    (n_rows,). status, message: one per row.
+    """
+
+    model: str
+    params: tuple[str, ...]
+    free: tuple[bool, ...]
+    values: np.ndarray
+    errors: np.ndarray
+    lower: np.ndarray
+    upper: np.ndarray
+    chi2_red: np.ndarray
+    n_points: np.ndarray
+    n_steps: np.ndarray
+    status: tuple[FitStatus, ...]
+    message: tuple[str, ...]
+    file_index: np.ndarray
+    column: np.ndarray
+    q: np.ndarray
+    weighted: np.ndarray
+    t: np.ndarray
+    g2: np.ndarray
+    g2_err: np.ndarray
+    mask: np.ndarray
+    provenance: Provenance
+
+    @property
+    def n_rows(self) -> int:
+        return int(self.values.shape[0])
+
+    @property
+    def paths(self) -> tuple[str, ...]:
+        return self.provenance.inputs
+
+    @property
+    def ok(self) -> np.ndarray:
+        """(n_rows,) bool: rows that did not fail (converged or at a bound)."""
+        return np.array([s is not FitStatus.FAILED for s in self.status])
+
+    def param(self, name: str) -> tuple[np.ndarray, np.ndarray]:
+        """Values and errors of parameter ``name``, each (n_rows,)."""
+        i = self.params.index(name)
+        return self.values[:, i], self.errors[:, i]
+
+    def rows(self, file_index: int = 0) -> np.ndarray:
+        """Row indices belonging to file ``file_index``."""
+        return np.flatnonzero(self.file_index == file_index)
+
+    def curve(self, row: int, t: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """The fitted g2 of ``row`` at ``t`` (s; default 200 log-spaced delays over its data)."""
+        if t is None:
+            tr = self.t[row][self.mask[row]] if self.mask[row].any() else self.t[row]
+            tr = tr[np.isfinite(tr) & (tr > 0)]
+            t = np.geomspace(tr.min(), tr.max(), 200) if tr.size else np.geomspace(1e-6, 1, 200)
+        t = np.asarray(t, dtype=np.float64)
+        return t, g2_model(self.model, self.values[row], t, np)
+
+    # -- export -------------------------------------------------------------------------
+    def table(self) -> tuple[list[str], list[list]]:
+        header = ["file", "column", "q_1_per_A"]
+        for p in self.params:
+            header += [p, f"{p}_err"]
+        header += ["chi2_red", "n_points", "status", "message"]
+        rows = []
+        for r in range(self.n_rows):
+            row = [self.paths[self.file_index[r]], int(self.column[r]), float(self.q[r])]
+            for i in range(len(self.params)):
+                row += [float(self.values[r, i]), float(self.errors[r, i])]
+            row += [float(self.chi2_red[r]), int(self.n_points[r]), self.status[r].value]
+            rows.append(row + [self.message[r]])
+        return header, rows
+
+    def to_csv(self, path: str | Path | None = None) -> str:
+        """One line per row (bin); provenance as ``#`` comment lines. Returns the text."""
+        header, rows = self.table()
+        comment = json.dumps(self.provenance.to_dict())
+        return write_csv(header, rows, path, comment)
+
+    def to_dict(self) -> dict:
+        return {
+            "kind": "g2_fit",
+            "model": self.model,
+            "params": list(self.params),
+            "free": list(self.free),
+            "provenance": self.provenance.to_dict(),
+            "rows": [
+                {
+                    "file": self.paths[self.file_index[r]],
+                    "file_index": self.file_index[r],
+                    "column": self.column[r],
+                    "q_1_per_A": self.q[r],
+                    "values": dict(zip(self.params, self.values[r], strict=True)),
+                    "errors": dict(zip(self.params, self.errors[r], strict=True)),
+                    "lower": dict(zip(self.params, self.lower[r], strict=True)),
+                    "upper": dict(zip(self.params, self.upper[r], strict=True)),
+                    "chi2_red": self.chi2_red[r],
+                    "n_points": self.n_points[r],
+                    "n_steps": self.n_steps[r],
+                    "weighted": self.weighted[r],
+                    "status": self.status[r].value,
+                    "message": self.message[r],
+                    "t_s": self.t[r][self.mask[r]],
+                    "g2": self.g2[r][self.mask[r]],
+                    "g2_err": self.g2_err[r][self.mask[r]],
+                }
+                for r in range(self.n_rows)
+            ],
+        }
+
+    def to_json(self, path: str | Path | None = None) -> str:
+        """Everything needed to redraw the fits, with provenance. Returns the text."""
+        return write_json(self.to_dict(), path)

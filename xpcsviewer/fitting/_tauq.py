@@ -1,0 +1,125 @@
+"""``fit_tauq``: the power law tau = tau0 q^-alpha over selected bins, and D when alpha = 2.
+
+A straight line in log-log, weighted by the relative errors of tau; the weighted linear
+least squares has a closed form, so no iterative solver is needed. With alpha fixed at 2,
+tau = 1 / (D q^2), i.e. D = 1 / tau0 (A^2/s for q in 1/A and tau in s).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+
+from ._results import FitStatus, G2FitResult, frozen
+from ._tauq_result import TauQResult
+
+
+def _tau_param(result: G2FitResult, param: str | None) -> str:
+    if param is None:
+        param = "tau" if "tau" in result.params else "tau1"
+    if param not in result.params or not param.startswith("tau"):
+        raise ValueError(f"{param!r} is not a relaxation time of model {result.model!r}")
+    return param
+
+
+def _line(x, y, s, alpha):
+    """Weighted fit of y = a - alpha x; returns a, alpha, cov (2x2, a then alpha), chi2, dof."""
+    w = 1.0 / s**2
+    if alpha is None:
+        A = np.stack([np.ones_like(x), -x], axis=-1)
+        cov = np.linalg.inv(A.T @ (A * w[:, None]))
+        a, al = cov @ (A.T @ (w * y))
+    else:
+        al = float(alpha)
+        cov = np.array([[1.0 / w.sum(), 0.0], [0.0, 0.0]])
+        a = np.sum(w * (y + al * x)) / w.sum()
+    chi2 = float(np.sum(w * (y - a + al * x) ** 2))
+    return a, al, cov, chi2, x.size - (2 if alpha is None else 1)
+
+
+def fit_tauq(
+    result: G2FitResult,
+    q_range: tuple[float, float] | None = None,
+    alpha: float | None = None,
+    *,
+    bins=None,
+    param: str | None = None,
+    absolute_sigma: bool = False,
+) -> TauQResult:
+    """Fit tau(q) = tau0 q^-alpha for each file of ``result``.
+
+    Args:
+        result: a :class:`G2FitResult`.
+        q_range: (q_min, q_max) in 1/A; rows outside are left out.
+        alpha: None to fit it, or a fixed exponent (2 gives D = 1 / tau0 in A^2/s).
+        bins: g2 columns to use (default all fitted ones).
+        param: which relaxation time (default ``tau``, or ``tau1`` for the double model).
+        absolute_sigma: if False, errors are scaled by the reduced chi-square when dof > 0.
+
+    Rows that failed or whose tau sits on a bound, or lack a finite positive error, are
+    left out. A file with too few usable rows gets a NaN fit and a message (not an error).
+    """
+    param = _tau_param(result, param)
+    tau, tau_err = result.param(param)
+    tau_at_bound = np.array(
+        [
+            s is FitStatus.AT_BOUND and param in m
+            for s, m in zip(result.status, result.message, strict=True)
+        ]
+    )
+    used = result.ok & ~tau_at_bound & np.isfinite(tau) & (tau > 0)
+    used &= np.isfinite(tau_err) & (tau_err > 0) & np.isfinite(result.q) & (result.q > 0)
+    if q_range is not None:
+        used &= (result.q >= q_range[0]) & (result.q <= q_range[1])
+    if bins is not None:
+        used &= np.isin(result.column, np.atleast_1d(bins))
+    n_files = len(result.paths)
+    out = {
+        k: np.full(n_files, np.nan)
+        for k in ("tau0", "tau0_err", "alpha", "alpha_err", "D", "D_err", "chi2_red")
+    }
+    n_used, messages = np.zeros(n_files, dtype=int), []
+    need = 2 if alpha is None else 1
+    for k in range(n_files):  # a handful of files; each fit is closed-form
+        rows = used & (result.file_index == k)
+        n_used[k] = rows.sum()
+        if n_used[k] < need:
+            messages.append(f"too few usable bins ({n_used[k]}) for the power law")
+            continue
+        x, y = np.log(result.q[rows]), np.log(tau[rows])
+        s = tau_err[rows] / tau[rows]  # d log tau = d tau / tau
+        a, al, cov, chi2, dof = _line(x, y, s, alpha)
+        chi2r = chi2 / dof if dof > 0 else np.nan
+        if not absolute_sigma and dof > 0:
+            cov = cov * chi2r
+        out["tau0"][k], out["tau0_err"][k] = np.exp(a), np.exp(a) * np.sqrt(cov[0, 0])
+        out["alpha"][k] = al
+        out["alpha_err"][k] = np.sqrt(cov[1, 1]) if alpha is None else 0.0
+        out["chi2_red"][k] = chi2r
+        if alpha is not None and float(alpha) == 2.0:
+            out["D"][k] = 1.0 / out["tau0"][k]
+            out["D_err"][k] = out["D"][k] * np.sqrt(cov[0, 0])
+        messages.append("ok")
+    prov = replace(
+        result.provenance,
+        extra={
+            **result.provenance.extra,
+            "tauq": {"param": param, "q_range": q_range, "alpha": alpha},
+        },
+    )
+    return TauQResult(
+        param=param,
+        alpha_fixed=None if alpha is None else float(alpha),
+        q_range=None if q_range is None else (float(q_range[0]), float(q_range[1])),
+        **{k: frozen(v) for k, v in out.items()},
+        n_used=frozen(n_used),
+        message=tuple(messages),
+        used=frozen(used),
+        file_index=frozen(result.file_index),
+        column=frozen(result.column),
+        q=frozen(result.q),
+        tau=frozen(tau),
+        tau_err=frozen(tau_err),
+        provenance=prov,
+    )
