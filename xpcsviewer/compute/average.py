@@ -1,0 +1,181 @@
+"""Weighted mean of g2 across files of one sample and partition, with outlier rejection.
+
+Weights are inverse variances (1 / g2_err²) point by point, so noisy delays of one file do
+not spoil good ones of another. Outliers are judged against the median of the files, which
+needs at least three files: with fewer, nothing is rejected and the report says why.
+Files on different delay grids are interpolated in log t (interpax on JAX) onto the grid
+of the first file, restricted to the delays every file covers; the report names them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from xpcsviewer.backends import BackendProtocol
+
+from ._interp import interp1d_linear
+from ._kernels import kernel, resolve
+
+
+@dataclass(frozen=True)
+class Rejection:
+    name: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class AverageReport:
+    """What went into the average and what did not, in words and numbers.
+
+    used / rejected: file names; regridded: names interpolated onto the common grid;
+    intensity / baseline: per input file (same order as given), the measures judged.
+    """
+
+    used: tuple[str, ...]
+    rejected: tuple[Rejection, ...]
+    regridded: tuple[str, ...]
+    intensity: tuple[float, ...]
+    baseline: tuple[float, ...]
+    intensity_tolerance: float
+    baseline_tolerance: float
+    notes: tuple[str, ...]
+
+    def summary(self) -> str:
+        lines = [f"averaged {len(self.used)} file(s): {', '.join(self.used)}"]
+        lines += [f"rejected {r.name}: {r.reason}" for r in self.rejected]
+        return "\n".join(lines + list(self.notes))
+
+
+@dataclass(frozen=True)
+class G2Average:
+    """tau: (n_tau,) float64 s; g2, g2_err: (n_tau, n_bins) float64; report: AverageReport."""
+
+    tau: Any
+    g2: Any
+    g2_err: Any
+    report: AverageReport
+
+
+def _wmean_build(backend: BackendProtocol, shape: tuple):
+    b = backend
+
+    def weighted_mean(g2, err):
+        ok = b.isfinite(g2) & b.isfinite(err) & (err > 0)
+        w = b.where(ok, 1.0 / b.where(ok, err, 1.0) ** 2, 0.0)
+        sw = b.sum(w, axis=0)
+        mean = b.sum(w * b.where(ok, g2, 0.0), axis=0) / b.where(sw > 0, sw, 1.0)
+        return b.where(sw > 0, mean, np.nan), b.where(sw > 0, 1.0 / b.sqrt(sw), np.nan)
+
+    return weighted_mean
+
+
+def _baseline(g2: np.ndarray, points: int) -> float:
+    tail = g2[-points:]
+    return float(np.nanmean(tail)) if np.isfinite(tail).any() else float("nan")
+
+
+def _same(a: np.ndarray, b: np.ndarray) -> bool:
+    return a.shape == b.shape and np.allclose(a, b, rtol=1e-9, atol=0)
+
+
+def _common_grid(taus: list[np.ndarray], names: Sequence[str]) -> np.ndarray:
+    """The first file's delays, restricted to the range every file covers."""
+    ref = taus[0]
+    lo = max(float(t.min()) for t in taus)
+    hi = min(float(t.max()) for t in taus)
+    grid = ref[(ref >= lo * (1 - 1e-12)) & (ref <= hi * (1 + 1e-12))]
+    if grid.size < 2:
+        raise ValueError(f"the delay ranges of {', '.join(names)} do not overlap")
+    return grid
+
+
+def average_g2(
+    taus: Sequence[Any],
+    g2s: Sequence[Any],
+    g2_errs: Sequence[Any],
+    *,
+    intensities: Sequence[float],
+    names: Sequence[str],
+    intensity_tolerance: float = 0.1,
+    baseline_tolerance: float = 0.02,
+    baseline_points: int = 5,
+    backend: BackendProtocol | None = None,
+) -> G2Average:
+    """Weighted mean g2 with outlier rejection.
+
+    taus: per file (n_tau_i,) s, increasing and > 0; g2s, g2_errs: per file (n_tau_i, n_bins);
+    intensities: per file mean intensity (counts per pixel per frame); names: labels.
+    A file is rejected when its intensity differs from the median by more than
+    ``intensity_tolerance`` (fraction) or its g2 baseline (mean of the last
+    ``baseline_points`` delays over all bins) from the median baseline by more than
+    ``baseline_tolerance`` (absolute).
+    """
+    b = resolve(backend)
+    n = len(g2s)
+    if n == 0 or not (len(taus) == len(g2_errs) == len(intensities) == len(names) == n):
+        raise ValueError("give one tau, g2, g2_err, intensity and name per file (at least one)")
+    tau_np = [np.asarray(b.to_numpy(t), dtype=np.float64) for t in taus]
+    g_np = [np.asarray(b.to_numpy(g), dtype=np.float64) for g in g2s]
+    e_np = [np.asarray(b.to_numpy(e), dtype=np.float64) for e in g2_errs]
+    if len({g.shape[1] for g in g_np}) != 1:
+        raise ValueError("files have different numbers of q bins: not one partition")
+    grid = _common_grid(tau_np, names)
+    regridded, notes = [], []
+    for k in range(n):
+        if _same(tau_np[k], grid):
+            continue
+        # Linear in log t: multi-tau delays are log-spaced, and g2 is smooth there. A file
+        # whose grid only extends beyond the overlap is sampled at its own nodes (exact).
+        lg = b.asarray(np.log(grid))
+        g_np[k] = np.asarray(b.to_numpy(interp1d_linear(lg, np.log(tau_np[k]), g_np[k], b)))
+        e_np[k] = np.asarray(b.to_numpy(interp1d_linear(lg, np.log(tau_np[k]), e_np[k], b)))
+        if not _same(tau_np[k], tau_np[0]):
+            regridded.append(names[k])
+    if regridded:
+        notes.append(
+            f"delay grids differ: {', '.join(regridded)} interpolated in log t onto the grid "
+            f"of {names[0]} ({grid.size} delays, {grid[0]:.3g}..{grid[-1]:.3g} s)"
+        )
+    inten = np.asarray(intensities, dtype=np.float64)
+    base = np.array([_baseline(g, baseline_points) for g in g_np])
+    rejected: list[Rejection] = []
+    if n >= 3:
+        mi, mb = np.median(inten), np.nanmedian(base)
+        for k in range(n):
+            why = []
+            if abs(inten[k] - mi) > intensity_tolerance * abs(mi):
+                why.append(
+                    f"intensity {inten[k]:.4g} is {100 * (inten[k] / mi - 1):+.1f}% from the "
+                    f"median {mi:.4g} (tolerance {100 * intensity_tolerance:.0f}%)"
+                )
+            if not abs(base[k] - mb) <= baseline_tolerance:
+                why.append(
+                    f"g2 baseline {base[k]:.4f} is {base[k] - mb:+.4f} from the median "
+                    f"{mb:.4f} (tolerance {baseline_tolerance})"
+                )
+            if why:
+                rejected.append(Rejection(names[k], "; ".join(why)))
+    else:
+        notes.append(f"outliers not judged: {n} file(s), at least 3 are needed for a median")
+    out = {r.name for r in rejected}
+    keep = [k for k in range(n) if names[k] not in out]
+    if not keep:
+        raise ValueError("every file was rejected:\n" + "\n".join(r.reason for r in rejected))
+    g = b.asarray(np.stack([g_np[k] for k in keep]))
+    e = b.asarray(np.stack([e_np[k] for k in keep]))
+    mean, err = kernel(b, "g2_weighted_mean", (tuple(g.shape),), _wmean_build)(g, e)
+    report = AverageReport(
+        used=tuple(names[k] for k in keep),
+        rejected=tuple(rejected),
+        regridded=tuple(regridded),
+        intensity=tuple(float(x) for x in inten),
+        baseline=tuple(float(x) for x in base),
+        intensity_tolerance=float(intensity_tolerance),
+        baseline_tolerance=float(baseline_tolerance),
+        notes=tuple(notes),
+    )
+    return G2Average(tau=b.asarray(grid), g2=mean, g2_err=err, report=report)

@@ -1,0 +1,218 @@
+"""Two-time correlation maps C2(t1, t2) of one dynamic bin: display preparation and g2 cuts.
+
+Functions take one bin's map at a time (never all bins). Maps are (n, n) over frame times
+t (n,) in s; a stored upper-triangular map is made symmetric with :func:`symmetrize`.
+The stored diagonal holds shot noise (3–20 where the map is ~1.2), so display replaces it
+from its neighbours by default and says so. g2 from an age window averages the map's pixels
+exactly (lags are whole frames); cuts at arbitrary ages and lags are interpolated
+(:mod:`._c2_cuts`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from xpcsviewer.backends import BackendProtocol
+
+from ._kernels import kernel, resolve
+
+
+@dataclass(frozen=True)
+class C2Display:
+    """A map ready to show. matrix: (m, m) float64; t: (m,) float64 s (block-mean times).
+
+    factor: block size of the decimation (1 = none); diagonal_corrected: whether the
+    shot-noise diagonal was replaced; note: one line for the figure.
+    """
+
+    matrix: Any
+    t: Any
+    factor: int
+    diagonal_corrected: bool
+    note: str
+
+
+@dataclass(frozen=True)
+class G2FromC2:
+    """g2 against lag from one or several age windows.
+
+    tau: (n_lag,) float64 s (lag k frames = k * dt, k >= 1); g2: (n_ages, n_lag) float64,
+    NaN where a window holds no pixel at that lag; n_pairs: (n_ages, n_lag) int64;
+    ages: (n_ages,) float64 s window centres; windows: ((t_lo, t_hi), ...) in s.
+    """
+
+    tau: Any
+    g2: Any
+    n_pairs: Any
+    ages: Any
+    windows: tuple[tuple[float, float], ...]
+
+
+def symmetrize(c2_upper: Any, *, backend: BackendProtocol | None = None) -> Any:
+    """Full symmetric (n, n) float64 map from one stored with only its upper triangle."""
+    b = resolve(backend)
+    c = b.asarray(c2_upper, dtype="float64")
+    return b.triu(c) + b.transpose(b.triu(c, 1))
+
+
+def _diag_build(backend: BackendProtocol, n: int):
+    b = backend
+
+    def fix_diagonal(c):
+        d1 = b.diagonal(c, 1)
+        # Mean of the two lag-1 neighbours; the end pixels have one neighbour each.
+        left = b.concatenate([d1[:1], d1])
+        right = b.concatenate([d1, d1[-1:]])
+        i = b.arange(n)
+        return b.set_at(c, (i, i), 0.5 * (left + right))
+
+    return fix_diagonal
+
+
+def correct_diagonal(c2: Any, *, backend: BackendProtocol | None = None) -> Any:
+    """Replace C2's diagonal (shot noise) by the mean of its lag-1 neighbours. (n, n) float64."""
+    b = resolve(backend)
+    c = b.asarray(c2, dtype="float64")
+    n = int(c.shape[0])
+    if n < 2:
+        return c
+    return kernel(b, "c2_diagonal", (n,), _diag_build)(c)
+
+
+def _decimate_build(backend: BackendProtocol, n: int, factor: int):
+    b = backend
+    m = -(-n // factor)
+    pad = m * factor - n
+
+    def block_mean(c):
+        c = b.asarray(c, dtype="float64")  # fused into the reduction under jit
+        if pad:
+            c = b.concatenate([c, b.zeros((pad, n))], axis=0)
+            c = b.concatenate([c, b.zeros((n + pad, pad))], axis=1)
+        sums = b.sum(b.sum(b.reshape(c, (m, factor, m, factor)), axis=3), axis=1)
+        # The last row/column of blocks may hold fewer pixels: divide by what they hold.
+        w = b.concatenate([b.full(m - 1, float(factor)), b.full(1, float(factor - pad))])
+        return sums / b.outer(w, w)
+
+    return block_mean
+
+
+def decimate(c2: Any, factor: int, *, backend: BackendProtocol | None = None) -> Any:
+    """Block mean over ``factor`` x ``factor`` pixels: (n, n) -> (ceil(n/f), ceil(n/f)) float64."""
+    b = resolve(backend)
+    factor = int(factor)
+    if factor < 1:
+        raise ValueError(f"decimation factor must be >= 1, got {factor}")
+    n = int(c2.shape[0])
+    if factor == 1:
+        return b.asarray(c2, dtype="float64")
+    return kernel(b, "c2_decimate", (n, factor), _decimate_build)(b.asarray(c2))
+
+
+def prepare_display(
+    c2: Any,
+    t: Any,
+    *,
+    max_size: int = 1024,
+    diagonal_correction: bool = True,
+    backend: BackendProtocol | None = None,
+) -> C2Display:
+    """Diagonal correction (default on) then block-mean decimation to at most ``max_size``."""
+    b = resolve(backend)
+    n = int(c2.shape[0])
+    c = correct_diagonal(c2, backend=b) if diagonal_correction else c2
+    factor = max(1, -(-n // int(max_size)))
+    mat = decimate(c, factor, backend=b)
+    times = b.asarray(t, dtype="float64")
+    if factor > 1:
+        from .intensity import rebin_intensity
+
+        times = rebin_intensity(times, times, factor, backend=b).intensity
+    notes = []
+    if diagonal_correction:
+        notes.append("diagonal replaced by the mean of its neighbours (shot noise)")
+    notes.append(f"block mean {factor}x{factor}" if factor > 1 else "full resolution")
+    return C2Display(
+        matrix=mat,
+        t=times,
+        factor=factor,
+        diagonal_corrected=bool(diagonal_correction),
+        note="; ".join(notes),
+    )
+
+
+def _g2_build(backend: BackendProtocol, n: int):
+    b = backend
+
+    def window_g2(c, s_lo, s_hi):
+        i = b.reshape(b.arange(n), (n, 1))
+        j = b.reshape(b.arange(n), (1, n))
+        lag = j - i
+        twice_age = i + j  # age index doubled, so half-frame ages stay integers
+        sel = (lag > 0) & (twice_age >= s_lo) & (twice_age <= s_hi)
+        ids = b.reshape(b.where(sel, lag, 0), (-1,))
+        sums = b.bincount(ids, weights=b.reshape(b.where(sel, c, 0.0), (-1,)), length=n)
+        counts = b.bincount(ids, length=n)
+        g2 = b.where(counts > 0, sums / b.where(counts > 0, counts, 1), np.nan)
+        return g2[1:], counts[1:]
+
+    return window_g2
+
+
+def g2_from_c2(
+    c2: Any,
+    t: Any,
+    windows: Any,
+    *,
+    backend: BackendProtocol | None = None,
+) -> G2FromC2:
+    """g2(lag) averaged over the pixels whose age (t1 + t2) / 2 lies in each window.
+
+    c2: (n, n) symmetric (or upper-triangular: only j > i is read); t: (n,) s, evenly
+    spaced; windows: (t_lo, t_hi) or a sequence of them, in s. Lags with no pixel in any
+    window are dropped from the end.
+    """
+    b = resolve(backend)
+    tn = np.asarray(b.to_numpy(t), dtype=np.float64)
+    n = tn.size
+    if n < 2:
+        raise ValueError("C2 needs at least two frames")
+    dt = (tn[-1] - tn[0]) / (n - 1)
+    wins = np.atleast_2d(np.asarray(windows, dtype=np.float64))
+    run = kernel(b, "c2_window_g2", (n,), _g2_build)
+    c = b.asarray(c2, dtype="float64")
+    g2s, counts = [], []
+    for lo, hi in wins:
+        s_lo = int(np.ceil(2 * (lo - tn[0]) / dt - 1e-9))
+        s_hi = int(np.floor(2 * (hi - tn[0]) / dt + 1e-9))
+        g, k = run(c, s_lo, s_hi)
+        g2s.append(g)
+        counts.append(k)
+    g2 = b.stack(g2s)
+    n_pairs = b.stack(counts)
+    used = np.flatnonzero(np.asarray(b.to_numpy(n_pairs)).sum(axis=0) > 0)
+    last = int(used[-1]) + 1 if used.size else 0
+    return G2FromC2(
+        tau=b.asarray(np.arange(1, last + 1) * dt),
+        g2=g2[:, :last],
+        n_pairs=n_pairs[:, :last],
+        ages=b.asarray(wins.mean(axis=1)),
+        windows=tuple((float(lo), float(hi)) for lo, hi in wins),
+    )
+
+
+def time_resolved_g2(
+    c2: Any,
+    t: Any,
+    ages: Any,
+    width: float,
+    *,
+    backend: BackendProtocol | None = None,
+) -> G2FromC2:
+    """g2 at several ages (s), each from a window ``width`` s wide centred on it."""
+    a = np.atleast_1d(np.asarray(ages, dtype=np.float64))
+    wins = np.stack([a - width / 2, a + width / 2], axis=1)
+    return g2_from_c2(c2, t, wins, backend=backend)
