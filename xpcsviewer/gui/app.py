@@ -1,20 +1,72 @@
-"""Start the Qt application (placeholder until the window shell lands)."""
+"""Start the Qt application: the window on a folder, on demo data, or headless snapshots."""
 
 from __future__ import annotations
 
+import os
+import sys
+import tempfile
 from pathlib import Path
 
+ORGANISATION = "xpcsviewer"
+APPLICATION = "xpcsviewer"
 
-def run(folder: Path | None = None, demo: bool = False, snapshot: Path | None = None, select: int = 1) -> int:
-    from PySide6.QtWidgets import QApplication, QMainWindow
 
-    app = QApplication.instance() or QApplication([])
-    window = QMainWindow()
-    window.setWindowTitle("xpcsviewer")
-    window.resize(1200, 800)
+def demo_folder() -> Path | None:
+    """The demo data folder (made on first use), or None where the demo module is absent."""
+    try:
+        from xpcsviewer.demo import ensure_demo
+    except ImportError:
+        return None
+    return Path(ensure_demo())
+
+
+def run(folder: Path | None = None, demo: bool = False, snapshot: Path | None = None,
+        select: int = 1) -> int:
+    """Open the window; with ``snapshot`` render every tab to ``snapshot/<tab>.png`` and exit."""
     if snapshot is not None:
-        snapshot.mkdir(parents=True, exist_ok=True)
-        window.grab().save(str(snapshot / "main.png"))
-        return 0
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # no display needed
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication
+
+    from .main_window import MainWindow
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setOrganizationName(ORGANISATION)
+    app.setApplicationName(APPLICATION)
+    if snapshot is not None:
+        # Snapshots must look the same on every machine: default preferences, no saved layout.
+        scratch = tempfile.TemporaryDirectory(prefix="xpcsviewer-snapshot-")
+        settings = QSettings(str(Path(scratch.name) / "settings.ini"), QSettings.Format.IniFormat)
+    else:
+        settings = QSettings()
+    window = MainWindow(settings)
+    if snapshot is not None:
+        return _snapshot(window, folder, demo, Path(snapshot), select, scratch)
     window.show()
+    if folder is not None and not demo:
+        window.load_folder(Path(folder))
+    else:
+        last = settings.value("window/last_folder", "")
+        if not demo and last and Path(str(last)).is_dir():
+            window.load_folder(Path(str(last)))
+        else:
+            window.load_demo()
     return app.exec()
+
+
+def _snapshot(window, folder, demo, outdir, select, scratch) -> int:
+    from .snapshot import render_tabs
+
+    source = demo_folder() if demo or folder is None else Path(folder)
+    if source is None:
+        print("xpcsviewer: no folder given and no demo data available", file=sys.stderr)
+        return 2
+    window.resize(1600, 1000)
+    window.load_folder(source, select=select)
+    written = render_tabs(window, outdir)
+    window.close()
+    window.deleteLater()
+    scratch.cleanup()
+    for path in written:
+        print(path)
+    return 0

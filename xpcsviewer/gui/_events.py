@@ -1,0 +1,64 @@
+"""A minimal observer: plain Python so that tab state and controllers run without Qt.
+
+Qt widgets subscribe to these events and write user input back into the state (the napari /
+glue pattern in HOUSE.md); the state never knows about the widgets.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+
+class Event:
+    """A list of callbacks called in order by :meth:`emit`."""
+
+    def __init__(self) -> None:
+        self._callbacks: list[Callable[..., Any]] = []
+
+    def connect(self, callback: Callable[..., Any]) -> None:
+        self._callbacks.append(callback)
+
+    def disconnect(self, callback: Callable[..., Any]) -> None:
+        if callback in self._callbacks:
+            self._callbacks.remove(callback)
+
+    def emit(self, *args: Any) -> None:
+        for callback in list(self._callbacks):
+            callback(*args)
+
+
+class State:
+    """Base for a tab's settings: assigning a public attribute emits ``changed(name)``.
+
+    Subclasses declare their fields as class attributes with defaults; instances copy them.
+    """
+
+    def __init__(self, **values: Any) -> None:
+        object.__setattr__(self, "changed", Event())
+        for name in self.field_names():
+            object.__setattr__(self, name, values.pop(name, getattr(type(self), name)))
+        if values:
+            raise TypeError(f"unknown settings for {type(self).__name__}: {sorted(values)}")
+
+    @classmethod
+    def field_names(cls) -> list[str]:
+        names: list[str] = []
+        for klass in reversed(cls.__mro__):
+            for name, value in vars(klass).items():
+                if name.startswith("_") or callable(value) or isinstance(value, (classmethod, property)):
+                    continue
+                if name not in names:
+                    names.append(name)
+        return names
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name not in self.field_names():
+            raise AttributeError(f"{type(self).__name__} has no setting {name!r}")
+        if getattr(self, name) == value:
+            return
+        object.__setattr__(self, name, value)
+        self.changed.emit(name)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in self.field_names()}

@@ -1,0 +1,197 @@
+"""The file panel: the folder's files (filter, sort) above the "selected" list.
+
+Clicking or arrowing through either list sets the current file (what SAXS-2D, Q-map and
+Metadata show); Enter, double-click or "Add" puts files on the selected list, which the
+overlay tabs plot. The table is a model/view pair, so thousands of rows cost nothing.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from .session import Session
+
+COLUMNS = ("name", "kind", "sample", "start time", "bins")
+PATH_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+def summary_row(summary: Any) -> tuple[str, str, str, str, str]:
+    """Column texts for one ``FileSummary``."""
+    if getattr(summary, "error", None):
+        return (summary.name, "unreadable", "", "", "")
+    kinds = "+".join(sorted(summary.kinds)) if summary.kinds else "—"
+    bins = "" if summary.n_bins is None else str(summary.n_bins)
+    return (summary.name, kinds, summary.sample_name or "", str(summary.start_time or ""), bins)
+
+
+class FileTableModel(QAbstractTableModel):
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._rows: list[tuple[str, ...]] = []
+        self._summaries: list[Any] = []
+
+    def set_summaries(self, summaries: list[Any]) -> None:
+        self.beginResetModel()
+        self._summaries = list(summaries)
+        self._rows = [summary_row(s) for s in self._summaries]
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return COLUMNS[section]
+        return None
+
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        summary = self._summaries[index.row()]
+        error = getattr(summary, "error", None)
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._rows[index.row()][index.column()]
+        if role == PATH_ROLE:
+            return str(summary.path)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"{summary.name}: {error}" if error else str(summary.path)
+        if role == Qt.ItemDataRole.ForegroundRole and error:
+            return QBrush(QColor("#b00020"))
+        return None
+
+
+class FilePanel(QWidget):
+    open_folder_requested = Signal()
+    reload_requested = Signal()
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.folder_label = QLabel("no folder")
+        self.folder_label.setWordWrap(True)
+        open_button = QPushButton("Open folder…")
+        open_button.clicked.connect(self.open_folder_requested)
+        self.filter_edit = QLineEdit()
+        self.filter_edit.setPlaceholderText("filter by name, kind, sample, time…")
+        self.filter_edit.setClearButtonEnabled(True)
+
+        self.model = FileTableModel(self)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.proxy.setFilterKeyColumn(-1)
+        self.filter_edit.textChanged.connect(self.proxy.setFilterFixedString)
+        self.table = QTableView()
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(22)
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.selectionModel().currentRowChanged.connect(self._table_current_changed)
+        self.table.doubleClicked.connect(lambda _index: self.add_highlighted())
+        for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            QShortcut(QKeySequence(key), self.table, self.add_highlighted,
+                      context=Qt.ShortcutContext.WidgetShortcut)
+
+        add_button = QPushButton("Add ↓")
+        add_button.setToolTip("add the highlighted files to the selection (Enter)")
+        add_button.clicked.connect(self.add_highlighted)
+        remove_button = QPushButton("Remove")
+        remove_button.setToolTip("remove the highlighted selected files (Delete)")
+        remove_button.clicked.connect(self.remove_highlighted)
+        clear_button = QPushButton("Clear")
+        clear_button.clicked.connect(lambda: self.session.set_selected([]))
+        self.selected_list = QListWidget()
+        self.selected_list.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.selected_list.currentRowChanged.connect(self._selected_current_changed)
+        QShortcut(QKeySequence(Qt.Key.Key_Delete), self.selected_list, self.remove_highlighted,
+                  context=Qt.ShortcutContext.WidgetShortcut)
+        self.count_label = QLabel("")
+
+        top = QHBoxLayout()
+        top.addWidget(self.folder_label, 1)
+        top.addWidget(open_button)
+        buttons = QHBoxLayout()
+        for button in (add_button, remove_button, clear_button):
+            buttons.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.filter_edit)
+        layout.addWidget(self.table, 3)
+        layout.addWidget(self.count_label)
+        layout.addLayout(buttons)
+        layout.addWidget(QLabel("selected (overlaid in SAXS-1D):"))
+        layout.addWidget(self.selected_list, 1)
+        session.changed.connect(self._session_changed)
+
+    # -- reading the widgets -------------------------------------------------------------------
+    def visible_paths(self) -> list[Path]:
+        """Files in display order (after filter and sort)."""
+        return [Path(self.proxy.index(r, 0).data(PATH_ROLE)) for r in range(self.proxy.rowCount())]
+
+    def highlighted_paths(self) -> list[Path]:
+        rows = sorted(index.row() for index in self.table.selectionModel().selectedRows())
+        return [Path(self.proxy.index(r, 0).data(PATH_ROLE)) for r in rows]
+
+    # -- actions ----------------------------------------------------------------------------
+    def add_highlighted(self) -> None:
+        self.session.add_selected(self.highlighted_paths())
+
+    def remove_highlighted(self) -> None:
+        rows = [self.selected_list.row(item) for item in self.selected_list.selectedItems()]
+        self.session.remove_selected([self.session.selected[r] for r in rows])
+
+    def select_first(self, count: int) -> None:
+        """Put the first ``count`` readable files in display order on the selected list."""
+        readable = {Path(s.path) for s in self.session.summaries if not getattr(s, "error", None)}
+        chosen = [p for p in self.visible_paths() if p in readable][: max(count, 0)]
+        self.session.set_selected(chosen)
+        if chosen:
+            self.session.set_current(chosen[0])
+
+    def _table_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if current.isValid():
+            self.session.set_current(Path(self.proxy.index(current.row(), 0).data(PATH_ROLE)))
+
+    def _selected_current_changed(self, row: int) -> None:
+        if 0 <= row < len(self.session.selected):
+            self.session.set_current(self.session.selected[row])
+
+    def _session_changed(self, reason: str) -> None:
+        s = self.session
+        if reason == "listing":
+            self.folder_label.setText(str(s.folder) if s.folder else "no folder")
+            self.folder_label.setToolTip(str(s.folder or ""))
+            self.model.set_summaries(s.summaries)
+            bad = sum(1 for x in s.summaries if getattr(x, "error", None))
+            self.count_label.setText(
+                f"{len(s.summaries)} files" + (f", {bad} unreadable (red; hover for why)" if bad else "")
+            )
+        if reason in ("listing", "selected"):
+            self.selected_list.blockSignals(True)
+            self.selected_list.clear()
+            self.selected_list.addItems([p.name for p in s.selected])
+            self.selected_list.blockSignals(False)

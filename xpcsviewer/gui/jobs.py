@@ -1,0 +1,157 @@
+"""Background work: run a function on a QThreadPool with progress, cancel and errors.
+
+A job is ``fn(token, progress) -> result``. ``token.raise_if_cancelled()`` lets long loops
+stop early; ``progress(fraction, message)`` reports 0..1. Results, errors and progress are
+emitted from a QObject that lives on the GUI thread, so Qt queues them there: callbacks
+never run on the worker.
+"""
+
+from __future__ import annotations
+
+import threading
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+Progress = Callable[[float, str], None]
+
+
+class JobCancelled(Exception):
+    """Raised inside a job by :meth:`CancelToken.raise_if_cancelled`."""
+
+
+class CancelToken:
+    def __init__(self) -> None:
+        self._event = threading.Event()
+
+    def cancel(self) -> None:
+        self._event.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._event.is_set()
+
+    def raise_if_cancelled(self) -> None:
+        if self._event.is_set():
+            raise JobCancelled()
+
+
+@dataclass
+class JobError:
+    """An exception raised by a job, carried to the GUI thread."""
+
+    exception: BaseException
+    traceback: str
+
+    def __str__(self) -> str:
+        return str(self.exception) or type(self.exception).__name__
+
+
+class _Relay(QObject):
+    # Created on the GUI thread; emitting from the worker queues the call back there.
+    progressed = Signal(float, str)
+    succeeded = Signal(object)
+    failed = Signal(object)
+    stopped = Signal()
+
+
+@dataclass(eq=False)
+class Job:
+    name: str
+    token: CancelToken = field(default_factory=CancelToken)
+    fraction: float = 0.0
+    message: str = ""
+    done: bool = False
+
+    def cancel(self) -> None:
+        self.token.cancel()
+
+
+class _Runnable(QRunnable):
+    def __init__(self, job: Job, fn: Callable[[CancelToken, Progress], Any], relay: _Relay):
+        super().__init__()
+        self.setAutoDelete(True)
+        self._job, self._fn, self._relay = job, fn, relay
+
+    def run(self) -> None:
+        token = self._job.token
+        try:
+            token.raise_if_cancelled()
+            result = self._fn(token, lambda f, m="": self._relay.progressed.emit(float(f), m))
+            token.raise_if_cancelled()
+        except JobCancelled:
+            self._relay.stopped.emit()
+        except BaseException as exc:  # noqa: BLE001 - every failure must reach the GUI
+            self._relay.failed.emit(JobError(exc, traceback.format_exc()))
+        else:
+            self._relay.succeeded.emit(result)
+
+
+class JobRunner(QObject):
+    """Submits jobs to its own thread pool and tells listeners what is running."""
+
+    job_started = Signal(object)  # Job
+    job_progressed = Signal(object)  # Job
+    job_finished = Signal(object)  # Job (finished, failed or cancelled)
+
+    def __init__(self, max_threads: int = 2, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(max_threads)
+        self._running: dict[Job, _Relay] = {}
+
+    @property
+    def running(self) -> list[Job]:
+        return list(self._running)
+
+    def submit(
+        self,
+        name: str,
+        fn: Callable[[CancelToken, Progress], Any],
+        on_result: Callable[[Any], None] | None = None,
+        on_error: Callable[[JobError], None] | None = None,
+    ) -> Job:
+        """Run ``fn(token, progress)`` off the GUI thread; callbacks run on the GUI thread."""
+        job = Job(name)
+        relay = _Relay(self)
+        self._running[job] = relay
+
+        def progressed(fraction: float, message: str) -> None:
+            job.fraction, job.message = fraction, message
+            self.job_progressed.emit(job)
+
+        def finish() -> None:
+            job.done = True
+            self._running.pop(job, None)
+            relay.deleteLater()
+            self.job_finished.emit(job)
+
+        def succeeded(result: Any) -> None:
+            finish()
+            if on_result is not None and not job.token.cancelled:
+                on_result(result)
+
+        def failed(error: JobError) -> None:
+            finish()
+            if on_error is not None and not job.token.cancelled:
+                on_error(error)
+
+        relay.progressed.connect(progressed)
+        relay.succeeded.connect(succeeded)
+        relay.failed.connect(failed)
+        relay.stopped.connect(finish)
+        self.job_started.emit(job)
+        self._pool.start(_Runnable(job, fn, relay))
+        return job
+
+    def cancel_all(self) -> None:
+        for job in list(self._running):
+            job.cancel()
+
+    def shutdown(self, timeout_ms: int = 5000) -> bool:
+        """Cancel everything and wait for the workers (on window close and in tests)."""
+        self.cancel_all()
+        return self._pool.waitForDone(timeout_ms)

@@ -1,0 +1,228 @@
+"""The main window. It only wires: tabs, file panel, status panel, menus and settings.
+
+Each tab's logic lives in ``tabs/<tab>/`` (controller + view); background work in
+``jobs.py``; what is open and selected in ``session.py``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QTabWidget
+
+from xpcsviewer.backends import get_backend, reset_adapter_stats
+
+from .file_panel import FilePanel
+from .jobs import JobError, JobRunner
+from .menus import build_menus
+from .preferences import Preferences, apply_preferences, load_preferences, save_preferences
+from .preferences_dialog import PreferencesDialog
+from .session import Session
+from .status_panel import StatusPanel
+from .tabs import TABS
+from .tabs._driver import TabDriver
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, settings: QSettings) -> None:
+        super().__init__()
+        self.setWindowTitle("xpcsviewer")
+        self.settings = settings
+        self.prefs = load_preferences(settings)
+        self.session = Session(cache_mb=self.prefs.cache_mb)
+        self.runner = JobRunner(parent=self)
+        self.scan_job: Any = None
+        self.preferences_dialog: PreferencesDialog | None = None
+        self._after_scan_select: int | None = None
+
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.setCentralWidget(self.tabs)
+        self.drivers: list[TabDriver] = []
+        for spec in TABS:
+            view = spec.view(spec.controller(colormap=self.prefs.colormap))
+            self.drivers.append(TabDriver(view.controller, view, self.session, self.runner,
+                                          self.report_error, parent=self))
+            self.tabs.addTab(view, spec.title)
+        self.file_panel = FilePanel(self.session)
+        self.file_dock = self._dock("Files", "files", self.file_panel, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.status_panel = StatusPanel(self.runner)
+        self.status_dock = self._dock("Status", "status", self.status_panel, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.actions_by_name = build_menus(self)
+
+        self.file_panel.open_folder_requested.connect(self.choose_folder)
+        self.session.changed.connect(self._session_changed)
+        self.tabs.currentChanged.connect(self._tab_changed)
+        self._restore_window()
+        self._apply(self.prefs, previous=None)
+        self._tab_changed(self.tabs.currentIndex())
+
+    def _dock(self, title: str, name: str, widget: Any, area: Qt.DockWidgetArea) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(f"{name}_dock")  # saveState needs stable names
+        dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+        return dock
+
+    # -- folders ------------------------------------------------------------------------------
+    def load_folder(self, folder: Path, select: int | None = None) -> None:
+        """List ``folder`` in the background; then put the first ``select`` files on the list."""
+        import xpcsviewer
+
+        folder = Path(folder)
+        if self.scan_job is not None:
+            self.scan_job.cancel()
+        self._after_scan_select = select
+        self.statusBar().showMessage(f"Scanning {folder} …")
+        self.scan_job = self.runner.submit(
+            f"scan {folder.name}", lambda token, progress: xpcsviewer.scan(folder),
+            on_result=lambda summaries: self._listed(folder, summaries),
+            on_error=lambda error: self._scan_failed(folder, error),
+        )
+
+    def _listed(self, folder: Path, summaries: list[Any]) -> None:
+        self.scan_job = None
+        self.session.set_listing(folder, summaries)
+        self.settings.setValue("window/last_folder", str(folder))
+        bad = [s for s in summaries if getattr(s, "error", None)]
+        for summary in bad:
+            self.report_error(f"{summary.name}: {summary.error}")
+        self.statusBar().showMessage(f"{folder}: {len(summaries)} files, {len(bad)} unreadable", 10000)
+        if self._after_scan_select:
+            self.file_panel.select_first(self._after_scan_select)
+
+    def _scan_failed(self, folder: Path, error: JobError) -> None:
+        self.scan_job = None
+        self.report_error(f"Could not list {folder}: {error}")
+
+    def choose_folder(self) -> None:
+        start = str(self.settings.value("window/last_folder", "") or Path.home())
+        folder = QFileDialog.getExistingDirectory(self, "Open a folder of result files", start)
+        if folder:
+            self.load_folder(Path(folder))
+
+    def reload_folder(self) -> None:
+        if self.session.folder is not None:
+            self.load_folder(self.session.folder)
+
+    def load_demo(self) -> None:
+        from .app import demo_folder
+
+        self.statusBar().showMessage("Preparing demo data …")
+        self.runner.submit("demo data", lambda token, progress: demo_folder(),
+                           on_result=lambda folder: self.load_folder(folder, select=2) if folder
+                           else self.report_error("Demo data is not available in this installation."),
+                           on_error=lambda error: self.report_error(f"Demo data failed: {error}"))
+
+    def step_file(self, step: int) -> None:
+        paths = self.file_panel.visible_paths()
+        if not paths:
+            return
+        current = self.session.current
+        index = paths.index(current) + step if current in paths else 0
+        self.session.set_current(paths[max(0, min(index, len(paths) - 1))])
+
+    # -- tabs ---------------------------------------------------------------------------------
+    def _session_changed(self, reason: str) -> None:
+        for driver in self.drivers:
+            driver.session_changed(reason)
+        current = self.session.current
+        self.setWindowTitle(f"xpcsviewer — {current.name}" if current else "xpcsviewer")
+
+    def _tab_changed(self, index: int) -> None:
+        for position, driver in enumerate(self.drivers):
+            driver.set_visible(position == index)
+        self.settings.setValue("window/tab", index)
+        controller = self.drivers[index].controller if 0 <= index < len(self.drivers) else None
+        self.actions_by_name["export_csv"].setEnabled(bool(controller and controller.can_export_csv()))
+
+    def current_driver(self) -> TabDriver:
+        return self.drivers[self.tabs.currentIndex()]
+
+    # -- exports --------------------------------------------------------------------------------
+    def export_csv(self, path: Path) -> Path | None:
+        driver = self.current_driver()
+        if not driver.controller.can_export_csv() or driver.view.last_data is None:
+            self.report_error(f"{driver.controller.title}: nothing to export as CSV")
+            return None
+        return driver.controller.export_csv(Path(path), driver.view.last_data)
+
+    def choose_csv_export(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Export data", "", "CSV (*.csv)")
+        if path and self.export_csv(Path(path)):
+            self.statusBar().showMessage(f"Wrote {path}", 10000)
+
+    def choose_figure_export(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Export figure", "", "Figures (*.png *.svg *.pdf)")
+        if path:
+            written = self.current_driver().view.export_figure(Path(path))
+            if written is None:
+                self.report_error("This tab has no figure export yet.")
+            else:
+                self.statusBar().showMessage(f"Wrote {written}", 10000)
+
+    def choose_snapshot_folder(self) -> None:
+        from .snapshot import render_tabs
+
+        folder = QFileDialog.getExistingDirectory(self, "Save snapshots of every tab into")
+        if folder:
+            written = render_tabs(self, Path(folder))
+            self.statusBar().showMessage(f"Wrote {len(written)} snapshots to {folder}", 10000)
+
+    # -- preferences and status -------------------------------------------------------------------
+    def open_preferences(self) -> PreferencesDialog:
+        """Show the dialog without blocking; OK saves and applies."""
+        dialog = PreferencesDialog(self.prefs, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self.set_preferences(dialog.preferences()))
+        dialog.destroyed.connect(lambda: setattr(self, "preferences_dialog", None))
+        self.preferences_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def set_preferences(self, prefs: Preferences) -> None:
+        previous, self.prefs = self.prefs, prefs
+        save_preferences(self.settings, prefs)
+        self.session.cache_mb = prefs.cache_mb
+        self._apply(prefs, previous)
+
+    def _apply(self, prefs: Preferences, previous: Preferences | None) -> None:
+        applied = apply_preferences(prefs, previous)
+        self.status_panel.set_backend(get_backend().name, applied.device_label)
+        self.status_panel.set_notice("\n".join(applied.notices))
+        for notice in applied.notices:
+            self.status_panel.add_message(notice)
+            self.statusBar().showMessage(notice, 15000)
+
+    def report_error(self, message: str) -> None:
+        """A problem the user should see (a bad file, a failed job); the app carries on."""
+        self.status_panel.add_message(message)
+        self.statusBar().showMessage(message, 15000)
+
+    def reset_adapter_counters(self) -> None:
+        reset_adapter_stats()
+        self.status_panel.refresh_stats()
+
+    # -- window state ---------------------------------------------------------------------------
+    def _restore_window(self) -> None:
+        geometry = self.settings.value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1500, 950)
+        state = self.settings.value("window/state")
+        if state is not None:
+            self.restoreState(state)
+        tab = int(self.settings.value("window/tab", 0) or 0)
+        self.tabs.setCurrentIndex(tab if 0 <= tab < self.tabs.count() else 0)
+
+    def closeEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/state", self.saveState())
+        self.settings.setValue("window/tab", self.tabs.currentIndex())
+        self.settings.sync()
+        self.runner.shutdown()
+        self.session.close_all()
+        super().closeEvent(event)

@@ -1,0 +1,30 @@
+"""The one place that knows pyqtgraph's API (pinned to 0.14.0) and matplotlib's.
+
+Views build their plots from these helpers. Every array reaching pyqtgraph goes through
+:data:`ADAPTER` (a ``PyQtGraphAdapter``) and every array reaching matplotlib through a
+``MatplotlibAdapter``, so the status panel's counters see them all.
+"""
+
+from __future__ import annotations
+
+import pyqtgraph as pg
+
+from ._colormaps import COLORMAPS, DEFAULT_COLORMAP, colormap
+from ._curves import Curve, CurvePanel
+from ._export import export_curves_figure
+from ._image import ImagePanel
+from ._shared import ADAPTER
+
+# White plots with dark ink read better in reports and match the matplotlib exports.
+pg.setConfigOptions(background="w", foreground="k", antialias=True, imageAxisOrder="row-major")
+
+__all__ = [
+    "ADAPTER",
+    "COLORMAPS",
+    "DEFAULT_COLORMAP",
+    "Curve",
+    "CurvePanel",
+    "ImagePanel",
+    "colormap",
+    "export_curves_figure",
+]

@@ -1,0 +1,101 @@
+"""What the user has open: the folder, its file list, the selected files and the current one.
+
+Plain Python (no Qt) so the file panel's behaviour is testable on its own. Files are opened
+through ``xpcsviewer.open`` on worker threads; the lock keeps two workers from opening the
+same file twice.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from pathlib import Path
+from typing import Any
+
+from ._events import Event
+
+OPEN_FILE_LIMIT = 64  # open handles kept; older ones are closed when more are opened
+
+
+class Session:
+    """Folder listing and selection. ``changed(reason)`` fires on the GUI thread's calls.
+
+    ``selected`` is the overlay list the user built; ``current`` is the file the single-file
+    tabs (SAXS-2D, Q-map, Metadata) show, stepped with the arrow keys.
+    """
+
+    def __init__(self, cache_mb: int = 512) -> None:
+        self.cache_mb = cache_mb
+        self.folder: Path | None = None
+        self.summaries: list[Any] = []  # xpcsviewer FileSummary objects from scan()
+        self.selected: list[Path] = []
+        self.current: Path | None = None
+        self.changed = Event()
+        self._open: OrderedDict[Path, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    # -- listing and selection (GUI thread) -----------------------------------------------
+    def set_listing(self, folder: Path, summaries: list[Any]) -> None:
+        self.close_all()
+        self.folder = Path(folder)
+        self.summaries = list(summaries)
+        self.selected = []
+        self.current = None
+        self.changed.emit("listing")
+
+    def set_current(self, path: Path | None) -> None:
+        if path != self.current:
+            self.current = path
+            self.changed.emit("current")
+
+    def set_selected(self, paths: list[Path]) -> None:
+        unique = list(dict.fromkeys(Path(p) for p in paths))
+        if unique != self.selected:
+            self.selected = unique
+            if self.current is None and unique:
+                self.current = unique[0]
+            self.changed.emit("selected")
+
+    def add_selected(self, paths: list[Path]) -> None:
+        self.set_selected([*self.selected, *paths])
+
+    def remove_selected(self, paths: list[Path]) -> None:
+        drop = {Path(p) for p in paths}
+        self.set_selected([p for p in self.selected if p not in drop])
+
+    def overlay_paths(self) -> list[Path]:
+        """Files the overlay tabs plot: the selected list, else the current file."""
+        if self.selected:
+            return list(self.selected)
+        return [self.current] if self.current is not None else []
+
+    def current_paths(self) -> list[Path]:
+        return [self.current] if self.current is not None else []
+
+    # -- reading (any thread) ---------------------------------------------------------------
+    def open(self, path: Path) -> Any:
+        """The open ``XpcsFile`` for ``path``; raises the reader's error for a bad file."""
+        import xpcsviewer
+
+        path = Path(path)
+        with self._lock:
+            if path in self._open:
+                self._open.move_to_end(path)
+                return self._open[path]
+        handle = xpcsviewer.open(path, cache_mb=self.cache_mb)
+        with self._lock:
+            if path in self._open:  # another worker won the race; keep one handle
+                handle.close()
+                return self._open[path]
+            self._open[path] = handle
+            while len(self._open) > OPEN_FILE_LIMIT:
+                _, old = self._open.popitem(last=False)
+                old.close()
+            return handle
+
+    def close_all(self) -> None:
+        with self._lock:
+            handles = list(self._open.values())
+            self._open.clear()
+        for handle in handles:
+            handle.close()

@@ -1,0 +1,46 @@
+"""Headless snapshots: render every tab of a window to ``<key>.png`` (docs, reports, tests)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QCoreApplication, QEventLoop
+
+from .tabs import TABS
+
+if TYPE_CHECKING:
+    from .main_window import MainWindow
+
+
+def wait_for(condition: Callable[[], bool], timeout_s: float = 60.0) -> bool:
+    """Run the event loop until ``condition()`` holds; False on time-out."""
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+        time.sleep(0.005)
+    return True
+
+
+def render_tabs(window: MainWindow, outdir: Path, timeout_s: float = 60.0) -> list[Path]:
+    """Show each tab in turn, wait for its data, and save the window as ``outdir/<key>.png``."""
+    outdir = Path(outdir)
+    outdir.mkdir(parents=True, exist_ok=True)
+    wait_for(lambda: window.scan_job is None, timeout_s)
+    written = []
+    for index, spec in enumerate(TABS):
+        window.tabs.setCurrentIndex(index)
+        driver = window.drivers[index]
+        if not wait_for(lambda d=driver: not d.busy and not d.stale, timeout_s):
+            window.report_error(f"{spec.title}: still computing after {timeout_s:.0f} s; snapshot as is")
+        window.status_panel.refresh_stats()
+        QCoreApplication.processEvents()
+        path = outdir / f"{spec.key}.png"
+        if not window.grab().save(str(path)):
+            raise OSError(f"could not write {path}")
+        written.append(path)
+    return written

@@ -1,0 +1,130 @@
+"""The status panel: backend and device, live adapter counters, job progress with cancel,
+and the messages (bad files, fallbacks) the session produced."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QProgressBar,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from xpcsviewer.backends import adapter_stats
+
+from .jobs import Job, JobRunner
+
+REFRESH_MS = 500
+STATS_COLUMNS = ("adapter", "count", "total ms", "mean ms", "bytes", "last shape")
+MAX_MESSAGES = 200
+
+
+def human_bytes(n: int) -> str:
+    for unit in ("B", "kB", "MB", "GB"):
+        if n < 1024 or unit == "GB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1024
+    return str(n)
+
+
+class StatusPanel(QWidget):
+    def __init__(self, runner: JobRunner, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.runner = runner
+        self.backend_label = QLabel("backend: …")
+        self.notice_label = QLabel("")
+        self.notice_label.setWordWrap(True)
+        self.notice_label.setStyleSheet("color: #8a5300; font-weight: bold;")
+        self.notice_label.hide()
+        self.stats_table = QTableWidget(0, len(STATS_COLUMNS))
+        self.stats_table.setHorizontalHeaderLabels(list(STATS_COLUMNS))
+        self.stats_table.verticalHeader().setVisible(False)
+        self.stats_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.stats_table.setMaximumHeight(110)
+        self.job_label = QLabel("idle")
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 1000)
+        self.progress.setTextVisible(False)
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setEnabled(False)
+        self.cancel_button.clicked.connect(self._cancel)
+        self.messages = QListWidget()
+        self.messages.setWordWrap(True)
+
+        job_row = QHBoxLayout()
+        job_row.addWidget(self.job_label, 1)
+        job_row.addWidget(self.progress, 1)
+        job_row.addWidget(self.cancel_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.backend_label)
+        layout.addWidget(self.notice_label)
+        layout.addWidget(self.stats_table)
+        layout.addLayout(job_row)
+        layout.addWidget(QLabel("messages:"))
+        layout.addWidget(self.messages, 1)
+
+        runner.job_started.connect(self._job_changed)
+        runner.job_progressed.connect(self._job_changed)
+        runner.job_finished.connect(self._job_changed)
+        self.timer = QTimer(self)
+        self.timer.setInterval(REFRESH_MS)
+        self.timer.timeout.connect(self.refresh_stats)
+        self.timer.start()
+        self.refresh_stats()
+
+    def set_backend(self, backend: str, device: str) -> None:
+        self.backend_label.setText(f"backend: {backend}    device: {device}")
+
+    def set_notice(self, text: str) -> None:
+        """A standing notice (e.g. the GPU fell back to the CPU); empty text hides it."""
+        self.notice_label.setText(text)
+        self.notice_label.setVisible(bool(text))
+
+    def add_message(self, text: str) -> None:
+        self.messages.addItem(text)
+        while self.messages.count() > MAX_MESSAGES:
+            self.messages.takeItem(0)
+        self.messages.scrollToBottom()
+
+    def refresh_stats(self) -> None:
+        stats = adapter_stats()
+        self.stats_table.setRowCount(len(stats))
+        for row, snap in enumerate(stats.values()):
+            shape = "—" if snap.last_shape is None else "×".join(map(str, snap.last_shape)) or "scalar"
+            cells = (snap.name, str(snap.count), f"{snap.total_ms:.2f}", f"{snap.mean_ms:.3f}",
+                     human_bytes(snap.bytes), shape)
+            for column, text in enumerate(cells):
+                item = self.stats_table.item(row, column)
+                if item is None:
+                    self.stats_table.setItem(row, column, QTableWidgetItem(text))
+                elif item.text() != text:
+                    item.setText(text)
+
+    def adapter_count(self, name: str) -> int:
+        """The count shown for adapter ``name`` (what the user reads)."""
+        for row in range(self.stats_table.rowCount()):
+            if self.stats_table.item(row, 0).text() == name:
+                return int(self.stats_table.item(row, 1).text())
+        return 0
+
+    def _job_changed(self, _job: Job) -> None:
+        running = self.runner.running
+        self.cancel_button.setEnabled(bool(running))
+        if not running:
+            self.job_label.setText("idle")
+            self.progress.setValue(0)
+            return
+        job = running[-1]
+        more = f" (+{len(running) - 1} more)" if len(running) > 1 else ""
+        self.job_label.setText(f"{job.name} {job.message}{more}".strip())
+        self.progress.setValue(int(job.fraction * 1000))
+
+    def _cancel(self) -> None:
+        for job in self.runner.running:
+            job.cancel()

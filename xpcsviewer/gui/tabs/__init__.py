@@ -1,0 +1,13 @@
+"""The tabs, in display order. Issue 7's analysis tabs are appended to ``TABS``."""
+
+from __future__ import annotations
+
+from ._base import Prepared, TabController, TabSpec, TabView
+from .metadata import TAB as METADATA
+from .qmap import TAB as QMAP
+from .saxs1d import TAB as SAXS1D
+from .saxs2d import TAB as SAXS2D
+
+TABS: list[TabSpec] = [SAXS2D, SAXS1D, QMAP, METADATA]
+
+__all__ = ["TABS", "Prepared", "TabController", "TabSpec", "TabView"]

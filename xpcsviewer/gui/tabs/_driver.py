@@ -1,0 +1,133 @@
+"""Connects one tab to the session and the job runner: stale data is recomputed in the
+background when the tab is visible, and the newest result is rendered."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+from ..jobs import Job, JobError, JobRunner
+from ..session import Session
+from ._base import Prepared, TabController, TabView
+
+
+class TabDriver(QObject):
+    rendered = Signal()  # after every render or message, so tests and snapshots can wait
+
+    def __init__(
+        self,
+        controller: TabController,
+        view: TabView,
+        session: Session,
+        runner: JobRunner,
+        report_error: Callable[[str], None],
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.controller, self.view = controller, view
+        self._session, self._runner, self._report = session, runner, report_error
+        self._job: Job | None = None
+        self.stale = True
+        self.visible = False
+        self._shown_paths: list[Path] = []  # what the view shows (or is being computed)
+        controller.state.changed.connect(self._setting_changed)
+
+    @property
+    def busy(self) -> bool:
+        return self._job is not None
+
+    def paths(self) -> list[Path]:
+        if self.controller.files_from == "overlay":
+            return self._session.overlay_paths()
+        return self._session.current_paths()
+
+    def session_changed(self, reason: str) -> None:
+        """The listing, the selection or the current file changed."""
+        if reason == "listing" or self.paths() != self._shown_paths:
+            self.invalidate()
+
+    def _setting_changed(self, name: str) -> None:
+        if name in self.controller.render_only and self.view.last_data is not None:
+            self.view.render(self.view.last_data)
+            self.rendered.emit()
+        else:
+            self.invalidate()
+
+    def invalidate(self) -> None:
+        """Data or settings changed: recompute now if shown, else when next shown."""
+        self.stale = True
+        if self.visible:
+            self.refresh()
+
+    def set_visible(self, visible: bool) -> None:
+        self.visible = visible
+        if visible and self.stale:
+            self.refresh()
+
+    def refresh(self) -> None:
+        self.stale = False
+        if self._job is not None:
+            self._job.cancel()  # its result would be stale; cancelled jobs deliver nothing
+            self._job = None
+        paths = self.paths()
+        self._shown_paths = paths
+        if not paths:
+            self.view.show_message(self.controller.empty_message())
+            self.rendered.emit()
+            return
+        job = self._runner.submit(
+            f"{self.controller.title}: {', '.join(p.name for p in paths[:3])}"
+            + (" …" if len(paths) > 3 else ""),
+            lambda token, progress: self._prepare(paths, token, progress),
+            on_result=lambda prepared: self._show(job, prepared),
+            on_error=lambda error: self._failed(job, error),
+        )
+        self._job = job
+
+    def _prepare(self, paths: list[Path], token: Any, progress: Any) -> Prepared:
+        # Worker thread: open what opens, name what does not, plot the rest.
+        inputs: list[Any] = []
+        errors: list[str] = []
+        opened: list[Path] = []
+        for index, path in enumerate(paths):
+            token.raise_if_cancelled()
+            progress(index / (len(paths) + 1), f"opening {path.name}")
+            if not self.controller.opens_files:
+                inputs.append(path)
+                opened.append(path)
+                continue
+            try:
+                inputs.append(self._session.open(path))
+                opened.append(path)
+            except Exception as exc:  # noqa: BLE001 - a bad file must not stop the others
+                errors.append(f"{path.name}: {exc}")
+        if not inputs:
+            return Prepared(None, opened, errors)
+        data = self.controller.prepare(inputs, token, progress)
+        return Prepared(data, opened, errors)
+
+    def _show(self, job: Job, prepared: Prepared) -> None:
+        if job is not self._job:
+            return
+        self._job = None
+        for message in prepared.errors:
+            self._report(message)
+        if prepared.data is None:
+            self.view.show_message("Could not read: " + "; ".join(prepared.errors))
+        else:
+            self.view.last_data = prepared.data
+            self.view.render(prepared.data)
+        self.rendered.emit()
+
+    def _failed(self, job: Job, error: JobError) -> None:
+        if job is not self._job:
+            return
+        self._job = None
+        names = ", ".join(p.name for p in self.paths())
+        message = f"{self.controller.title} could not show {names}: {error}"
+        self._report(message)
+        self.view.show_message(message)
+        self.rendered.emit()

@@ -1,0 +1,129 @@
+"""Walk a file's HDF5 tree read-only. Small datasets are read and shown; large ones are
+described by shape and dtype and never loaded, so a 4 GB two-time file opens instantly."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..._events import State
+from .._base import TabController
+
+MAX_SHOWN_ELEMENTS = 16  # datasets up to this many elements are read and shown
+MAX_TEXT = 200  # characters of a value shown in the tree
+
+
+class MetadataState(State):
+    filter_text = ""
+
+
+@dataclass
+class TreeNode:
+    """One entry: ``kind`` is "group", "dataset" or "attribute"; ``value`` is display text."""
+
+    name: str
+    kind: str
+    value: str = ""
+    shape: str = ""
+    dtype: str = ""
+    children: list[TreeNode] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class MetadataData:
+    name: str
+    summary: list[tuple[str, str]]  # the reader's parsed metadata, or one ("error", text)
+    tree: TreeNode
+
+
+def format_value(value: Any) -> str:
+    if isinstance(value, bytes):
+        value = value.decode("utf-8", "replace")
+    if isinstance(value, np.ndarray):
+        if value.dtype.kind in "SO":
+            value = [v.decode("utf-8", "replace") if isinstance(v, bytes) else v for v in value.ravel()]
+        else:
+            value = np.array2string(value, precision=6, separator=", ", threshold=MAX_SHOWN_ELEMENTS)
+    text = str(value)
+    return text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 1] + "…"
+
+
+def _dataset_node(name: str, ds: Any) -> TreeNode:
+    shape = "scalar" if ds.shape == () else "×".join(str(n) for n in ds.shape)
+    if ds.size is not None and ds.size <= MAX_SHOWN_ELEMENTS:
+        value = format_value(ds[()])
+    else:
+        value = f"({ds.size:,} values, not loaded)"
+    return TreeNode(name, "dataset", value, shape, str(ds.dtype))
+
+
+def _attributes(obj: Any) -> list[TreeNode]:
+    return [TreeNode(f"@{key}", "attribute", format_value(obj.attrs[key])) for key in obj.attrs]
+
+
+def read_tree(path: Path) -> TreeNode:
+    """The tree under "/" of the HDF5 file at ``path``, opened read-only."""
+    import h5py
+
+    def walk(name: str, group: Any) -> TreeNode:
+        node = TreeNode(name, "group", children=_attributes(group))
+        for key in group:
+            link = group.get(key, getlink=True)
+            if isinstance(link, (h5py.SoftLink, h5py.ExternalLink)):
+                node.children.append(TreeNode(key, "link", f"→ {getattr(link, 'path', '')}"))
+                continue
+            child = group[key]
+            if isinstance(child, h5py.Group):
+                node.children.append(walk(key, child))
+            else:
+                leaf = _dataset_node(key, child)
+                leaf.children = _attributes(child)
+                node.children.append(leaf)
+        return node
+
+    with h5py.File(path, "r") as handle:
+        return walk(Path(path).name, handle)
+
+
+def reader_summary(path: Path) -> list[tuple[str, str]]:
+    """What ``xpcsviewer.open`` makes of the file, or why it cannot read it."""
+    import xpcsviewer
+
+    try:
+        f = xpcsviewer.open(path)
+    except Exception as exc:  # noqa: BLE001 - the tree is still worth showing
+        return [("error", str(exc))]
+    meta = f.metadata
+    rows = [("layout", f.layout), ("kinds", ", ".join(sorted(f.kinds))), ("g2 bins", str(f.n_bins))]
+    for item in dataclasses.fields(meta):
+        if item.name != "correlator":
+            rows.append((item.name, format_value(getattr(meta, item.name))))
+    f.close()
+    return rows
+
+
+class MetadataController(TabController):
+    key = "metadata"
+    title = "Metadata"
+    files_from = "current"
+    opens_files = False  # reads the tree itself, so files the reader rejects still show
+    state_class = MetadataState
+    render_only = frozenset({"filter_text"})
+
+    def prepare(self, files: list[Any], token: Any, progress: Any) -> MetadataData:
+        path = Path(files[0])
+        return MetadataData(path.name, reader_summary(path), read_tree(path))
+
+    @staticmethod
+    def matches(node: TreeNode, text: str) -> bool:
+        """Whether a node or any descendant mentions ``text`` (case-insensitive)."""
+        if not text:
+            return True
+        text = text.lower()
+        if text in node.name.lower() or text in node.value.lower():
+            return True
+        return any(MetadataController.matches(child, text) for child in node.children)

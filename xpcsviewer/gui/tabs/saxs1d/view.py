@@ -1,0 +1,62 @@
+"""SAXS-1D widgets: options row and the overlay plot."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+
+from ...plotting import Curve, CurvePanel, export_curves_figure
+from .._base import TabView
+from .controller import X_LABEL, Y_LABEL, Saxs1dController, Saxs1dData
+
+
+class Saxs1dView(TabView):
+    def __init__(self, controller: Saxs1dController, parent: QWidget | None = None) -> None:
+        super().__init__(controller, parent)
+        s = self.state
+        options = QHBoxLayout()
+        self.boxes = {}
+        for name, text in (("log_x", "log q"), ("log_y", "log I"), ("phi_slices", "φ slices")):
+            box = QCheckBox(text)
+            box.setChecked(getattr(s, name))
+            box.toggled.connect(lambda on, n=name: setattr(s, n, on))
+            options.addWidget(box)
+            self.boxes[name] = box
+        self.q_edits = {}
+        for name, text in (("q_min", "q min (Å⁻¹)"), ("q_max", "q max (Å⁻¹)")):
+            edit = QLineEdit()
+            edit.setPlaceholderText("all")
+            edit.setMaximumWidth(90)
+            edit.editingFinished.connect(
+                lambda e=edit, n=name: setattr(s, n, controller.parse_q(e.text()))
+            )
+            options.addWidget(QLabel(text))
+            options.addWidget(edit)
+            self.q_edits[name] = edit
+        options.addStretch(1)
+        self.plot = CurvePanel()
+        layout = QVBoxLayout(self)
+        layout.addLayout(options)
+        layout.addWidget(self.plot, 1)
+
+    def _curves(self, data: Saxs1dData) -> list[Curve]:
+        return [Curve(c.q, c.intensity, c.label) for c in data.curves]
+
+    def render(self, data: Saxs1dData) -> None:
+        st = data.settings
+        n_files = len({c.file for c in data.curves})
+        self.plot.set_axes(X_LABEL, Y_LABEL, st["log_x"], st["log_y"],
+                           title=f"SAXS-1D, {n_files} file{'s' if n_files != 1 else ''}")
+        self.plot.set_curves(self._curves(data))
+
+    def show_message(self, text: str) -> None:
+        self.plot.show_message(text)
+
+    def export_figure(self, path: Path) -> Path | None:
+        data = self.last_data
+        if data is None:
+            return None
+        st = data.settings
+        return export_curves_figure(path, self._curves(data), X_LABEL, Y_LABEL,
+                                    st["log_x"], st["log_y"], title="SAXS-1D")
