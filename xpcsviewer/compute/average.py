@@ -121,6 +121,9 @@ def average_g2(
     tau_np = [np.asarray(b.to_numpy(t), dtype=np.float64) for t in taus]
     g_np = [np.asarray(b.to_numpy(g), dtype=np.float64) for g in g2s]
     e_np = [np.asarray(b.to_numpy(e), dtype=np.float64) for e in g2_errs]
+    for k in range(n):
+        if not (g_np[k].shape == e_np[k].shape and g_np[k].shape[:1] == tau_np[k].shape):
+            raise ValueError(f"{names[k]}: tau, g2 and g2_err shapes do not agree")
     if len({g.shape[1] for g in g_np}) != 1:
         raise ValueError("files have different numbers of q bins: not one partition")
     grid = _common_grid(tau_np, names)
