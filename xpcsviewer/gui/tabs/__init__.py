@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from ._base import Prepared, TabController, TabSpec, TabView
+from .diffusion import TAB as DIFFUSION
+from .g2 import TAB as G2
 from .metadata import TAB as METADATA
 from .qmap import TAB as QMAP
 from .saxs1d import TAB as SAXS1D
 from .saxs2d import TAB as SAXS2D
 
-TABS: list[TabSpec] = [SAXS2D, SAXS1D, QMAP, METADATA]
+TABS: list[TabSpec] = [SAXS2D, SAXS1D, QMAP, G2, DIFFUSION, METADATA]
 
 __all__ = ["TABS", "Prepared", "TabController", "TabSpec", "TabView"]

@@ -1,0 +1,8 @@
+"""g2: one panel per dynamic bin, overlay of the selected files, a g2(q, t) map, and fits
+(batched least squares for all bins, NUTS for one) on request."""
+
+from .._base import TabSpec
+from .controller import G2Controller
+from .view import G2View
+
+TAB = TabSpec("g2", "g2", G2Controller, G2View)
