@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 from ._base import Prepared, TabController, TabSpec, TabView
+from .average import TAB as AVERAGE
 from .diffusion import TAB as DIFFUSION
 from .g2 import TAB as G2
+from .intensity import TAB as INTENSITY
 from .metadata import TAB as METADATA
 from .qmap import TAB as QMAP
 from .saxs1d import TAB as SAXS1D
 from .saxs2d import TAB as SAXS2D
+from .stability import TAB as STABILITY
+from .twotime import TAB as TWOTIME
 
-TABS: list[TabSpec] = [SAXS2D, SAXS1D, QMAP, G2, DIFFUSION, METADATA]
+TABS: list[TabSpec] = [
+    SAXS2D, SAXS1D, QMAP, G2, DIFFUSION, TWOTIME, STABILITY, INTENSITY, AVERAGE, METADATA,
+]
 
 __all__ = ["TABS", "Prepared", "TabController", "TabSpec", "TabView"]

@@ -1,0 +1,16 @@
+"""Average settings and data (being built)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .._base import TabController
+
+
+class AverageController(TabController):
+    key = "average"
+    title = "Average"
+    files_from = "overlay"
+
+    def prepare(self, files: list[Any], token: Any, progress: Any) -> Any:
+        return [f.name for f in files]

@@ -1,0 +1,7 @@
+"""Intensity tab."""
+
+from .._base import TabSpec
+from .controller import IntensityController
+from .view import IntensityView
+
+TAB = TabSpec("intensity", "Intensity", IntensityController, IntensityView)

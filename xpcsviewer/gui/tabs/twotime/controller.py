@@ -1,0 +1,16 @@
+"""Two-time settings and data (being built)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .._base import TabController
+
+
+class TwotimeController(TabController):
+    key = "twotime"
+    title = "Two-time"
+    files_from = "current"
+
+    def prepare(self, files: list[Any], token: Any, progress: Any) -> Any:
+        return [f.name for f in files]
