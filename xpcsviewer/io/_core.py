@@ -6,8 +6,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._records import Metadata
-
 
 @dataclass(frozen=True, eq=False)
 class Core:
@@ -15,7 +13,7 @@ class Core:
 
     ``tau`` (n_tau,) s; ``g2``/``g2_err`` (n_tau, n_bins) float64; ``dynamic_q``/``dynamic_phi``
     (n_bins,); ``static_q``/``static_phi`` (n_static,); ``c2_keys`` maps a g2 column to the
-    key path of its two-time map; ``c2_dt`` is the two-time frame step in s.
+    key path of its two-time map; ``frame_time_s`` is the frame time; ``c2_dt`` is the two-time frame step in s.
     """
 
     kinds: frozenset[str]
@@ -27,6 +25,6 @@ class Core:
     dynamic_phi: np.ndarray
     static_q: np.ndarray
     static_phi: np.ndarray
-    metadata: Metadata
+    frame_time_s: float
     c2_keys: dict[int, str]
     c2_dt: float

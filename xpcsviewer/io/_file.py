@@ -21,8 +21,15 @@ def symmetrise(stored: np.ndarray) -> np.ndarray:
     The correlator writes only i <= j (the lower triangle is 0), so the lower part is
     rebuilt from the upper one; a map that is already full comes out unchanged.
     """
-    full = np.triu(stored).astype(np.float64, copy=False)
-    full += np.triu(full, 1).T
+    if stored.shape[0] > 1 and np.diagonal(stored, -1).any():
+        # something is stored below the diagonal: keep the upper triangle, mirror it
+        full = np.triu(stored).astype(np.float64)
+        full += np.triu(full, 1).T
+        return full
+    # the usual case, lower triangle 0: one fused pass, then restore the (doubled) diagonal
+    full = np.empty(stored.shape, dtype=np.float64)
+    np.add(stored, stored.T, out=full, dtype=np.float64)
+    np.einsum("ii->i", full)[:] = np.diagonal(stored)
     return full
 
 
@@ -72,7 +79,9 @@ class XpcsFile:
 
     @property
     def metadata(self) -> Metadata:
-        return self._core.metadata
+        """Measurement and correlator metadata (read on first use: config groups are many
+        small datasets, and opening a file should not pay for them)."""
+        return self._lazy("metadata", self._reader.metadata)
 
     @property
     def n_bins(self) -> int:
@@ -152,7 +161,7 @@ class XpcsFile:
         """(t (n_frames,) s from the run start, mean intensity (n_frames,) float64)."""
 
         def load(src):
-            t, i = self._reader.intensity(src, self.metadata.frame_time_s)
+            t, i = self._reader.intensity(src, self._core.frame_time_s)
             return frozen(t), frozen(i)
 
         return self._lazy("intensity_t", load)

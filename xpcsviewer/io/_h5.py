@@ -15,6 +15,7 @@ from typing import Any
 import h5py
 import hdf5plugin  # noqa: F401 - registers bitshuffle/LZ4/... filters so compressed data opens
 import numpy as np
+from h5py import h5l
 
 from ._errors import XpcsFormatError
 
@@ -31,6 +32,7 @@ class Source:
         self.path = Path(path)
         self.folder = self.path.resolve().parent
         self._extra: list[h5py.File] = []
+        self._memo: dict[str, Any] = {}  # key -> object: has() then read() resolve once
         if not self.path.is_file():
             raise XpcsFormatError(self.path, "no such file")
         try:
@@ -39,6 +41,22 @@ class Source:
             self.h5 = h5py.File(self.path, "r", locking=False)
         except OSError as exc:
             raise XpcsFormatError(self.path, _describe_open_failure(self.path, exc)) from None
+        self._external = self._external_links()
+
+    def _external_links(self) -> tuple[str, ...]:
+        """Paths ("/a/b") of every external link, found without following any (~0.3 ms)."""
+        found: list[str] = []
+
+        def visit(name: bytes, info: Any) -> None:
+            if info.type == h5l.TYPE_EXTERNAL:
+                found.append("/" + name.decode("utf-8", errors="replace"))
+
+        try:
+            self.h5.id.links.visit(visit, info=True)
+        except (OSError, RuntimeError, ValueError) as exc:
+            self.h5.close()
+            raise XpcsFormatError(self.path, f"damaged link table ({exc})") from None
+        return tuple(found)
 
     def __enter__(self) -> Source:
         return self
@@ -47,6 +65,7 @@ class Source:
         self.close()
 
     def close(self) -> None:
+        self._memo.clear()
         for f in self._extra:
             f.close()
         self._extra.clear()
@@ -55,6 +74,17 @@ class Source:
     # -- navigation ---------------------------------------------------------------------------
     def _follow(self, key: str) -> Any | None:
         """The object at ``key`` or None when absent; external links checked, never blindly."""
+        if key not in self._memo:
+            self._memo[key] = self._resolve(key)
+        return self._memo[key]
+
+    def _resolve(self, key: str) -> Any | None:
+        if not any(key == e or key.startswith(e + "/") for e in self._external):
+            # fast path: no external link on the way, so HDF5 may resolve the path itself
+            try:
+                return self.h5.get(key)
+            except (OSError, KeyError, RuntimeError, ValueError) as exc:
+                raise XpcsFormatError(self.path, f"cannot read {key}: {exc}") from None
         node: Any = self.h5
         for part in [p for p in key.split("/") if p]:
             if not isinstance(node, h5py.Group):

@@ -53,8 +53,7 @@ def metadata(src: Source) -> Metadata:
 
 
 def core(src: Source) -> Core:
-    meta = metadata(src)
-    dt = meta.frame_time_s
+    dt = src.scalar(K["frame_time_s"], np.nan)
     if not (np.isfinite(dt) and dt > 0):
         raise XpcsFormatError(src.path, f"{K['frame_time_s']} is missing or not > 0 ({dt})")
     factor = (src.scalar(K["stride"], 1.0) or 1.0) * (src.scalar(K["avg"], 1.0) or 1.0)
@@ -92,7 +91,7 @@ def core(src: Source) -> Core:
     return Core(
         kinds=frozenset(kinds), n_bins=n_bins, tau=tau, g2=g2, g2_err=g2_err,
         dynamic_q=frozen(dyn_q), dynamic_phi=frozen(dyn_phi), static_q=frozen(sta_q),
-        static_phi=frozen(sta_phi), metadata=meta, c2_keys=c2_keys, c2_dt=dt * factor,
+        static_phi=frozen(sta_phi), frame_time_s=dt, c2_keys=c2_keys, c2_dt=dt * factor,
     )  # fmt: skip
 
 

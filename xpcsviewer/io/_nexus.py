@@ -90,8 +90,7 @@ def metadata(src: Source) -> Metadata:
 
 def core(src: Source) -> Core:
     kinds = {k for k in ("multitau", "twotime") if src.has(K[k])}
-    meta = metadata(src)
-    dt = meta.frame_time_s
+    dt = src.scalar(K["frame_time_s"], np.nan)
     if not (np.isfinite(dt) and dt > 0):
         raise XpcsFormatError(src.path, f"{K['frame_time_s']} is missing or not > 0 ({dt})")
     dyn_q, dyn_phi, dyn_index = _per_bin(src, "dynamic")
@@ -128,7 +127,7 @@ def core(src: Source) -> Core:
     return Core(
         kinds=frozenset(kinds), n_bins=n_bins, tau=tau, g2=g2, g2_err=g2_err,
         dynamic_q=dyn_q, dynamic_phi=dyn_phi, static_q=sta_q, static_phi=sta_phi,
-        metadata=meta, c2_keys=c2_keys, c2_dt=c2_dt,
+        frame_time_s=dt, c2_keys=c2_keys, c2_dt=c2_dt,
     )  # fmt: skip
 
 
