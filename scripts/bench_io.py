@@ -45,10 +45,28 @@ def reader(path: Path) -> float:
     return elapsed
 
 
+def scan_folder(n_files: int) -> tuple[int, float]:
+    """Time ``xpcsviewer.scan`` over ``n_files`` copies of a demo file (no arrays loaded)."""
+    import shutil
+    import tempfile
+
+    from xpcsviewer import demo
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        one = demo.make(folder / "src")[0]
+        for i in range(n_files):
+            shutil.copyfile(one, folder / f"run_{i:05d}.hdf")
+        start = time.perf_counter()
+        rows = xio.scan(folder)
+        return len(rows), time.perf_counter() - start
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("file", nargs="?", type=Path, default=DEFAULT)
     parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument("--scan-files", type=int, default=1000)
     args = parser.parse_args()
     floor(args.file), reader(args.file)  # warm the OS page cache and imports
     # interleave so drift on a shared machine hits both alike
@@ -62,6 +80,8 @@ def main() -> None:
     print(f"bare h5py (floor):  best {bf * 1e3:7.2f} ms   median {mf * 1e3:7.2f} ms")
     print(f"xpcsviewer.io:      best {br * 1e3:7.2f} ms   median {mr * 1e3:7.2f} ms")
     print(f"ratio reader/floor: best {br / bf:5.2f}x      median {mr / mf:5.2f}x   (goal <= 1.5x)")
+    n, elapsed = scan_folder(args.scan_files)
+    print(f"scan of {n} files: {elapsed:.2f} s ({elapsed / n * 1e3:.2f} ms a file)")
 
 
 if __name__ == "__main__":
