@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 
 import xpcsviewer.io as xio
 from xpcsviewer import demo
 
 
-def test_make_is_fast_deterministic_and_opens(tmp_path):
-    start = time.perf_counter()
+def test_make_is_deterministic_and_opens(tmp_path):
     paths = demo.make(tmp_path / "a")
-    assert time.perf_counter() - start < 2.0
     again = demo.make(tmp_path / "b")
     for p, q in zip(paths, again, strict=True):
         np.testing.assert_array_equal(xio.open_file(p).g2, xio.open_file(q).g2)
