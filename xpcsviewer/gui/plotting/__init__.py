@@ -12,7 +12,10 @@ import pyqtgraph as pg
 from ._colormaps import COLORMAPS, DEFAULT_COLORMAP, colormap
 from ._curves import Curve, CurvePanel
 from ._export import export_curves_figure
+from ._export_panels import LinesFigure, MapFigure, export_panels_figure
 from ._image import ImagePanel
+from ._lines import ColorScale, Line, LinePanel
+from ._map import MapPanel, on_pixel_click
 from ._shared import ADAPTER
 
 # White plots with dark ink read better in reports and match the matplotlib exports.
@@ -21,10 +24,18 @@ pg.setConfigOptions(background="w", foreground="k", antialias=True, imageAxisOrd
 __all__ = [
     "ADAPTER",
     "COLORMAPS",
+    "ColorScale",
     "DEFAULT_COLORMAP",
     "Curve",
     "CurvePanel",
     "ImagePanel",
+    "Line",
+    "LinePanel",
+    "LinesFigure",
+    "MapFigure",
+    "MapPanel",
     "colormap",
     "export_curves_figure",
+    "export_panels_figure",
+    "on_pixel_click",
 ]

@@ -1,22 +1,177 @@
-"""Average widgets (being built)."""
+"""Average widgets: criteria, the table of used/rejected files, the preview g2, and the
+write button with its own progress bar and cancel."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
-from PySide6.QtWidgets import QLabel, QVBoxLayout
+from PySide6.QtWidgets import (
+    QDoubleSpinBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
+from ...jobs import JobRunner
+from ...plotting import Line, LinePanel, LinesFigure, export_panels_figure
 from .._base import TabView
+from .controller import AverageController, AverageData
+
+COLUMNS = ("file", "sample", "mean I (ph/px/frame)", "g2 baseline", "used", "why")
+REJECTED_RGB, MEAN_RGB = (150, 150, 150), (0, 0, 0)
 
 
 class AverageView(TabView):
-    def __init__(self, controller: Any, parent: Any = None) -> None:
+    def __init__(self, controller: AverageController, parent: QWidget | None = None) -> None:
         super().__init__(controller, parent)
-        self.label = QLabel()
-        QVBoxLayout(self).addWidget(self.label)
+        s = self.state
+        self._own_runner: JobRunner | None = None
+        self.write_job: Any = None
+        self.written: Path | None = None
+        options = QHBoxLayout()
+        self.spins = {
+            "intensity_tolerance": self._double(s.intensity_tolerance, 0.0, 10.0, 0.01, "fraction of the median"),
+            "baseline_tolerance": self._double(s.baseline_tolerance, 0.0, 1.0, 0.005, "absolute, on g2"),
+        }
+        self.points_spin = self._int(s.baseline_points, 1, 100, "baseline_points")
+        self.bin_spin = self._int(s.bin, 0, 999, "bin")
+        for widget in (QLabel("reject when mean I differs from the median by >"),
+                       self.spins["intensity_tolerance"], QLabel("or g2 baseline (last"), self.points_spin,
+                       QLabel("delays) by >"), self.spins["baseline_tolerance"], QLabel("preview bin"), self.bin_spin):
+            options.addWidget(widget)
+        options.addStretch(1)
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.plot = LinePanel()
+        split = QSplitter()
+        split.addWidget(self.table)
+        split.addWidget(self.plot)
+        split.setSizes([600, 500])
+        self.write_button = QPushButton("Write averaged file…")
+        self.write_button.clicked.connect(self.choose_output)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 100)
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setEnabled(False)
+        self.cancel_button.clicked.connect(lambda: self.write_job and self.write_job.cancel())
+        self.status = QLabel(" ")
+        self.status.setWordWrap(True)
+        actions = QHBoxLayout()
+        for widget in (self.write_button, self.progress, self.cancel_button):
+            actions.addWidget(widget)
+        layout = QVBoxLayout(self)
+        layout.addLayout(options)
+        layout.addWidget(split, 1)
+        layout.addWidget(self.status)
+        layout.addLayout(actions)
 
-    def render(self, data: Any) -> None:
-        self.label.setText(", ".join(data))
+    def _double(self, value: float, lo: float, hi: float, step: float, tip: str) -> QDoubleSpinBox:
+        spin = QDoubleSpinBox()
+        spin.setRange(lo, hi)
+        spin.setDecimals(3)
+        spin.setSingleStep(step)
+        spin.setValue(value)
+        spin.setToolTip(tip)
+        name = "intensity_tolerance" if "median" in tip else "baseline_tolerance"
+        spin.valueChanged.connect(lambda v: setattr(self.state, name, float(v)))
+        return spin
+
+    def _int(self, value: int, lo: int, hi: int, name: str) -> QSpinBox:
+        spin = QSpinBox()
+        spin.setRange(lo, hi)
+        spin.setValue(value)
+        spin.valueChanged.connect(lambda v: setattr(self.state, name, int(v)))
+        return spin
+
+    def render(self, data: AverageData) -> None:
+        self.table.setRowCount(len(data.rows))
+        for i, r in enumerate(data.rows):
+            cells = (r.name, r.sample, f"{r.intensity:.4g}", f"{r.baseline:.4f}", "yes" if r.used else "REJECTED", r.reason)
+            for j, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setToolTip(text)
+                self.table.setItem(i, j, item)
+        self.table.resizeColumnsToContents()
+        n_used = sum(r.used for r in data.rows)
+        text = data.error or f"{n_used} of {len(data.rows)} files would be averaged."
+        self.status.setText(" ".join([text, *data.notes]))
+        self.write_button.setEnabled(not data.error and self.write_job is None)
+        if data.tau is None:
+            self.plot.show_message(data.error)
+            return
+        fig = self.figure(data)
+        self.plot.set_axes(fig.x_label, fig.y_label, fig.log_x, fig.log_y, fig.title)
+        self.plot.set_lines(fig.lines)
+
+    def figure(self, data: AverageData) -> LinesFigure:
+        lines = [Line(tau, g2, name if used else f"{name} (rejected)", color=None if used else REJECTED_RGB,
+                      dashed=not used) for name, tau, g2, used in data.curves]
+        lines.append(Line(data.tau, data.mean, "weighted mean", err=data.err, color=MEAN_RGB, symbol=True))
+        return LinesFigure(lines, "t (s)", "g2", log_x=True, title=f"preview, bin {data.column}: {data.bin_label}")
 
     def show_message(self, text: str) -> None:
-        self.label.setText(text)
+        self.table.setRowCount(0)
+        self.plot.show_message(text)
+        self.status.setText(text)
+        self.write_button.setEnabled(False)
+
+    def export_figure(self, path: Path) -> Path | None:
+        data = self.last_data
+        if data is None or data.tau is None:
+            return None
+        return export_panels_figure(path, [self.figure(data)], ncols=1, title="Average preview",
+                                    footnote="; ".join(data.notes))
+
+    # -- writing ------------------------------------------------------------------------------
+    def choose_output(self) -> None:
+        data = self.last_data
+        if data is None:
+            return
+        default = str(self.controller.default_output(data))
+        path, _ = QFileDialog.getSaveFileName(self, "Write the averaged result to a new file", default,
+                                              "XPCS result (*.hdf *.h5)")
+        if path:
+            self.write_to(Path(path))
+
+    def write_to(self, out: Path) -> Any:
+        """Check ``out`` and write the average there in the background; returns the job."""
+        data = self.last_data
+        problem = self.controller.check_output(out, data.paths) if data is not None else "nothing to average"
+        if problem:
+            self.status.setText(f"Not written: {problem}.")
+            return None
+        runner = getattr(self.window(), "runner", None)
+        if not isinstance(runner, JobRunner):
+            runner = self._own_runner = self._own_runner or JobRunner(parent=self)
+        self.written = None
+        self.write_button.setEnabled(False)
+        self.cancel_button.setEnabled(True)
+        self.progress.setValue(0)
+        job = runner.submit(f"average → {out.name}",
+                            lambda token, progress: self.controller.write(data, out, token, progress),
+                            on_result=self._written, on_error=lambda e: self._write_ended(f"Write failed: {e}"))
+        runner.job_progressed.connect(lambda j: j is job and self.progress.setValue(int(100 * j.fraction)))
+        runner.job_finished.connect(lambda j: j is job and j.token.cancelled and self._write_ended("Write cancelled."))
+        self.write_job = job
+        return job
+
+    def _written(self, result: Any) -> None:
+        self.written = result.path
+        self.progress.setValue(100)
+        self._write_ended(f"Wrote {result.path} ({len(result.average.report.used)} files averaged).")
+
+    def _write_ended(self, message: str) -> None:
+        self.write_job = None
+        self.cancel_button.setEnabled(False)
+        self.write_button.setEnabled(self.last_data is not None and not self.last_data.error)
+        self.status.setText(message)

@@ -1,22 +1,103 @@
-"""Stability widgets (being built)."""
+"""Stability widgets: SAXS-1D per segment coloured by time, the ratio to the mean, and the
+drift of each segment."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
-from PySide6.QtWidgets import QLabel, QVBoxLayout
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
 
+from ...plotting import COLORMAPS, ColorScale, Line, LinePanel, LinesFigure, export_panels_figure
 from .._base import TabView
+from .controller import I_LABEL, Q_LABEL, StabilityController, StabilityData
 
 
 class StabilityView(TabView):
-    def __init__(self, controller: Any, parent: Any = None) -> None:
+    def __init__(self, controller: StabilityController, parent: QWidget | None = None) -> None:
         super().__init__(controller, parent)
-        self.label = QLabel()
-        QVBoxLayout(self).addWidget(self.label)
+        s = self.state
+        options = QHBoxLayout()
+        for name, text in (("log_x", "log q"), ("log_y", "log I")):
+            box = QCheckBox(text)
+            box.setChecked(getattr(s, name))
+            box.toggled.connect(lambda on, n=name: setattr(s, n, on))
+            options.addWidget(box)
+        self.cmap_box = QComboBox()
+        self.cmap_box.addItems(list(COLORMAPS))
+        self.cmap_box.setCurrentText(s.colormap)
+        self.cmap_box.currentTextChanged.connect(lambda name: setattr(s, "colormap", name))
+        options.addWidget(QLabel("colour map"))
+        options.addWidget(self.cmap_box)
+        for name, text in (("q_min", "drift from q (Å⁻¹)"), ("q_max", "to")):
+            edit = QLineEdit()
+            edit.setPlaceholderText("all")
+            edit.setMaximumWidth(90)
+            edit.editingFinished.connect(lambda e=edit, n=name: setattr(s, n, _parse(e.text())))
+            options.addWidget(QLabel(text))
+            options.addWidget(edit)
+        options.addStretch(1)
+        self.summary = QLabel(" ")
+        self.profiles, self.ratios, self.drift = LinePanel(), LinePanel(), LinePanel()
+        grid = QGridLayout()
+        grid.addWidget(self.profiles, 0, 0, 1, 2)
+        grid.addWidget(self.ratios, 1, 0)
+        grid.addWidget(self.drift, 1, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(options)
+        layout.addWidget(self.summary)
+        layout.addLayout(grid, 1)
 
-    def render(self, data: Any) -> None:
-        self.label.setText(", ".join(data))
+    def figures(self, data: StabilityData) -> list[LinesFigure]:
+        live = self.state
+        times = data.times
+        scale = ColorScale(live.colormap, float(times[0]), float(times[-1]), "segment time (s)")
+        profiles = [Line(data.q, data.segments[k], f"segment {k} ({t:.3g} s)", color=scale.rgb(t))
+                    for k, t in enumerate(times)]
+        ratios = [Line(data.q, data.ratio[k], f"segment {k}", color=scale.rgb(t))
+                  for k, t in enumerate(times)]
+        title = f"{data.name}: SAXS-1D of {len(times)} segments" + (f" ({data.phi_note})" if data.phi_note else "")
+        return [
+            LinesFigure(profiles, Q_LABEL, I_LABEL, live.log_x, live.log_y, title, scale, legend=False),
+            LinesFigure(ratios, Q_LABEL, "I / mean of segments", live.log_x, False,
+                        "each segment relative to the mean", scale, legend=False),
+            LinesFigure([Line(times, 100 * data.drift, "RMS drift", symbol=True, color=(30, 30, 30))],
+                        "segment time (s)", "RMS drift (%)",
+                        title=f"drift of each segment (max {100 * data.max_drift:.2g} %)", legend=False),
+        ]
+
+    def render(self, data: StabilityData) -> None:
+        for panel, fig in zip((self.profiles, self.ratios, self.drift), self.figures(data), strict=True):
+            panel.set_axes(fig.x_label, fig.y_label, fig.log_x, fig.log_y, fig.title)
+            panel.set_lines(fig.lines, fig.scale, legend=fig.legend)
+        self.summary.setText(
+            f"{data.name}: largest drift {100 * data.max_drift:.3g} % in segment {data.worst_segment} "
+            f"(RMS over q of each segment / mean of all segments − 1)")
 
     def show_message(self, text: str) -> None:
-        self.label.setText(text)
+        for panel in (self.profiles, self.ratios, self.drift):
+            panel.show_message("")
+        self.profiles.show_message(text)
+        self.summary.setText(" ")
+
+    def export_figure(self, path: Path) -> Path | None:
+        data = self.last_data
+        if data is None:
+            return None
+        return export_panels_figure(path, self.figures(data), ncols=3, title=f"Stability: {data.name}")
+
+
+def _parse(text: str) -> Any:
+    try:
+        return float(text)
+    except ValueError:
+        return None

@@ -1,16 +1,186 @@
-"""Two-time settings and data (being built)."""
+"""Two-time settings and data: one bin's C2 map prepared for display, its cuts and g2 from
+age windows beside the stored multi-tau g2. One bin is read at a time (never all maps)."""
 
 from __future__ import annotations
 
+import csv
+import math
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+import numpy as np
+
+from xpcsviewer.backends import ensure_numpy
+from xpcsviewer.compute import correct_diagonal, cut_at_age, cut_at_lag, g2_from_c2, prepare_display
+
+from ..._events import State
 from .._base import TabController
+
+
+class TwotimeState(State):
+    bin: int | None = None  # g2 column asked for; a file without it shows the nearest one
+    colormap = "viridis"
+    vmin: float | None = None  # colour limits of C2; None = automatic
+    vmax: float | None = None
+    diagonal_correction = True  # the stored diagonal is shot noise, not contrast
+    max_size = 500  # display pixels per side; larger maps are block-averaged (factor shown)
+    lag_s: float | None = None  # diagonal cut at this lag; None = 5 % of the run
+    age_s: float | None = None  # cross cut at this age; None = the middle of the run
+    n_windows = 4  # age windows for g2 from C2, equal slices of the run
+    min_pairs = 100  # g2-from-C2 points averaging fewer frame pairs are too noisy to show
+
+
+@dataclass(frozen=True)
+class Series:
+    """One curve of the tab: ``x`` (n,) s, ``y`` (n,), ``err`` (n,) or None."""
+
+    name: str
+    x: np.ndarray
+    y: np.ndarray
+    err: np.ndarray | None = None
+
+
+@dataclass(frozen=True)
+class TwotimeData:
+    """``missing`` is set (and the arrays are None) when the file has no two-time map."""
+
+    name: str
+    settings: dict[str, Any]
+    missing: str = ""
+    column: int = -1
+    bins: tuple[int, ...] = ()
+    bin_labels: tuple[str, ...] = ()
+    choice_note: str = ""  # e.g. the asked bin is not in this file
+    matrix: np.ndarray | None = None  # (m, m) display map
+    extent: tuple[float, float, float, float] = (0.0, 1.0, 0.0, 1.0)
+    factor: int = 1
+    display_note: str = ""
+    lag_cut: Series | None = None  # C2 along the diagonal at fixed lag, against age
+    age_cut: Series | None = None  # C2 across the diagonal at fixed age, against lag
+    lag_s: float = 0.0
+    age_s: float = 0.0
+    window_g2: tuple[Series, ...] = ()  # g2 from C2 per age window, against t
+    window_ages: tuple[float, ...] = ()  # window centres, s
+    stored_g2: Series | None = None  # multi-tau g2 of the same column (whole run)
+    t_range: tuple[float, float] = (0.0, 1.0)
+
+
+def nearest_bin(wanted: int | None, available: tuple[int, ...]) -> int:
+    """The available column closest to ``wanted`` (the lower one on a tie; first when None)."""
+    if wanted is None:
+        return available[0]
+    return min(available, key=lambda col: (abs(col - wanted), col))
 
 
 class TwotimeController(TabController):
     key = "twotime"
     title = "Two-time"
     files_from = "current"
+    state_class = TwotimeState
+    render_only = frozenset({"colormap", "vmin", "vmax"})
 
-    def prepare(self, files: list[Any], token: Any, progress: Any) -> Any:
-        return [f.name for f in files]
+    def initial_state(self, preferences: dict[str, Any]) -> dict[str, Any]:
+        return {"colormap": preferences.get("colormap", "viridis")}
+
+    def prepare(self, files: list[Any], token: Any, progress: Any) -> TwotimeData:
+        f = files[0]
+        s = self.state.as_dict()
+        if not f.c2_bins:
+            kinds = ", ".join(sorted(f.kinds)) or "nothing"
+            return TwotimeData(f.name, s, missing=f"{f.name} has no two-time maps (it holds {kinds}); "
+                                                  "choose a file with two-time data.")
+        bins = tuple(int(b) for b in f.c2_bins)
+        column = nearest_bin(s["bin"], bins)
+        note = ""
+        if s["bin"] is not None and column != s["bin"]:
+            note = f"bin {s['bin']} has no map in this file; nearest bin {column} shown"
+        progress(0.2, f"reading C2 of bin {column}")
+        c2 = f.c2(column)
+        t = np.asarray(c2.t, dtype=np.float64)
+        token.raise_if_cancelled()
+        shown = prepare_display(c2.matrix, t, max_size=int(s["max_size"]),
+                                diagonal_correction=bool(s["diagonal_correction"]))
+        progress(0.5, "cuts and g2 from age windows")
+        lag, age = self.cut_positions(t, s)
+        lag_cut, age_cut = self.cuts(c2.matrix, t, lag, age, bool(s["diagonal_correction"]))
+        token.raise_if_cancelled()
+        windows = self.age_windows(t, int(s["n_windows"]))
+        from_c2 = g2_from_c2(c2.matrix, t, windows)
+        tau, g2 = ensure_numpy(from_c2.tau), ensure_numpy(from_c2.g2)
+        pairs = ensure_numpy(from_c2.n_pairs)
+        g2 = np.where(pairs >= int(s["min_pairs"]), g2, np.nan)
+        window_g2 = tuple(Series(f"ages {lo:.3g}–{hi:.3g} s", tau, g2[k])
+                          for k, (lo, hi) in enumerate(from_c2.windows))
+        stored = None
+        if f.g2 is not None:
+            stored = Series("multi-tau (whole run)", np.asarray(f.tau), np.asarray(f.g2[:, column]),
+                            None if f.g2_err is None else np.asarray(f.g2_err[:, column]))
+        dts = ensure_numpy(shown.t)
+        step = float(dts[1] - dts[0]) if dts.size > 1 else float(t[1] - t[0])
+        extent = (float(dts[0] - step / 2), float(dts[-1] + step / 2),) * 2
+        return TwotimeData(
+            name=f.name, settings=s, column=column, bins=bins,
+            bin_labels=tuple(f"{col}: {f.bin_label(col)}" for col in bins), choice_note=note,
+            matrix=ensure_numpy(shown.matrix), extent=extent, factor=int(shown.factor),
+            display_note=shown.note, lag_cut=lag_cut, age_cut=age_cut, lag_s=lag, age_s=age,
+            window_g2=window_g2, window_ages=tuple(float(a) for a in ensure_numpy(from_c2.ages)),
+            stored_g2=stored, t_range=(float(t[0]), float(t[-1])),
+        )
+
+    @staticmethod
+    def cut_positions(t: np.ndarray, s: dict[str, Any]) -> tuple[float, float]:
+        """The lag and age (s) of the cuts, kept inside the map. The default lag, 5 % of the
+        run, sits where C2 still decays, so the cut along the diagonal shows ageing."""
+        dt = float(t[1] - t[0])
+        span = float(t[-1] - t[0])
+        lag = max(dt, round(0.05 * span / dt) * dt) if s["lag_s"] is None else float(np.clip(abs(s["lag_s"]), 0.0, span - dt))
+        age = 0.5 * (t[0] + t[-1]) if s["age_s"] is None else float(np.clip(s["age_s"], t[0], t[-1]))
+        return lag, float(age)
+
+    @staticmethod
+    def cuts(matrix: Any, t: np.ndarray, lag: float, age: float,
+             diagonal_correction: bool) -> tuple[Series, Series]:
+        """Both cuts through the map as shown (diagonal corrected when the display is)."""
+        c = correct_diagonal(matrix) if diagonal_correction else matrix
+        by_lag = cut_at_lag(c, t, lag)
+        by_age = cut_at_age(c, t, age)
+        return (Series(f"lag {lag:.3g} s", ensure_numpy(by_lag.axis), ensure_numpy(by_lag.values)),
+                Series(f"age {age:.3g} s", ensure_numpy(by_age.axis), ensure_numpy(by_age.values)))
+
+    @staticmethod
+    def age_windows(t: np.ndarray, n: int) -> list[tuple[float, float]]:
+        """``n`` equal, adjacent age windows spanning the run (s)."""
+        edges = np.linspace(float(t[0]), float(t[-1]), max(1, n) + 1)
+        return [(float(lo), float(hi)) for lo, hi in zip(edges[:-1], edges[1:], strict=True)]
+
+    @staticmethod
+    def parse_float(text: str) -> float | None:
+        try:
+            value = float(text)
+        except ValueError:
+            return None
+        return value if math.isfinite(value) else None
+
+    def can_export_csv(self) -> bool:
+        return True
+
+    def export_csv(self, path: Path, data: TwotimeData) -> Path:
+        """Long format: series, x name, x in s, value, error (blank when none). The C2 map
+        itself is not written (it can be 10⁸ values); the figure export shows it."""
+        path = Path(path)
+        with path.open("w", newline="", encoding="utf-8") as handle:
+            handle.write(f"# xpcsviewer two-time export: {data.name}, g2 column {data.column}; "
+                         f"times in s; diagonal corrected: {data.settings['diagonal_correction']}\n")
+            writer = csv.writer(handle)
+            writer.writerow(["series", "x_name", "x_s", "value", "error"])
+            rows = [("C2 " + data.lag_cut.name, "age_s", data.lag_cut)] if data.lag_cut else []
+            rows += [("C2 " + data.age_cut.name, "lag_s", data.age_cut)] if data.age_cut else []
+            rows += [("g2 from C2, " + s.name, "t_s", s) for s in data.window_g2]
+            rows += [("g2 " + data.stored_g2.name, "t_s", data.stored_g2)] if data.stored_g2 else []
+            for name, x_name, series in rows:
+                err = series.err if series.err is not None else [None] * len(series.x)
+                for x, y, e in zip(series.x, series.y, err, strict=True):
+                    writer.writerow([name, x_name, repr(float(x)), repr(float(y)),
+                                     "" if e is None else repr(float(e))])
+        return path

@@ -1,22 +1,195 @@
-"""Two-time widgets (being built)."""
+"""Two-time widgets: options, the C2 map, both cuts and g2 from age windows."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
-from PySide6.QtWidgets import QLabel, QVBoxLayout
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
 
+from ...plotting import (
+    COLORMAPS,
+    ColorScale,
+    Line,
+    LinePanel,
+    LinesFigure,
+    MapFigure,
+    MapPanel,
+    export_panels_figure,
+)
 from .._base import TabView
+from .controller import TwotimeController, TwotimeData
+
+T_LABEL, AGE_LABEL, LAG_LABEL = "t₁ (s)", "age (t₁+t₂)/2 (s)", "lag t₂−t₁ (s)"
+STORED_RGB = (0, 0, 0)
 
 
 class TwotimeView(TabView):
-    def __init__(self, controller: Any, parent: Any = None) -> None:
+    def __init__(self, controller: TwotimeController, parent: QWidget | None = None) -> None:
         super().__init__(controller, parent)
-        self.label = QLabel()
-        QVBoxLayout(self).addWidget(self.label)
+        s = self.state
+        self._seen_pick: int | None = None
+        self.bin_box = QComboBox()
+        self.bin_box.setMinimumContentsLength(24)
+        self.bin_box.activated.connect(lambda i: setattr(s, "bin", self.bin_box.itemData(i)))
+        self.cmap_box = QComboBox()
+        self.cmap_box.addItems(list(COLORMAPS))
+        self.cmap_box.setCurrentText(s.colormap)
+        self.cmap_box.currentTextChanged.connect(lambda name: setattr(s, "colormap", name))
+        self.edits: dict[str, QLineEdit] = {}
+        row1, row2 = QHBoxLayout(), QHBoxLayout()
+        row1.addWidget(QLabel("bin"))
+        row1.addWidget(self.bin_box)
+        row1.addWidget(QLabel("colour map"))
+        row1.addWidget(self.cmap_box)
+        for name, text, tip in (("vmin", "C2 min", "colour limit; empty = automatic"),
+                                ("vmax", "max", "colour limit; empty = automatic")):
+            row1.addWidget(QLabel(text))
+            row1.addWidget(self._edit(name, tip))
+        self.diag_box = QCheckBox("diagonal correction")
+        self.diag_box.setToolTip("replace the shot-noise diagonal by the mean of its neighbours")
+        self.diag_box.setChecked(s.diagonal_correction)
+        self.diag_box.toggled.connect(lambda on: setattr(s, "diagonal_correction", on))
+        row1.addWidget(self.diag_box)
+        row1.addStretch(1)
+        self.size_spin = self._spin(64, 4096, s.max_size, "max_size")
+        self.windows_spin = self._spin(1, 12, s.n_windows, "n_windows")
+        row2.addWidget(QLabel("display ≤"))
+        row2.addWidget(self.size_spin)
+        row2.addWidget(QLabel("px"))
+        for name, text in (("lag_s", "cut at lag (s)"), ("age_s", "cut at age (s)")):
+            row2.addWidget(QLabel(text))
+            row2.addWidget(self._edit(name, "empty = default; or click the map"))
+        row2.addWidget(QLabel("age windows"))
+        row2.addWidget(self.windows_spin)
+        row2.addStretch(1)
+        self.note = QLabel(" ")
+        self.map = MapPanel()
+        self.map.clicked.connect(self._map_clicked)
+        self.g2_plot, self.lag_plot, self.age_plot = LinePanel(), LinePanel(), LinePanel()
+        grid = QGridLayout()
+        grid.addWidget(self.map, 0, 0)
+        grid.addWidget(self.g2_plot, 0, 1)
+        grid.addWidget(self.lag_plot, 1, 0)
+        grid.addWidget(self.age_plot, 1, 1)
+        grid.setRowStretch(0, 3)
+        grid.setRowStretch(1, 2)
+        layout = QVBoxLayout(self)
+        layout.addLayout(row1)
+        layout.addLayout(row2)
+        layout.addWidget(self.note)
+        layout.addLayout(grid, 1)
 
-    def render(self, data: Any) -> None:
-        self.label.setText(", ".join(data))
+    def _edit(self, name: str, tip: str) -> QLineEdit:
+        edit = QLineEdit()
+        edit.setPlaceholderText("auto")
+        edit.setMaximumWidth(90)
+        edit.setToolTip(tip)
+        edit.editingFinished.connect(
+            lambda: setattr(self.state, name, self.controller.parse_float(edit.text())))
+        self.edits[name] = edit
+        return edit
+
+    def _spin(self, lo: int, hi: int, value: int, name: str) -> QSpinBox:
+        spin = QSpinBox()
+        spin.setRange(lo, hi)
+        spin.setValue(value)
+        spin.valueChanged.connect(lambda v: setattr(self.state, name, int(v)))
+        return spin
+
+    # -- picking a bin elsewhere (Q-map) ---------------------------------------------------
+    def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
+        """Follow a bin clicked on the Q-map since this tab was last shown."""
+        session = getattr(self.window(), "session", None)
+        picked = getattr(session, "picked_bin", None)
+        if picked is not None and picked != self._seen_pick:
+            self._seen_pick = picked
+            self.state.bin = picked
+        super().showEvent(event)
+
+    def _map_clicked(self, t1: float, t2: float) -> None:
+        # A click puts both cuts through the clicked point.
+        self.state.age_s = 0.5 * (t1 + t2)
+        self.state.lag_s = abs(t2 - t1)
+
+    # -- drawing ------------------------------------------------------------------------------
+    def render(self, data: TwotimeData) -> None:
+        if data.missing:
+            self.show_message(data.missing)
+            return
+        self.bin_box.blockSignals(True)
+        self.bin_box.clear()
+        for column, label in zip(data.bins, data.bin_labels, strict=True):
+            self.bin_box.addItem(label, column)
+        self.bin_box.setCurrentIndex(data.bins.index(data.column))
+        self.bin_box.blockSignals(False)
+        live = self.state  # colour settings are applied without recomputing
+        levels = self.map.set_map(data.matrix, data.extent, colormap_name=live.colormap,
+                                  levels=(live.vmin, live.vmax), label="C2")
+        self.edits["vmin"].setPlaceholderText(f"auto ({levels[0]:.3g})")
+        self.edits["vmax"].setPlaceholderText(f"auto ({levels[1]:.3g})")
+        self.map.set_titles(self.map_title(data), T_LABEL, "t₂ (s)")
+        self.map.set_guides(self.guides(data))
+        for panel, fig in zip((self.g2_plot, self.lag_plot, self.age_plot), self.figures(data)[1:],
+                              strict=True):
+            panel.set_axes(fig.x_label, fig.y_label, fig.log_x, fig.log_y, fig.title)
+            panel.set_lines(fig.lines, fig.scale)
+        self.note.setText(" — ".join(filter(None, [data.name, data.choice_note, data.display_note])))
+
+    @staticmethod
+    def map_title(data: TwotimeData) -> str:
+        reduced = (f"{data.factor}×{data.factor} block mean (decimation ×{data.factor})"
+                   if data.factor > 1 else "full resolution")
+        diag = "diagonal corrected" if data.settings["diagonal_correction"] else "raw diagonal"
+        return f"C2, bin {data.column}: {diag}, {reduced}"
+
+    @staticmethod
+    def guides(data: TwotimeData) -> list[tuple[Any, Any]]:
+        lo, hi = data.t_range
+        h, a = data.lag_s / 2, data.age_s
+        reach = min(a - lo, hi - a)
+        return [([lo, hi - 2 * h], [lo + 2 * h, hi]), ([a - reach, a + reach], [a + reach, a - reach])]
+
+    def figures(self, data: TwotimeData) -> list[Any]:
+        live = self.state
+        lo, hi = self.map.colorbar.levels() if self.map.image.image is not None else (0.0, 1.0)
+        c2_map = MapFigure(data.matrix, data.extent, T_LABEL, "t₂ (s)", live.colormap, (lo, hi),
+                           "C2", self.map_title(data), self.guides(data))
+        ages = data.window_ages
+        scale = ColorScale("plasma", ages[0], ages[-1], "window age (s)") if len(ages) > 1 else None
+        lines = [Line(s.x, s.y, s.name, color=scale.rgb(age) if scale else None)
+                 for s, age in zip(data.window_g2, ages, strict=True)]
+        if data.stored_g2 is not None:
+            st = data.stored_g2
+            lines.append(Line(st.x, st.y, st.name, err=st.err, color=STORED_RGB, symbol=True))
+        g2 = LinesFigure(lines, "t (s)", "g2", log_x=True, scale=scale,
+                         title=f"g2 from C2 (≥{data.settings['min_pairs']} pairs) vs multi-tau")
+        lag = LinesFigure([Line(data.lag_cut.x, data.lag_cut.y, data.lag_cut.name)], AGE_LABEL, "C2",
+                          title=f"along the diagonal at lag {data.lag_s:.3g} s", legend=False)
+        age = LinesFigure([Line(data.age_cut.x, data.age_cut.y, data.age_cut.name)], LAG_LABEL, "C2",
+                          title=f"across the diagonal at age {data.age_s:.3g} s", legend=False)
+        return [c2_map, g2, lag, age]
 
     def show_message(self, text: str) -> None:
-        self.label.setText(text)
+        self.map.show_message(text)
+        for panel in (self.g2_plot, self.lag_plot, self.age_plot):
+            panel.show_message("")
+        self.note.setText(text)
+
+    def export_figure(self, path: Path) -> Path | None:
+        data = self.last_data
+        if data is None or data.missing:
+            return None
+        foot = "; ".join(filter(None, [data.display_note, data.choice_note]))
+        return export_panels_figure(path, self.figures(data), ncols=2,
+                                    title=f"Two-time: {data.name}, bin {data.column}", footnote=foot)

@@ -1,0 +1,144 @@
+"""Styled line plots for the analysis tabs: lines or points, error bars that also work on a
+log-t axis, and curves coloured by a value (segment, age) with a colour bar beside them.
+
+:class:`Line` and :class:`ColorScale` carry no pyqtgraph objects, so the matplotlib export
+draws the very same lines in the very same colours.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pyqtgraph as pg
+
+from ._colormaps import colormap
+from ._shared import ADAPTER, no_si_prefixes
+
+RGB = tuple[int, int, int]
+
+
+@dataclass(frozen=True)
+class Line:
+    """One curve: ``x``, ``y`` (n,) in the panel's units; ``err`` (n,) one-sigma or None.
+
+    color: RGB 0..255, None = the panel's palette; symbol: points (measured data) rather
+    than a line (derived curves); dashed: a line drawn dashed (rejected, reference).
+    """
+
+    x: Any
+    y: Any
+    label: str = ""
+    err: Any = None
+    color: RGB | None = None
+    symbol: bool = False
+    dashed: bool = False
+
+
+@dataclass(frozen=True)
+class ColorScale:
+    """Values ``vmin..vmax`` mapped through the named colour map; ``label`` with units."""
+
+    colormap: str
+    vmin: float
+    vmax: float
+    label: str
+
+    def rgb(self, value: float) -> RGB:
+        span = self.vmax - self.vmin
+        fraction = 0.5 if span == 0 else float(np.clip((value - self.vmin) / span, 0.0, 1.0))
+        r, g, b, _ = colormap(self.colormap).map(fraction, mode="byte")
+        return int(r), int(g), int(b)
+
+
+def palette(index: int, total: int) -> RGB:
+    color = pg.intColor(index, hues=max(total, 6), values=1, maxValue=200)
+    return color.red(), color.green(), color.blue()
+
+
+def _visible(x: np.ndarray, y: np.ndarray, log_x: bool, log_y: bool) -> np.ndarray:
+    keep = np.isfinite(x) & np.isfinite(y)
+    if log_x:
+        keep &= x > 0
+    if log_y:
+        keep &= y > 0
+    return keep
+
+
+class LinePanel(pg.GraphicsLayoutWidget):
+    """A plot of :class:`Line` objects with an optional colour bar. Points hidden on log
+    axes (non-positive) are counted in the title rather than dropped silently."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.plot = self.addPlot(row=0, col=0)
+        self.plot.showGrid(x=True, y=True, alpha=0.2)
+        self.legend = self.plot.addLegend(offset=(-10, 10), labelTextSize="8pt")
+        self.colorbar = pg.ColorBarItem(values=(0, 1), colorMap=colormap("viridis"),
+                                        interactive=False, width=14)
+        self.addItem(self.colorbar, row=0, col=1)
+        self.colorbar.setVisible(False)
+        no_si_prefixes(self.plot, self.colorbar.axis)
+        # A fixed width: the axis only grows for long tick text after a repaint, which a
+        # snapshot taken straight after rendering would miss (ticks like 0.4625 vanished).
+        self.plot.getAxis("left").setWidth(62)
+        self._log = (False, False)
+        self._title = ""
+
+    def set_axes(self, x_label: str, y_label: str, log_x: bool = False, log_y: bool = False,
+                 title: str = "") -> None:
+        self.plot.setLabel("bottom", x_label)
+        self.plot.setLabel("left", y_label)
+        self.plot.setLogMode(x=log_x, y=log_y)
+        self._log = (log_x, log_y)
+        self._title = title
+
+    def set_lines(self, lines: list[Line], scale: ColorScale | None = None,
+                  legend: bool = True) -> None:
+        self.plot.clear()
+        self.legend.clear()
+        self.legend.setVisible(legend)
+        hidden = 0
+        for index, line in enumerate(lines):
+            x, y = ADAPTER.curve(line.x, line.y)
+            keep = _visible(x, y, *self._log)
+            # NaN marks "no value here" (e.g. no frame pairs); only finite points count as hidden.
+            hidden += int((np.isfinite(x) & np.isfinite(y) & ~keep).sum())
+            color = line.color or palette(index, len(lines))
+            pen = pg.mkPen(color, width=1 if line.symbol else 2,
+                           style=pg.QtCore.Qt.PenStyle.DashLine if line.dashed else pg.QtCore.Qt.PenStyle.SolidLine)
+            name = (line.label or None) if legend else None
+            if line.symbol:
+                item = self.plot.plot(x[keep], y[keep], pen=None, symbol="o", symbolSize=5,
+                                      symbolPen=pen, symbolBrush=color, name=name)
+            else:
+                item = self.plot.plot(x[keep], y[keep], pen=pen, name=name)
+            item.setToolTip(line.label)
+            if line.err is not None and not self._log[1]:
+                err = ADAPTER.convert(line.err, np.float64)[keep]
+                # In log-x mode the view's x coordinate is log10(x); error bars live there.
+                ex = np.log10(x[keep]) if self._log[0] else x[keep]
+                self.plot.addItem(pg.ErrorBarItem(x=ex, y=y[keep], height=2 * err, pen=pen))
+        if scale is not None:
+            self.colorbar.setColorMap(colormap(scale.colormap))
+            self.colorbar.setLevels((scale.vmin, scale.vmax if scale.vmax > scale.vmin else scale.vmin + 1))
+            self.colorbar.setLabel("right", scale.label)
+        self.colorbar.setVisible(scale is not None)
+        note = f"  ({hidden} non-positive points hidden on log axes)" if hidden else ""
+        self.plot.setTitle((self._title + note) or None)
+        self.plot.enableAutoRange()
+
+    def show_message(self, text: str) -> None:
+        self.plot.clear()
+        self.legend.clear()
+        self.colorbar.setVisible(False)
+        self.plot.setTitle(text)
+
+    def line_data(self) -> list[tuple[np.ndarray, np.ndarray, str]]:
+        """``(x, y, label)`` of every curve as plotted (for tests)."""
+        out = []
+        for item in self.plot.listDataItems():
+            x, y = item.getOriginalDataset()
+            out.append((x, y, item.name() or item.toolTip() or ""))
+        return out
