@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from ._fit_g2 import fit_g2
 from ._models import MODELS, ModelSpec, g2_model
-from ._nuts import NUTSResult, sample_g2
+from ._nuts import sample_g2
+from ._nuts_result import NUTSResult
 from ._provenance import Provenance
 from ._results import FitStatus, G2FitResult
 from ._svi import SVIResult, posterior_g2
