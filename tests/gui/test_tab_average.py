@@ -1,0 +1,68 @@
+"""Average tab: the rejection preview is the compute layer's report; the write makes a NEW
+file that xpcsviewer.open reads, and an input is never a target."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+
+import numpy as np
+import pytest
+
+import xpcsviewer
+from xpcsviewer.compute import average_g2
+from xpcsviewer.demo import ensure_demo
+
+
+@pytest.fixture
+def one_sample(tmp_path):
+    """Two demo measurements of one sample plus a copy of the first (three for a median)."""
+    folder = tmp_path / "sample"
+    folder.mkdir()
+    demo = ensure_demo()
+    for name in ("demo_diffusion_1.hdf", "demo_diffusion_2.hdf"):
+        shutil.copy(demo / name, folder / name)
+    shutil.copy(demo / "demo_diffusion_1.hdf", folder / "demo_diffusion_3.hdf")
+    return folder
+
+
+def _digest(path):
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_preview_table_is_the_compute_report(qtbot, make_window, tab, idle, one_sample):
+    window = make_window(one_sample, select=3)
+    view = tab(window, "average")
+    view.spins["intensity_tolerance"].setValue(0.0)  # any intensity difference rejects
+    idle(window)
+    files = [xpcsviewer.open(p) for p in window.session.selected]
+    ref = average_g2([f.tau for f in files], [f.g2 for f in files], [f.g2_err for f in files],
+                     intensities=[float(np.mean(f.intensity_t[1])) for f in files],
+                     names=[f.name for f in files], intensity_tolerance=0.0)
+    rejected = {r.name: r.reason for r in ref.report.rejected}
+    assert rejected, "the two different measurements cannot both match the median exactly"
+    for row in range(view.table.rowCount()):
+        name, used, why = (view.table.item(row, c).text() for c in (0, 4, 5))
+        assert (used == "REJECTED") == (name in rejected)
+        assert why == rejected.get(name, "used")
+    np.testing.assert_allclose(view.last_data.mean, np.asarray(ref.g2)[:, 0], rtol=1e-12)
+    for f in files:
+        f.close()
+
+
+def test_average_writes_a_new_readable_file(qtbot, make_window, tab, idle, one_sample):
+    window = make_window(one_sample, select=2)
+    view = tab(window, "average")
+    inputs = list(window.session.selected)
+    before = {p: _digest(p) for p in inputs}
+    assert view.write_to(inputs[0]) is None and "input" in view.status.text()
+    out = view.controller.default_output(view.last_data)
+    assert out.name == "demo_brownian_avg.hdf" and out.parent == one_sample
+    job = view.write_to(out)
+    assert job is not None
+    qtbot.waitUntil(lambda: view.written is not None, timeout=20_000)
+    assert view.written == out and "Wrote" in view.status.text()
+    with xpcsviewer.open(out) as averaged:
+        np.testing.assert_allclose(averaged.g2[:, 0], view.last_data.mean, rtol=1e-6)
+    assert {p: _digest(p) for p in inputs} == before  # inputs untouched
+    assert view.write_to(out) is None and "exists" in view.status.text()

@@ -1,0 +1,91 @@
+"""Two-time tab: what it plots equals the compute layer; bin choice survives file switches."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import xpcsviewer
+from xpcsviewer.compute import correct_diagonal, cut_at_age, cut_at_lag, g2_from_c2
+from xpcsviewer.demo import ensure_demo
+
+
+@pytest.fixture
+def mixed_folder(tmp_path, data_dir):
+    """aging_b (C2 for bins 3-7), brownian_a (no C2) and demo_aging (C2 for bins 2, 4, 6, 8)."""
+    folder = tmp_path / "mixed"
+    folder.mkdir()
+    for name in ("aging_b_results.hdf", "brownian_a_results.hdf"):
+        (folder / name).symlink_to(data_dir / name)
+    (folder / "demo_aging.hdf").symlink_to(ensure_demo() / "demo_aging.hdf")
+    return folder
+
+
+def _plotted(panel):
+    (x, y, _), = panel.line_data()
+    return x, y
+
+
+def test_cuts_and_g2_equal_the_compute_layer(qtbot, make_window, tab, idle, data_dir, tmp_path):
+    window = make_window(data_dir, select=1)
+    assert window.session.current.name == "aging_b_results.hdf"
+    view = tab(window, "twotime")
+    data = view.last_data
+    assert not data.missing and data.column in (3, 4, 5, 6, 7)
+    f = xpcsviewer.open(data_dir / "aging_b_results.hdf")
+    c2 = f.c2(data.column)
+    fixed = correct_diagonal(c2.matrix)
+    lag, age = cut_at_lag(fixed, c2.t, data.lag_s), cut_at_age(fixed, c2.t, data.age_s)
+    for panel, cut in ((view.lag_plot, lag), (view.age_plot, age)):
+        x, y = _plotted(panel)
+        keep = np.isfinite(np.asarray(cut.values))
+        np.testing.assert_allclose(x, np.asarray(cut.axis)[keep], rtol=1e-12)
+        np.testing.assert_allclose(y, np.asarray(cut.values)[keep], rtol=1e-12)
+    # g2 from C2 in each age window (points with too few pairs are hidden), and the stored g2.
+    windows = view.controller.age_windows(np.asarray(c2.t), data.settings["n_windows"])
+    ref = g2_from_c2(c2.matrix, c2.t, windows)
+    lines = view.g2_plot.line_data()
+    for k, (x, y, _) in enumerate(lines[:-1]):
+        g = np.where(np.asarray(ref.n_pairs[k]) >= data.settings["min_pairs"], np.asarray(ref.g2[k]), np.nan)
+        keep = np.isfinite(g)
+        np.testing.assert_allclose(x, np.asarray(ref.tau)[keep], rtol=1e-12)
+        np.testing.assert_allclose(y, g[keep], rtol=1e-12)
+    np.testing.assert_array_equal(lines[-1][1], f.g2[:, data.column])
+    # The display says how it was reduced and that the diagonal was corrected.
+    assert data.factor == 2 and "decimation ×2" in view.map.plot.titleLabel.text
+    assert "diagonal corrected" in view.map.plot.titleLabel.text
+    assert view.map.image_data().shape == (500, 500)
+    assert view.export_figure(tmp_path / "c2.png").stat().st_size > 10_000
+    csv = window.export_csv(tmp_path / "c2.csv").read_text()
+    assert "g2 from C2" in csv and "age_s" in csv and "multi-tau" in csv
+    f.close()
+
+
+def test_bin_choice_survives_file_switches(qtbot, make_window, tab, idle, mixed_folder):
+    window = make_window(mixed_folder, select=0)
+    paths = {p.name: p for p in window.file_panel.visible_paths()}
+    window.session.set_current(paths["aging_b_results.hdf"])
+    view = tab(window, "twotime")
+    view.bin_box.setCurrentIndex(view.last_data.bins.index(7))
+    view.bin_box.activated.emit(view.bin_box.currentIndex())
+    idle(window)
+    assert view.state.bin == 7 and view.last_data.column == 7
+    window.session.set_current(paths["demo_aging.hdf"])  # bins 2, 4, 6, 8: nearest to 7 is 6
+    idle(window)
+    assert view.last_data.column == 6 and "nearest bin 6" in view.note.text()
+    window.session.set_current(paths["brownian_a_results.hdf"])  # no two-time at all
+    idle(window)
+    assert view.last_data.missing and "no two-time" in view.note.text()
+    assert view.export_figure(mixed_folder / "none.png") is None
+    window.session.set_current(paths["aging_b_results.hdf"])  # the asked-for bin comes back
+    idle(window)
+    assert view.state.bin == 7 and view.last_data.column == 7 and not view.last_data.choice_note
+
+
+def test_clicking_the_map_moves_both_cuts(qtbot, make_window, tab, idle, data_dir):
+    window = make_window(data_dir, select=1)
+    view = tab(window, "twotime")
+    view.map.clicked.emit(0.4, 1.0)
+    idle(window)
+    assert view.last_data.age_s == pytest.approx(0.7)
+    assert view.last_data.lag_s == pytest.approx(0.6)
