@@ -31,6 +31,7 @@ class Session:
         self.selected: list[Path] = []
         self.current: Path | None = None
         self.changed = Event()
+        self.shared: dict[str, Any] = {}  # results one tab publishes for others (see publish)
         self._open: OrderedDict[Path, Any] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -72,17 +73,26 @@ class Session:
     def current_paths(self) -> list[Path]:
         return [self.current] if self.current is not None else []
 
+    # -- results shared between tabs (GUI thread) ---------------------------------------------
+    def publish(self, key: str, value: Any) -> None:
+        """Share a result between tabs, e.g. ``"g2_fit"``: the g2 tab's current fits, which the
+        Diffusion tab plots. Emits ``changed("shared:<key>")``, which moves no selection."""
+        if self.shared.get(key) is not value:
+            self.shared[key] = value
+            self.changed.emit(f"shared:{key}")
+
     # -- reading (any thread) ---------------------------------------------------------------
     def open(self, path: Path) -> Any:
         """The open ``XpcsFile`` for ``path``; raises the reader's error for a bad file."""
-        import xpcsviewer
+        # The reader directly: ``import xpcsviewer`` would also load the fitting stack.
+        from xpcsviewer.io import open_file
 
         path = Path(path)
         with self._lock:
             if path in self._open:
                 self._open.move_to_end(path)
                 return self._open[path]
-        handle = xpcsviewer.open(path, cache_mb=self.cache_mb)
+        handle = open_file(path, cache_mb=self.cache_mb)
         with self._lock:
             if path in self._open:  # another worker won the race; keep one handle
                 handle.close()

@@ -31,6 +31,8 @@ def render_tabs(window: MainWindow, outdir: Path, timeout_s: float = 60.0) -> li
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
     wait_for(lambda: window.scan_job is None, timeout_s)
+    for driver in window.drivers:  # a tab may show more in snapshots (the g2 tab: a fit)
+        getattr(driver.controller, "snapshot_setup", lambda: None)()
     written = []
     for index, spec in enumerate(TABS):
         window.tabs.setCurrentIndex(index)

@@ -1,22 +1,158 @@
-"""Diffusion widgets (being built)."""
+"""Diffusion widgets: tau(q) log-log with the power law and alpha/D in words, and a chosen
+fitted parameter against q. Subscribes to the session's shared g2 fits."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
-from PySide6.QtWidgets import QLabel, QVBoxLayout
+import numpy as np
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
 
+from ...plotting.analysis import ErrorPlot, Series, export_error_figure
 from .._base import TabView
+from ..g2._settings import UNITS, parse_number
+from .controller import (
+    Q_LABEL,
+    TAU_LABEL,
+    DiffusionController,
+    DiffusionData,
+    param_points,
+    summary_lines,
+)
 
 
 class DiffusionView(TabView):
-    def __init__(self, controller: Any, parent: Any = None) -> None:
+    def __init__(self, controller: DiffusionController, parent: QWidget | None = None) -> None:
         super().__init__(controller, parent)
-        self.label = QLabel()
-        QVBoxLayout(self).addWidget(self.label)
+        s = self.state
+        self.alpha_free = QCheckBox("α free (else fixed at 2)")
+        self.alpha_free.setChecked(s.alpha_free)
+        self.alpha_free.toggled.connect(lambda on: setattr(s, "alpha_free", on))
+        options = QHBoxLayout()
+        options.addWidget(self.alpha_free)
+        self.q_edits = {}
+        for name, text in (("q_min", "fit q min (Å⁻¹)"), ("q_max", "q max (Å⁻¹)")):
+            edit = QLineEdit()
+            edit.setPlaceholderText("all")
+            edit.setMaximumWidth(90)
+            edit.editingFinished.connect(
+                lambda e=edit, n=name: setattr(s, n, parse_number(e.text(), positive=True)))
+            options.addWidget(QLabel(text))
+            options.addWidget(edit)
+            self.q_edits[name] = edit
+        self.param = QComboBox()
+        self.param.currentTextChanged.connect(
+            lambda text: text and setattr(s, "param_view", text))
+        options.addWidget(QLabel("   parameter vs q:"))
+        options.addWidget(self.param)
+        options.addStretch(1)
+        self.summary = QLabel("")
+        self.summary.setStyleSheet("font-weight: bold")
+        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.tauq = ErrorPlot()
+        self.params = ErrorPlot()
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(self.tauq)
+        split.addWidget(self.params)
+        split.setSizes([600, 400])
+        layout = QVBoxLayout(self)
+        layout.addLayout(options)
+        layout.addWidget(self.summary)
+        layout.addWidget(split, 1)
+        self._session: Any = None
 
-    def render(self, data: Any) -> None:
-        self.label.setText(", ".join(data))
+    def _follow_session(self) -> None:
+        """Subscribe to the g2 tab's fits once this view sits in a window (the shell hands
+        tabs no session); until then the tab is stale anyway, so nothing is missed."""
+        session = getattr(self.window(), "session", None)
+        if session is None or session is self._session:
+            return
+        self._session = session
+        session.changed.connect(self._session_changed)
+        self.state.g2_fit = session.shared.get("g2_fit")
+
+    def _session_changed(self, reason: str) -> None:
+        if reason == "shared:g2_fit":
+            self.state.g2_fit = self._session.shared.get("g2_fit")
+
+    def render(self, data: DiffusionData) -> None:
+        self._follow_session()
+        if data.fit is None:
+            self._message(data.message)
+            return
+        names = data.names
+        n = len(names)
+        many = n > 1
+        shown = data.free if self.state.alpha_free else data.fixed
+        points, lines = [], []
+        for k, name in enumerate(names):
+            rows = shown.file_index == k
+            used = rows & shown.used
+            points.append(Series(shown.q[used], shown.tau[used], shown.tau_err[used],
+                                 name if many else "τ from g2 fits", k))
+            if np.isfinite(shown.alpha[k]):
+                q, tau = shown.curve(k)
+                label = f"τ₀ q^-{shown.alpha[k]:.2f}" if self.state.alpha_free else "τ = 1/(D q²)"
+                lines.append(Series(q, tau, None, f"{name}: {label}" if many else label, k))
+        skipped = int((~shown.used).sum())
+        note = f" ({skipped} bins left out: failed, at a bound or outside q range)" if skipped else ""
+        text = "\n".join(summary_lines(data))
+        self.summary.setText(text)
+        self.tauq.set_data(points, lines, x_label=Q_LABEL, y_label=TAU_LABEL, log_x=True,
+                           log_y=True, n_colours=n, title=f"τ(q) from the g2 fits, model "
+                           f"{data.fit.model}{note}", text="")
+        self._render_params(data)
+
+    def _render_params(self, data: DiffusionData) -> None:
+        fit = data.fit
+        names = [p for p, free in zip(fit.params, fit.free, strict=True) if free] or list(fit.params)
+        was = self.param.blockSignals(True)
+        self.param.clear()
+        self.param.addItems(names)
+        chosen = data.settings["param_view"] if data.settings["param_view"] in names else names[0]
+        self.param.setCurrentText(chosen)
+        self.param.blockSignals(was)
+        chosen = self.state.param_view if self.state.param_view in names else chosen
+        many = len(data.names) > 1
+        points = [Series(q, v, e, data.names[k] if many else "", k)
+                  for k, q, v, e in param_points(fit, chosen)]
+        unit = f" ({UNITS[chosen]})" if chosen in UNITS else ""
+        self.params.set_data(points, [], x_label=Q_LABEL, y_label=chosen + unit, log_x=False,
+                             log_y=chosen.startswith("tau"), n_colours=len(data.names),
+                             title=f"{chosen} vs q ({fit.model} fit)")
+
+    def _message(self, text: str) -> None:
+        self.summary.setText("")
+        self.tauq.show_message(text)
+        self.params.show_message("")
 
     def show_message(self, text: str) -> None:
-        self.label.setText(text)
+        self._follow_session()
+        self._message(text)
+
+    def export_figure(self, path: Path) -> Path | None:
+        data = self.last_data
+        if data is None or data.fit is None:
+            return None
+        shown = data.free if self.state.alpha_free else data.fixed
+        points, lines = [], []
+        for k, name in enumerate(data.names):
+            used = (shown.file_index == k) & shown.used
+            points.append(Series(shown.q[used], shown.tau[used], shown.tau_err[used], name, k))
+            if np.isfinite(shown.alpha[k]):
+                q, tau = shown.curve(k)
+                lines.append(Series(q, tau, None, f"power law, α = {shown.alpha[k]:.3f}", k))
+        return export_error_figure(path, points, lines, x_label=Q_LABEL, y_label=TAU_LABEL,
+                                   log_x=True, log_y=True, title="τ(q) from the g2 fits",
+                                   text="\n".join(summary_lines(data)))

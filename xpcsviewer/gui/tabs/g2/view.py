@@ -1,22 +1,275 @@
-"""g2 widgets (being built)."""
+"""g2 widgets: bin range and view options, the panel grid or the g2(q, t) map, the fit panel
+and the parameter table. The fits are published to the session for the Diffusion tab."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
-from PySide6.QtWidgets import QLabel, QVBoxLayout
+import numpy as np
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QSpinBox,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
+from ...jobs import JobRunner
+from ...plotting.analysis import G2MapPanel, Panel, PanelGrid, Series, export_grid_figure
 from .._base import TabView
+from ._fit_panel import FitPanel
+from ._settings import describe
+from ._table import FitTable, nuts_summary
+from .controller import G2_LABEL, T_LABEL, G2Controller, G2Data
+
+MAP_LABEL = "(g2 − tail) / (first − tail)"
+
+
+def normalised(g2: np.ndarray) -> np.ndarray:
+    """(n_bins, n_tau) g2 rescaled per bin to 1 at the first delays and 0 at the tail, so
+    decays of bins with different contrast share one colour scale (label says so)."""
+    head = np.nanmean(g2[:, :3], axis=1, keepdims=True)
+    tail = np.nanmean(g2[:, -5:], axis=1, keepdims=True)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return (g2 - tail) / (head - tail)
 
 
 class G2View(TabView):
-    def __init__(self, controller: Any, parent: Any = None) -> None:
+    def __init__(self, controller: G2Controller, parent: QWidget | None = None) -> None:
         super().__init__(controller, parent)
-        self.label = QLabel()
-        QVBoxLayout(self).addWidget(self.label)
+        s = self.state
+        self.first, self.last = QSpinBox(), QSpinBox()
+        self.first.valueChanged.connect(lambda v: setattr(s, "bin_first", v))
+        self.last.setSpecialValueText("last")  # minimum (-1) means "up to the last bin"
+        self.last.setMinimum(-1)
+        self.last.valueChanged.connect(lambda v: setattr(s, "bin_last", None if v < 0 else v))
+        self.per_panel = QCheckBox("own y range per panel")
+        self.per_panel.toggled.connect(lambda on: setattr(s, "y_per_panel", on))
+        self.mode = QComboBox()
+        self.mode.addItem("panel per bin", "panels")
+        self.mode.addItem("g2(q, t) map", "map")
+        self.mode.currentIndexChanged.connect(
+            lambda i: setattr(s, "view_mode", self.mode.itemData(i)))
+        options = QHBoxLayout()
+        for widget in (QLabel("bins"), self.first, QLabel("to"), self.last, self.per_panel,
+                       self.mode):
+            options.addWidget(widget)
+        options.addStretch(1)
 
-    def render(self, data: Any) -> None:
-        self.label.setText(", ".join(data))
+        self.grid = PanelGrid()
+        self.map = G2MapPanel()
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.grid)
+        self.stack.addWidget(self.map)
+        self.fit_panel = FitPanel(s)
+        self.fit_panel.setMaximumWidth(340)
+        self.fit_panel.bayes_button.clicked.connect(self.start_bayes)
+        self.fit_panel.cancel_button.clicked.connect(self.cancel_bayes)
+        self.table = FitTable()
+        top = QSplitter(Qt.Orientation.Horizontal)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addLayout(options)
+        left_layout.addWidget(self.stack, 1)
+        top.addWidget(left)
+        top.addWidget(self.fit_panel)
+        top.setStretchFactor(0, 1)
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(top)
+        split.addWidget(self.table)
+        split.setSizes([700, 170])
+        layout = QVBoxLayout(self)
+        layout.addWidget(split)
+        self.bayes_job: Any = None
+        self._own_runner: JobRunner | None = None
+        self._watched: JobRunner | None = None
+        s.changed.connect(self._sync_options)
+        self._sync_options("")
+
+    # -- the window's session and job runner (the shell hands tabs neither) -------------------
+    def session(self) -> Any:
+        return getattr(self.window(), "session", None)
+
+    def runner(self) -> JobRunner:
+        runner = getattr(self.window(), "runner", None)
+        if runner is None:  # a view used on its own (scripts, tests)
+            self._own_runner = self._own_runner or JobRunner(parent=self)
+            runner = self._own_runner
+        return runner
+
+    def _sync_options(self, name: str) -> None:
+        s = self.state
+        for widget, value in ((self.first, s.bin_first), (self.last, -1 if s.bin_last is None
+                                                          else s.bin_last)):
+            was = widget.blockSignals(True)
+            widget.setValue(value)
+            widget.blockSignals(was)
+        self.per_panel.setChecked(s.y_per_panel)
+        self.mode.setCurrentIndex(max(0, self.mode.findData(s.view_mode)))
+
+    # -- drawing --------------------------------------------------------------------------------
+    def render(self, data: G2Data) -> None:
+        n_max = max((f.n_bins for f in data.files), default=0)
+        for widget in (self.first, self.last):
+            was = widget.blockSignals(True)
+            widget.setMaximum(max(0, n_max - 1))
+            widget.blockSignals(was)
+        self.fit_panel.set_bin_count(n_max)
+        if not data.files:
+            self.show_message("; ".join(data.notes))
+            return
+        session = self.session()
+        if session is not None:
+            session.publish("g2_fit", data.fit)
+        self.table.show_fit(data.fit, self.controller.bayes, [f.name for f in data.files])
+        if self.state.view_mode == "map":
+            self._render_map(data)
+            self.stack.setCurrentWidget(self.map)
+            return
+        self.grid.set_panels(self.panels(data), len(data.files), T_LABEL, G2_LABEL,
+                             shared_y=not self.state.y_per_panel, heading=self.heading(data),
+                             legend=self.legend(data))
+        self.stack.setCurrentWidget(self.grid)
+
+    def heading(self, data: G2Data) -> str:
+        names = ", ".join(f.name for f in data.files[:3]) + (" …" if len(data.files) > 3 else "")
+        if data.fit_kwargs is None:
+            fit = "fitting off (press Fit)"
+        elif data.fit_error:
+            fit = f"<span style='color:#c00'>fit failed: {data.fit_error}</span>"
+        else:
+            n_bad = sum(1 for s in data.fit.status if s.value == "failed")
+            fit = f"fit: {describe(data.fit_kwargs)}" + (f", {n_bad} bins failed" if n_bad else "")
+        notes = f" ({'; '.join(data.notes)})" if data.notes else ""
+        return f"g2 of {names}{notes} — {fit}"
+
+    @staticmethod
+    def legend(data: G2Data) -> list[str]:
+        fitted = "points: data ± 1σ, lines: fit" if data.fit is not None else "points: data ± 1σ"
+        return [f"{f.name}" for f in data.files[:-1]] + [f"{data.files[-1].name}   ({fitted})"]
+
+    def panels(self, data: G2Data) -> list[Panel]:
+        panels = []
+        many = len(data.files) > 1
+        for c in data.columns:
+            points, lines, note, band = [], [], "", None
+            title = ""
+            for k, f in enumerate(data.files):
+                if c >= f.n_bins:
+                    continue
+                title = title or f"{c}: q={f.q[c]:.3g} Å⁻¹, φ={f.phi[c]:.3g}°"
+                points.append(Series(f.t, f.g2[:, c], f.g2_err[:, c], f.name if many else "data", k))
+                row = data.fit_row(k, c)
+                if data.fit_error:
+                    note = f"fit failed: {data.fit_error}"
+                elif row is not None and data.fit.status[row].value == "failed":
+                    note = f"fit failed: {data.fit.message[row]}"
+                elif row is None and data.fit is not None:
+                    note = "not fitted: bin not in every selected file"
+                elif row is not None:
+                    t, y = data.fit.curve(row)
+                    lines.append(Series(t, y, None, f"{f.name} {data.fit.model} fit" if many
+                                        else f"{data.fit.model} fit", k))
+                    if data.fit.status[row].value == "at_bound":
+                        note = data.fit.message[row]
+                result = self.controller.bayes.get((f.path, c))
+                if result is not None and band is None:
+                    band = (result.band_t, result.band_lo, result.band_hi)
+            panels.append(Panel(title, points, lines, band, note))
+        return panels
+
+    def _render_map(self, data: G2Data) -> None:
+        f = data.files[0]
+        cols = [c for c in data.columns if c < f.n_bins]
+        values = normalised(np.asarray(f.g2[:, cols], dtype=np.float64).T)
+        others = f" ({len(data.files) - 1} more selected; map shows the first)" if len(data.files) > 1 else ""
+        self.map.set_map(f.t, values, [f"{f.q[c]:.4g}" for c in cols],
+                         title=f"g2(q, t) of {f.name}{others}", x_label=T_LABEL,
+                         y_label="q (Å⁻¹), one row per bin", colour_label=MAP_LABEL)
 
     def show_message(self, text: str) -> None:
-        self.label.setText(text)
+        self.grid.show_message(text)
+        self.map.show_message(text)
+        self.stack.setCurrentWidget(self.grid)
+        session = self.session()
+        if session is not None:
+            session.publish("g2_fit", None)
+
+    def export_figure(self, path: Path) -> Path | None:
+        data = self.last_data
+        if data is None or not data.files:
+            return None
+        return export_grid_figure(path, self.panels(data), T_LABEL, G2_LABEL,
+                                  title=self.heading(data).split("<")[0],
+                                  shared_y=not self.state.y_per_panel)
+
+    # -- Bayesian fit of one bin --------------------------------------------------------------
+    def start_bayes(self) -> Any:
+        data, s = self.last_data, self.state
+        files = [] if data is None else [f for f in data.files if s.bayes_column < f.n_bins]
+        session = self.session()
+        if not files or session is None:
+            self.fit_panel.bayes_status.setText("Select a file with that bin first.")
+            return None
+        self.cancel_bayes()
+        f, column, settings = files[0], s.bayes_column, s.as_dict()
+        path = Path(f.path)
+        runner = self.runner()
+        job = runner.submit(
+            f"NUTS {f.name} bin {column}",
+            lambda token, progress: self.controller.run_bayes(session.open(path), column,
+                                                              settings, token, progress),
+            on_result=lambda result: self._bayes_done(job, f.path, column, result),
+            on_error=lambda error: self._bayes_failed(job, error),
+        )
+        if runner is not self._watched:  # connect once per runner
+            runner.job_progressed.connect(self._bayes_progress)
+            runner.job_finished.connect(self._bayes_finished)
+            self._watched = runner
+        self.bayes_job = job
+        self.fit_panel.cancel_button.setEnabled(True)
+        self.fit_panel.progress.setValue(0)
+        self.fit_panel.bayes_status.setText(f"NUTS on bin {column} of {f.name} …")
+        return job
+
+    def cancel_bayes(self) -> None:
+        if self.bayes_job is not None and not self.bayes_job.done:
+            self.bayes_job.cancel()
+            self.fit_panel.bayes_status.setText("NUTS cancelled.")
+        self.bayes_job = None
+        self.fit_panel.cancel_button.setEnabled(False)
+
+    def _bayes_progress(self, job: Any) -> None:
+        if job is self.bayes_job:
+            self.fit_panel.progress.setValue(int(100 * job.fraction))
+
+    def _bayes_finished(self, job: Any) -> None:
+        if job is self.bayes_job and job.token.cancelled:
+            self.bayes_job = None
+        if self.bayes_job is None:
+            self.fit_panel.cancel_button.setEnabled(False)
+
+    def _bayes_done(self, job: Any, path: str, column: int, result: Any) -> None:
+        if job is not self.bayes_job:
+            return
+        self.bayes_job = None
+        self.controller.store_bayes(path, column, result)
+        r_hat, ess, div = nuts_summary(result)
+        self.fit_panel.progress.setValue(100)
+        self.fit_panel.bayes_status.setText(
+            f"NUTS bin {column}: R-hat {r_hat}, bulk ESS {ess}, divergences {div}")
+        if self.last_data is not None:
+            self.render(self.last_data)
+
+    def _bayes_failed(self, job: Any, error: Any) -> None:
+        if job is not self.bayes_job:
+            return
+        self.bayes_job = None
+        self.fit_panel.bayes_status.setText(f"NUTS failed: {error}")
