@@ -83,6 +83,7 @@ class LinePanel(pg.GraphicsLayoutWidget):
         # A fixed width: the axis only grows for long tick text after a repaint, which a
         # snapshot taken straight after rendering would miss (ticks like 0.4625 vanished).
         self.plot.getAxis("left").setWidth(62)
+        self.colorbar.axis.setWidth(58)  # room for ticks and label before the first repaint
         self._log = (False, False)
         self._title = ""
 

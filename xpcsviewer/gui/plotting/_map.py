@@ -33,6 +33,7 @@ class MapPanel(pg.GraphicsLayoutWidget):
         self.colorbar = pg.ColorBarItem(colorMap=colormap("viridis"), interactive=False, width=16)
         self.colorbar.setImageItem(self.image, insert_in=self.plot)
         no_si_prefixes(self.plot, self.colorbar.axis)
+        self.colorbar.axis.setWidth(58)  # room for ticks and label before the first repaint
         self._guides: list[pg.PlotDataItem] = []
         self._extent: tuple[float, float, float, float] | None = None
         self.scene().sigMouseClicked.connect(self._mouse_clicked)
