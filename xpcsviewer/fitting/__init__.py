@@ -16,7 +16,8 @@ from ._nuts import sample_g2
 from ._nuts_result import NUTSResult
 from ._provenance import Provenance
 from ._results import FitStatus, G2FitResult
-from ._svi import SVIResult, posterior_g2
+from ._svi import posterior_g2
+from ._svi_result import SVIResult, TauQBand
 from ._tauq import fit_tauq
 from ._tauq_result import TauQResult
 
@@ -28,6 +29,7 @@ __all__ = [
     "NUTSResult",
     "Provenance",
     "SVIResult",
+    "TauQBand",
     "TauQResult",
     "fit_g2",
     "fit_tauq",

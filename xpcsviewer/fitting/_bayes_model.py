@@ -34,13 +34,28 @@ def site(param: str) -> str:
     return f"log_{param}" if param.startswith("tau") else param
 
 
+def prior(param: str, log_t_mid):
+    """The prior of a parameter's sampled site (``log_tau`` for relaxation times)."""
+    import numpyro.distributions as dist
+
+    if param == "baseline":
+        return dist.Normal(1.0, 0.5)
+    if param == "contrast":
+        return dist.HalfNormal(0.5)
+    if param.startswith("tau"):
+        return dist.Normal(log_t_mid, 3.0)
+    if param.startswith("gamma"):
+        return dist.TruncatedNormal(1.0, 0.5, low=0.1, high=2.0)
+    return dist.Uniform(0.0, 1.0)
+
+
 def make_model(spec: ModelSpec, fixed: dict[str, float]):
     """A NumPyro model ``model(t, g2, sigma, mask, log_t_mid)`` over ``(B, N)`` rows."""
     import jax.numpy as jnp
     import numpyro
     import numpyro.distributions as dist
 
-    def model(t, g2, sigma, mask, log_t_mid):
+    def model(t, g2, sigma, mask, log_t_mid, **_guide_inputs):  # SVI passes guide inputs too
         n_rows, n_tau = t.shape
         cols = []
         # Parameters live in the rows plate at dim -2, shape (B, 1), so the likelihood below
@@ -49,19 +64,11 @@ def make_model(spec: ModelSpec, fixed: dict[str, float]):
             for p in spec.params:
                 if p in fixed:
                     cols.append(jnp.full((n_rows, 1), fixed[p]))
-                elif p == "baseline":
-                    cols.append(numpyro.sample(p, dist.Normal(1.0, 0.5)))
-                elif p == "contrast":
-                    cols.append(numpyro.sample(p, dist.HalfNormal(0.5)))
                 elif p.startswith("tau"):
-                    log_tau = numpyro.sample(site(p), dist.Normal(log_t_mid, 3.0))
+                    log_tau = numpyro.sample(site(p), prior(p, log_t_mid))
                     cols.append(numpyro.deterministic(p, jnp.exp(log_tau)))
-                elif p.startswith("gamma"):
-                    cols.append(
-                        numpyro.sample(p, dist.TruncatedNormal(1.0, 0.5, low=0.1, high=2.0))
-                    )
-                else:  # f
-                    cols.append(numpyro.sample(p, dist.Uniform(0.0, 1.0)))
+                else:
+                    cols.append(numpyro.sample(p, prior(p, log_t_mid)))
             theta = jnp.concatenate(cols, axis=-1)  # (B, P)
             mu = g2_model(spec.name, theta, t, jnp)
             with numpyro.plate("delays", n_tau, dim=-1):
