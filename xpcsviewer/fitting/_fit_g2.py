@@ -92,7 +92,7 @@ def _assemble(p: FitProblem, raw: dict, provenance, max_steps: int, absolute_sig
     scale = np.ones(n) if absolute_sigma else chi2_red
     # Unweighted rows have no error scale of their own; the chi-square supplies it.
     scale = np.where(p.weighted, scale, chi2_red)
-    var = np.einsum("bii->bi", raw["cov"][:n]) * scale[:, None]
+    var = np.einsum("bii->bi", raw["cov"][:n])[:, free] * scale[:, None]
     errors = np.full_like(theta, np.nan)
     errors[:, free] = np.sqrt(np.where(np.isfinite(var) & (var > 0), var, np.nan))
 

@@ -1,7 +1,7 @@
 """The JAX least-squares engine: optimistix Levenberg-Marquardt, ``jit(vmap(...))`` over rows.
 
 One compiled call fits every row of a :class:`~._prepare.FitProblem`. The compiled function
-is cached per (model, free set, bound kinds, solver options); shapes are bucketed upstream,
+is cached per (model, bound kinds, solver options); shapes are bucketed upstream,
 so a GUI refit of a similar selection reuses it.
 """
 
@@ -20,33 +20,32 @@ CODE_OK, CODE_MAX_STEPS, CODE_NONFINITE = 0, 1, 2
 
 
 @functools.lru_cache(maxsize=32)
-def _compiled(model: str, free: tuple, kinds: tuple, max_steps: int, rtol: float, atol: float):
+def _compiled(model: str, kinds: tuple, max_steps: int, rtol: float, atol: float):
     jax = configure_jax()
     import jax.numpy as jnp
     import optimistix as optx
 
-    free_idx = np.asarray(free)
-    kinds_free = tuple(kinds[i] for i in free)
     solver = optx.LevenbergMarquardt(rtol=rtol, atol=atol)
 
-    def solve_row(y0, theta_fix, lo, hi, t, g2, w):
-        def full(th_free):
-            return theta_fix.at[free_idx].set(th_free)
-
+    def solve_row(y0, free, theta_fix, lo, hi, t, g2, w):
+        # Which parameters are free is data, not a compile-time constant: fixing or freeing
+        # one in the GUI reuses the compiled solver. A fixed parameter's residual slope is
+        # zero; the damping of Levenberg-Marquardt keeps each step well posed.
         def natural(y):
-            return to_natural(y, lo[free_idx], hi[free_idx], kinds_free, jnp)
+            return jnp.where(free, to_natural(y, lo, hi, kinds, jnp), theta_fix)
 
-        def resid_natural(th_free):
-            return w * (g2_model(model, full(th_free), t, jnp) - g2)
+        def resid_natural(theta):
+            return w * (g2_model(model, jnp.where(free, theta, theta_fix), t, jnp) - g2)
 
         def resid(y, _args):
             return resid_natural(natural(y))
 
         sol = optx.least_squares(resid, solver, y0, max_steps=max_steps, throw=False)
-        th_free = natural(sol.value)
-        # Covariance in natural parameters: (J^T W J)^-1 with J = d residual / d theta.
-        r = resid_natural(th_free)
-        jac = jax.jacfwd(resid_natural)(th_free)
+        theta = natural(sol.value)
+        # Covariance in natural parameters: (J^T W J)^-1 with J = d residual / d theta,
+        # restricted to the free parameters (fixed rows/columns are zero, pinv keeps them 0).
+        r = resid_natural(theta)
+        jac = jax.jacfwd(resid_natural)(theta) * free
         cov = jnp.linalg.pinv(jac.T @ jac, hermitian=True)
         res = sol.result
         code = jnp.where(
@@ -56,16 +55,18 @@ def _compiled(model: str, free: tuple, kinds: tuple, max_steps: int, rtol: float
                 res == optx.RESULTS.nonlinear_max_steps_reached, CODE_MAX_STEPS, CODE_NONFINITE
             ),
         )
-        return full(th_free), cov, r @ r, code, sol.stats["num_steps"]
+        return theta, cov, r @ r, code, sol.stats["num_steps"]
 
-    return jax.jit(jax.vmap(solve_row))
+    return jax.jit(jax.vmap(solve_row, in_axes=(0, None, 0, 0, 0, 0, 0, 0)))
 
 
 def solve(problem, *, max_steps: int, rtol: float, atol: float) -> dict[str, np.ndarray]:
-    """Fit all rows; returns NumPy ``theta`` (B, P), ``cov`` (B, F, F), ``chi2``, ``code``, ``steps`` (B,)."""
-    fn = _compiled(
-        problem.spec.name, problem.free, problem.kinds, int(max_steps), float(rtol), float(atol)
-    )
-    out = fn(problem.y0, problem.theta0, problem.lo, problem.hi, problem.t, problem.g2, problem.w)
+    """Fit all rows; returns NumPy ``theta`` (B, P), ``cov`` (B, P, P), ``chi2``, ``code``, ``steps`` (B,)."""
+    fn = _compiled(problem.spec.name, problem.kinds, int(max_steps), float(rtol), float(atol))
+    free = np.zeros(len(problem.spec.params), dtype=bool)
+    free[list(problem.free)] = True
+    y0 = np.zeros(problem.theta0.shape)
+    y0[:, free] = problem.y0
+    out = fn(y0, free, problem.theta0, problem.lo, problem.hi, problem.t, problem.g2, problem.w)
     theta, cov, chi2, code, steps = (np.asarray(a) for a in out)
     return {"theta": theta, "cov": cov, "chi2": chi2, "code": code, "steps": steps}

@@ -81,7 +81,9 @@ def solve(problem, *, max_steps: int, rtol: float, atol: float) -> dict[str, np.
     th_free = theta[:, free]
     # Relative steps: natural parameters range from ~1e-6 s (tau) to ~1 (baseline).
     jac = _jacobian(resid_natural, th_free, 1e-6 * np.maximum(np.abs(th_free), 1e-9))
-    cov = np.linalg.pinv(np.einsum("bni,bnj->bij", jac, jac), hermitian=True)
+    cov = np.zeros(theta.shape + theta.shape[-1:])
+    fi = np.asarray(free)
+    cov[:, fi[:, None], fi] = np.linalg.pinv(np.einsum("bni,bnj->bij", jac, jac), hermitian=True)
     r = resid_natural(th_free)
     chi2 = np.sum(r * r, axis=-1)
     code = np.where(done, CODE_OK, CODE_MAX_STEPS)

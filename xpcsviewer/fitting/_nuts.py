@@ -18,7 +18,7 @@ from ._bayes_model import PRIORS, init_values, model_inputs, site
 from ._diagnostics import summarize
 from ._fit_g2 import fit_g2
 from ._models import g2_model
-from ._nuts_kernel import compiled, unconstrain
+from ._nuts_kernel import compiled, constrain, unconstrain
 from ._nuts_result import NUTSResult
 from ._prepare import as_file_list, build_problem
 from ._results import frozen
@@ -88,9 +88,7 @@ def sample_g2(
     per_chunk = -(-num_samples // chunks)
     n_pieces = -(-(num_warmup + num_samples) // per_chunk)
     fixed_items = tuple(sorted(fixed_vals.items()))
-    init_fn, advance, constrain = compiled(
-        spec.name, fixed_items, num_warmup, per_chunk, float(target_accept)
-    )
+    init_fn, advance = compiled(spec.name, fixed_items, num_warmup, per_chunk, float(target_accept))
     args = tuple(jax.numpy.asarray(a) for a in args)
     z0 = unconstrain(
         spec.name, fixed_items, args, {k: jax.numpy.asarray(v) for k, v in init.items()}
@@ -106,7 +104,7 @@ def sample_g2(
         first = max(0, num_warmup - k * per_chunk)
         if first < per_chunk:
             z = {n: v[:, first:] for n, v in z.items()}
-            pieces.append({n: np.asarray(v) for n, v in constrain(z, args).items()})
+            pieces.append(constrain(spec.name, fixed_items, z, np.asarray(args[4])))
             diverging.append(np.asarray(div)[:, first:])
         done = min((k + 1) * per_chunk, num_warmup + num_samples)
         if progress:
