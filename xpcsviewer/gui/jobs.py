@@ -80,14 +80,19 @@ class _Runnable(QRunnable):
         token = self._job.token
         try:
             token.raise_if_cancelled()
-            result = self._fn(token, lambda f, m="": self._relay.progressed.emit(float(f), m))
+            relay = self._relay
+            result = self._fn(token, lambda f, m="": relay.progressed.emit(float(f), m))
             token.raise_if_cancelled()
         except JobCancelled:
             self._relay.stopped.emit()
         except BaseException as exc:  # noqa: BLE001 - every failure must reach the GUI
-            self._relay.failed.emit(JobError(exc, traceback.format_exc()))
+            # Only the text of the traceback travels: frames would keep the job's objects alive.
+            self._relay.failed.emit(JobError(exc.with_traceback(None), traceback.format_exc()))
         else:
             self._relay.succeeded.emit(result)
+        finally:
+            # The pool may keep this wrapper a while; do not keep the job's closure with it.
+            self._fn = self._relay = self._job = None
 
 
 class JobRunner(QObject):

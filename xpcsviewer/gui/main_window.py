@@ -69,7 +69,7 @@ class MainWindow(QMainWindow):
     # -- folders ------------------------------------------------------------------------------
     def load_folder(self, folder: Path, select: int | None = None) -> None:
         """List ``folder`` in the background; then put the first ``select`` files on the list."""
-        import xpcsviewer
+        from xpcsviewer.io import scan
 
         folder = Path(folder)
         if self.scan_job is not None:
@@ -77,7 +77,7 @@ class MainWindow(QMainWindow):
         self._after_scan_select = select
         self.statusBar().showMessage(f"Scanning {folder} …")
         self.scan_job = self.runner.submit(
-            f"scan {folder.name}", lambda token, progress: xpcsviewer.scan(folder),
+            f"scan {folder.name}", lambda token, progress: scan(folder),
             on_result=lambda summaries: self._listed(folder, summaries),
             on_error=lambda error: self._scan_failed(folder, error),
         )
@@ -215,6 +215,9 @@ class MainWindow(QMainWindow):
         state = self.settings.value("window/state")
         if state is not None:
             self.restoreState(state)
+        else:  # first start: plots get most of the room
+            self.resizeDocks([self.file_dock], [430], Qt.Orientation.Horizontal)
+            self.resizeDocks([self.status_dock], [190], Qt.Orientation.Vertical)
         tab = int(self.settings.value("window/tab", 0) or 0)
         self.tabs.setCurrentIndex(tab if 0 <= tab < self.tabs.count() else 0)
 

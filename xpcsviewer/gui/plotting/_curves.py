@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 
-from ._shared import ADAPTER
+from ._shared import ADAPTER, no_si_prefixes
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,7 @@ class CurvePanel(pg.PlotWidget):
         self._log = (False, False)
         self.plotItem.showGrid(x=True, y=True, alpha=0.2)
         self.legend = self.plotItem.addLegend(offset=(-10, 10))
+        no_si_prefixes(self.plotItem)
 
     def set_axes(self, x_label: str, y_label: str, log_x: bool, log_y: bool, title: str = "") -> None:
         # Units live in the label text: pyqtgraph's own units would add SI prefixes (mÅ⁻¹).

@@ -13,7 +13,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Signal
 
 from ._colormaps import colormap
-from ._shared import ADAPTER
+from ._shared import ADAPTER, no_si_prefixes
 
 _MASK_RGBA = (255, 255, 255, 150)  # excluded pixels are washed out, not hidden
 
@@ -40,6 +40,7 @@ class ImagePanel(pg.GraphicsLayoutWidget):
         self.plot.addItem(self.marker)
         self.colorbar = pg.ColorBarItem(colorMap=colormap("viridis"), interactive=False, width=18)
         self.colorbar.setImageItem(self.image, insert_in=self.plot)
+        no_si_prefixes(self.plot, self.colorbar.axis)
         self._shape: tuple[int, ...] = ()
         self.scene().sigMouseMoved.connect(self._mouse_moved)
 
@@ -80,8 +81,8 @@ class ImagePanel(pg.GraphicsLayoutWidget):
         self.colorbar.setColorMap(colormap(colormap_name))
         self.colorbar.setLevels(shown_levels)
         self.colorbar.setLabel("right", (f"log₁₀ {label}" if log else label))
-        self.plot.setLimits(xMin=-0.5 * data.shape[1], xMax=1.5 * data.shape[1])
-        self.plot.autoRange()
+        # Stay fitted to the image through window resizes until the user zooms.
+        self.plot.enableAutoRange()
         if log:
             return (float(10 ** shown_levels[0]), float(10 ** shown_levels[1]))
         return (float(shown_levels[0]), float(shown_levels[1]))

@@ -91,10 +91,10 @@ def read_tree(path: Path) -> TreeNode:
 
 def reader_summary(path: Path) -> list[tuple[str, str]]:
     """What ``xpcsviewer.open`` makes of the file, or why it cannot read it."""
-    import xpcsviewer
+    from xpcsviewer.io import open_file
 
     try:
-        f = xpcsviewer.open(path)
+        f = open_file(path)
     except Exception as exc:  # noqa: BLE001 - the tree is still worth showing
         return [("error", str(exc))]
     meta = f.metadata

@@ -24,7 +24,8 @@ class QmapPanel:
     """One map: ``image`` (ny, nx), NaN where the pixel is in no roi; ``label`` with units."""
 
     key: str
-    label: str
+    title: str
+    label: str  # colour bar label, with units
     image: Any
 
 
@@ -57,10 +58,10 @@ class QmapController(TabController):
                                 qm.beam_center_x, qm.beam_center_y, qm.shape)
         n_dyn, n_sta = int(np.max(qm.dynamic_roi_map)), int(np.max(qm.static_roi_map))
         panels = [
-            QmapPanel("dynamic", f"dynamic roi ({n_dyn} bins; label)", _labels(qm.dynamic_roi_map)),
-            QmapPanel("static", f"static roi ({n_sta} bins; label)", _labels(qm.static_roi_map)),
-            QmapPanel("q", "q (Å⁻¹)", geometry.q),
-            QmapPanel("phi", "φ (°, from +x, counter-clockwise)", geometry.phi),
+            QmapPanel("dynamic", f"dynamic roi ({n_dyn} bins)", "roi label", _labels(qm.dynamic_roi_map)),
+            QmapPanel("static", f"static roi ({n_sta} bins)", "roi label", _labels(qm.static_roi_map)),
+            QmapPanel("q", "q map", "q (Å⁻¹)", geometry.q),
+            QmapPanel("phi", "φ map (from +x, counter-clockwise)", "φ (°)", geometry.phi),
         ]
         readout = {
             "q": ensure_numpy(geometry.q),

@@ -43,7 +43,7 @@ class QmapView(TabView):
         for item in data.panels:
             panel = self.panels[item.key]
             panel.set_image(item.image, colormap_name=st["colormap"], label=item.label)
-            panel.set_titles(f"{data.name}: {item.label}")
+            panel.set_titles(f"{data.name}: {item.title}")
             panel.set_marker(*(data.beam_center if st["show_beam_center"] else (None, None)))
 
     def show_message(self, text: str) -> None:
