@@ -122,3 +122,16 @@ def test_cli_help_does_not_start_qt():
     )
     assert result.returncode == 0, result.stderr
     assert "--snapshot" in result.stdout
+
+
+def test_compilation_cache_folder_from_environment(monkeypatch, tmp_path):
+    from xpcsviewer.backends._jax_backend import default_cache_dir
+
+    monkeypatch.setenv("XPCS_JAX_CACHE_DIR", str(tmp_path / "jit"))
+    assert default_cache_dir() == tmp_path / "jit"
+    monkeypatch.setenv("XPCS_JAX_CACHE_DIR", "")
+    assert default_cache_dir() is None
+    assert backends.enable_compilation_cache() is None
+    monkeypatch.delenv("XPCS_JAX_CACHE_DIR")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert default_cache_dir() == tmp_path / "xpcsviewer" / "jax"

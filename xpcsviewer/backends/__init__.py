@@ -34,6 +34,7 @@ __all__ = [
     "StatsSnapshot",
     "adapter_stats",
     "configure_jax",
+    "enable_compilation_cache",
     "ensure_backend_array",
     "ensure_numpy",
     "get_backend",
@@ -62,6 +63,13 @@ def configure_jax():
     from ._jax_backend import configure_jax as _configure
 
     return _configure()
+
+
+def enable_compilation_cache(cache_dir=None):
+    """Persist compiled JAX programs on disk (see ``_jax_backend.enable_compilation_cache``)."""
+    from ._jax_backend import enable_compilation_cache as _enable
+
+    return _enable(cache_dir)
 
 
 def _make(name: str, why: str) -> BackendProtocol:

@@ -6,8 +6,10 @@ need double precision), before any JAX array exists.
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from ._arraymath import ArrayMathMixin
@@ -27,6 +29,38 @@ def configure_jax() -> Any:
                 jax.config.update("jax_enable_x64", True)
                 _configured = True
     return jax
+
+
+def default_cache_dir() -> Path | None:
+    """Where compiled XLA programs persist between runs; ``None`` when disabled.
+
+    ``XPCS_JAX_CACHE_DIR`` overrides (empty disables); else ``$XDG_CACHE_HOME/xpcsviewer/jax``.
+    """
+    raw = os.environ.get("XPCS_JAX_CACHE_DIR")
+    if raw is not None:
+        return Path(raw).expanduser() if raw.strip() else None
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "xpcsviewer" / "jax"
+
+
+def enable_compilation_cache(cache_dir: Path | None = None) -> Path | None:
+    """Keep compiled programs on disk, so a new session skips most of the first-fit compile.
+
+    The viewer calls this at start-up; scripts may too. Returns the folder used, or ``None``
+    when caching is disabled or the folder cannot be made (then JAX simply compiles again).
+    """
+    folder = cache_dir or default_cache_dir()
+    if folder is None:
+        return None
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    jax = configure_jax()
+    jax.config.update("jax_compilation_cache_dir", str(folder))
+    # Fits compile in well under a second each, below JAX's default threshold; keep them all.
+    jax.config.update("jax_persistent_cache_min_compile_time_secs", 0.0)
+    return folder
 
 
 class JAXBackend(ArrayMathMixin):
