@@ -60,41 +60,88 @@ def shared_y_range(panels: list[Panel]) -> tuple[float, float] | None:
 
 
 class PanelGrid(pg.GraphicsLayoutWidget):
-    """``set_panels`` redraws every panel; ``plots`` lists the PlotItems (tests read them)."""
+    """``set_panels`` redraws every panel; ``plots`` lists the PlotItems (tests read them).
+
+    Plots are pooled and never destroyed while the widget lives: building a PlotItem is the
+    slow part of a redraw, and a PlotItem dropped from the scene is left to Python's garbage
+    collector, which may run on a worker thread (a crash with Qt objects) and leaves its
+    parentless context menus behind as top-level widgets. Unused plots stay hidden in the
+    scene, which deletes them with itself.
+    """
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self.plots: list[pg.PlotItem] = []
+        self._pool: list[pg.PlotItem] = []
         self.notes: list[str] = []
-        self.message = pg.LabelItem("", size="11pt")
+        self._texts: list[pg.TextItem] = []
+        self.heading = self.addLabel("", row=0, col=0, size="10pt")
+        self.heading.setMaximumHeight(44)
+
+    def _layout(self, n: int) -> None:
+        if n == len(self.plots):
+            for plot in self.plots:
+                plot.clear()
+            return
+        layout, scene = self.ci, self.scene()
+        for item in [self.heading, *self._pool]:
+            if item in layout.items:
+                layout.removeItem(item)  # also takes it out of the scene
+            if item.scene() is None:
+                scene.addItem(item)  # the scene keeps owning it, so it is never orphaned
+            item.hide()
+        while len(self._pool) < n:
+            plot = pg.PlotItem()
+            no_si_prefixes(plot)
+            plot.setLogMode(x=True, y=False)
+            plot.showGrid(x=True, y=True, alpha=0.15)
+            plot.getAxis("left").setWidth(38)  # narrow axes keep four panels a row on a laptop
+            plot.setMinimumWidth(60)
+            if self._pool:
+                plot.setXLink(self._pool[0])
+            scene.addItem(plot)
+            self._pool.append(plot)
+        rows, cols = grid_shape(max(n, 1))
+        layout.addItem(self.heading, row=0, col=0, colspan=cols)
+        self.heading.show()
+        for i, plot in enumerate(self._pool[:n]):
+            r, c = divmod(i, cols)
+            plot.clear()
+            layout.addItem(plot, row=r + 1, col=c)
+            plot.show()
+        self.plots = self._pool[:n]
 
     def show_message(self, text: str) -> None:
-        self.clear()
-        self.plots, self.notes = [], []
-        self.message = self.addLabel(text, size="11pt")
+        self._remove_texts()
+        self._layout(0)
+        self.notes = []
+        self.heading.setText(text, size="11pt")
+
+    def _remove_texts(self) -> None:
+        for text in self._texts:
+            text.setParentItem(None)
+            if text.scene() is not None:
+                text.scene().removeItem(text)
+        self._texts = []
 
     def set_panels(self, panels: list[Panel], n_colours: int, x_label: str, y_label: str,
                    shared_y: bool = True, legend: list[str] | None = None,
                    heading: str = "") -> None:
         """``legend``: one name per colour, shown once above the grid (a legend inside a
         small panel would hide its data); fits are the lines, data the points."""
-        self.clear()
         self.ci.layout.setHorizontalSpacing(14)  # keeps "10¹" clear of the next panel's axis
-        self.plots, self.notes = [], [p.note for p in panels]
+        self._remove_texts()
+        self._layout(len(panels))
+        self.notes = [p.note for p in panels]
         rows, cols = grid_shape(len(panels))
-        offset = 0
         if legend:
             keys = "  ".join(f"<span style='color:{pen_for(i, n_colours).color().name()}'>"
                              f"●</span> {name}" for i, name in enumerate(legend))
             heading = f"{heading}<br>{keys}" if heading else keys
-        if heading:
-            label = self.addLabel(heading, row=0, col=0, colspan=cols, size="10pt")
-            label.setMaximumHeight(44)
-            offset = 1
+        self.heading.setText(heading, size="10pt")
         y_range = shared_y_range(panels) if shared_y else None
-        for i, panel in enumerate(panels):
+        for i, (plot, panel) in enumerate(zip(self.plots, panels, strict=True)):
             r, c = divmod(i, cols)
-            plot = self.addPlot(row=r + offset, col=c)
             self._draw(plot, panel, n_colours)
             plot.setTitle(panel.title, size="8pt")
             # A title's text width would otherwise set the panel's minimum width and push
@@ -104,16 +151,11 @@ class PanelGrid(pg.GraphicsLayoutWidget):
             plot.setLabel("left", y_label if c == 0 else "")
             if y_range is not None:
                 plot.setYRange(*y_range, padding=0)
-            if self.plots:
-                plot.setXLink(self.plots[0])
-            self.plots.append(plot)
+            else:
+                plot.enableAutoRange(y=True)
+            plot.enableAutoRange(x=True)
 
     def _draw(self, plot: pg.PlotItem, panel: Panel, n_colours: int) -> None:
-        no_si_prefixes(plot)
-        plot.setLogMode(x=True, y=False)
-        plot.showGrid(x=True, y=True, alpha=0.15)
-        plot.getAxis("left").setWidth(38)  # narrow axes keep four panels a row on a laptop
-        plot.setMinimumWidth(60)
         if panel.band is not None:
             x, lo, hi = (ADAPTER.convert(a, np.float64) for a in panel.band)
             keep = (x > 0) & np.isfinite(lo) & np.isfinite(hi)
@@ -142,3 +184,4 @@ class PanelGrid(pg.GraphicsLayoutWidget):
             text.setParentItem(plot.vb)  # view-box pixels: stays put when zoomed
             text.setPos(4, 2)
             text.setTextWidth(150)
+            self._texts.append(text)

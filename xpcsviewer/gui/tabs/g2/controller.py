@@ -8,7 +8,6 @@ settings and the choice to fit survive replots and file switches.
 from __future__ import annotations
 
 import csv
-import inspect
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -147,23 +146,14 @@ class G2Controller(TabController):
 
     def run_bayes(self, file: Any, column: int, settings: dict[str, Any], token: Any,
                   progress: Any) -> Any:
-        """NUTS on one bin (worker thread). Cancel is checked at every progress report from
-        the sampler, between its chunks; a cancelled run raises and leaves no result."""
+        """NUTS on one bin (worker thread). The sampler checks ``token`` between its chunks;
+        a cancelled run raises JobCancelled, so its partial draws are never shown."""
         import xpcsviewer
 
-        def report(fraction: float, message: str = "") -> None:
-            token.raise_if_cancelled()
-            progress(fraction, message or f"NUTS bin {column}")
-
-        wanted = {**self.bayes_kwargs(settings), "progress": report,
-                  "should_stop": lambda: token.cancelled}
-        # The engine's NUTS options are still settling (issue 5): pass the ones it takes.
-        accepted = inspect.signature(xpcsviewer.sample_g2).parameters
-        takes_any = any(p.kind is p.VAR_KEYWORD for p in accepted.values())
-        kwargs = {k: v for k, v in wanted.items()
-                  if v is not None and (k in accepted or (takes_any and k not in
-                                                          ("should_stop", "bounds")))}
-        result = xpcsviewer.sample_g2(file, column, **kwargs)
+        result = xpcsviewer.sample_g2(
+            file, column, **self.bayes_kwargs(settings),
+            progress=lambda fraction, message="": progress(fraction, message or f"NUTS bin {column}"),
+            cancel=lambda: token.cancelled)
         token.raise_if_cancelled()
         return result
 

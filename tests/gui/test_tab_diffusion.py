@@ -1,0 +1,52 @@
+"""Diffusion tab on tests/data: says "fit g2 first" without fits; with the g2 tab's fits its
+alpha and D are ``fit_tauq``'s; exports carry provenance."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from conftest import show_tab, wait_idle
+
+import xpcsviewer
+from xpcsviewer.gui.tabs.diffusion.controller import NO_FIT
+
+WAIT_MS = 120_000
+
+
+def test_diffusion_from_g2_fits_equals_fit_tauq(qtbot, make_window, tmp_path, data_dir):
+    folder = tmp_path / "one"
+    folder.mkdir()
+    (folder / "brownian_a_results.hdf").symlink_to(data_dir / "brownian_a_results.hdf")
+    window = make_window(folder, select=1)
+    view = show_tab(qtbot, window, "diffusion")
+    assert view.last_data.fit is None and view.last_data.message == NO_FIT
+    assert "g2 tab → Fit" in view.tauq.plotItem.titleLabel.text
+
+    g2 = show_tab(qtbot, window, "g2")
+    g2.state.fit_on = True
+    qtbot.waitUntil(lambda: g2.last_data.fit is not None, timeout=WAIT_MS)
+    view = show_tab(qtbot, window, "diffusion")
+    qtbot.waitUntil(lambda: view.last_data is not None and view.last_data.fit is not None,
+                    timeout=WAIT_MS)
+    wait_idle(qtbot, window)
+    fit = g2.last_data.fit
+    assert view.last_data.fit is fit
+    free, fixed = xpcsviewer.fit_tauq(fit, alpha=None), xpcsviewer.fit_tauq(fit, alpha=2.0)
+    np.testing.assert_allclose(view.last_data.fixed.D, fixed.D, rtol=1e-12)
+    np.testing.assert_allclose(view.last_data.free.alpha, free.alpha, rtol=1e-12)
+    assert f"D = {fixed.D[0]:.4g} ± {fixed.D_err[0]:.2g} Å²/s" in view.summary.text()
+    assert f"α = {free.alpha[0]:.3f} ± {free.alpha_err[0]:.3f}" in view.summary.text()
+    # tau(q) points (with error bars) and the power-law line are drawn.
+    items = view.tauq.plotItem.listDataItems()
+    assert len(items) == 2 and items[0].getData()[0].size == int(free.n_used[0])
+
+    view.state.alpha_free = False  # the line becomes tau = 1 / (D q^2)
+    assert "D q²" in view.tauq.plotItem.listDataItems()[1].name()
+
+    out = window.export_csv(tmp_path / "tauq.csv")
+    text = out.read_text()
+    assert text.startswith("# alpha fitted") and '"model": "single"' in text
+    assert str(Path(fit.paths[0])) in text
+    assert (tmp_path / "tauq_points.csv").read_text().count("\n") == fit.n_rows + 2
+    assert view.export_figure(tmp_path / "tauq.pdf").stat().st_size > 1000
