@@ -67,9 +67,12 @@ def wait_fit(qtbot, window, view) -> None:
 
 
 def test_fit_from_gui_equals_api_and_gui_stays_responsive(qtbot, make_window, one_file):
-    # Importing JAX holds the GIL for about a second (extension modules load under it); a
-    # running viewer has paid that already, so the gap below measures the fit and redraw.
-    xpcsviewer.backends.configure_jax()
+    # The API fit first: it is the reference, and it pays JAX's one-off trace and compile
+    # (which holds the GIL in bursts, see MAX_GAP_S) the way a running viewer already has.
+    # The gap measured below is then what a scientist feels on every later fit.
+    with xpcsviewer.open(one_file / "brownian_a_results.hdf") as f:
+        ref = xpcsviewer.fit_g2(f, model="single", bins=list(range(12)), fixed={"baseline": 1.0},
+                                t_range=(2e-3, np.inf))
     window = make_window(one_file, select=1)
     view = g2_view(qtbot, window)
     assert view.last_data.fit is None  # fitting is off until asked
@@ -83,9 +86,6 @@ def test_fit_from_gui_equals_api_and_gui_stays_responsive(qtbot, make_window, on
     assert meter.gap < MAX_GAP_S
 
     fit = view.last_data.fit
-    with xpcsviewer.open(one_file / "brownian_a_results.hdf") as f:
-        ref = xpcsviewer.fit_g2(f, model="single", bins=list(range(12)), fixed={"baseline": 1.0},
-                                t_range=(2e-3, np.inf))
     np.testing.assert_allclose(fit.values, ref.values, rtol=1e-10, equal_nan=True)
     np.testing.assert_allclose(fit.errors, ref.errors, rtol=1e-10, equal_nan=True)
     assert fit.status == ref.status
