@@ -61,4 +61,10 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     from .gui.app import run
 
-    return run(folder=args.folder, demo=args.demo, snapshot=args.snapshot, select=args.select)
+    return run(
+        folder=args.folder,
+        demo=args.demo,
+        snapshot=args.snapshot,
+        select=args.select,
+        backend=args.backend,
+    )

@@ -32,6 +32,18 @@ def test_preferences_persist_across_a_restart(qtbot, make_window, tab):
     assert "backend: numpy" in second.status_panel.backend_label.text()
 
 
+def test_command_line_backend_wins_for_this_run_only(qtbot, make_window):
+    from xpcsviewer.backends import get_backend
+
+    first = make_window()
+    first.set_preferences(Preferences(backend="jax"))
+    first.use_backend_for_this_run("numpy")  # what `xpcsviewer --backend numpy` does
+    assert get_backend().name == "numpy"
+    assert "backend: numpy" in first.status_panel.backend_label.text()
+    first.close()
+    assert make_window().prefs.backend == "jax"  # the saved preference is untouched
+
+
 def test_gpu_toggle_without_a_gpu_shows_the_fallback_notice(qtbot, make_window):
     import jax
 

@@ -21,7 +21,7 @@ def demo_folder() -> Path | None:
 
 
 def run(folder: Path | None = None, demo: bool = False, snapshot: Path | None = None,
-        select: int = 1) -> int:
+        select: int = 1, backend: str | None = None) -> int:
     """Open the window; with ``snapshot`` render every tab to ``snapshot/<tab>.png`` and exit."""
     if snapshot is not None:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # no display needed
@@ -40,6 +40,8 @@ def run(folder: Path | None = None, demo: bool = False, snapshot: Path | None = 
     else:
         settings = QSettings()
     window = MainWindow(settings)
+    if backend is not None:
+        window.use_backend_for_this_run(backend)
     if snapshot is not None:
         return _snapshot(window, folder, demo, Path(snapshot), select, scratch)
     window.show()

@@ -6,6 +6,7 @@ Each tab's logic lives in ``tabs/<tab>/`` (controller + view); background work i
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -187,6 +188,11 @@ class MainWindow(QMainWindow):
         save_preferences(self.settings, prefs)
         self.session.cache_mb = prefs.cache_mb
         self._apply(prefs, previous)
+
+    def use_backend_for_this_run(self, backend: str) -> None:
+        """``--backend`` on the command line: wins over the saved preference, is not saved."""
+        previous, self.prefs = self.prefs, replace(self.prefs, backend=backend)
+        self._apply(self.prefs, previous)
 
     def _apply(self, prefs: Preferences, previous: Preferences | None) -> None:
         applied = apply_preferences(prefs, previous)
