@@ -1,17 +1,28 @@
-"""Average result files into a NEW result file of the same layout (written atomically)."""
+"""Average result files into a NEW result file of the same layout (written atomically).
+
+Progress and cancel without Qt: ``progress(fraction, message)`` is any callable, and ``cancel``
+is either a callable returning True to stop or an object with a ``.cancelled`` attribute (the
+GUI's ``CancelToken`` is one). Cancellation is checked before every file read and every write
+stage; it raises :class:`AverageCancelled` and leaves no output file and no temporary file.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from xpcsviewer.backends import BackendProtocol
 
 from ._kernels import resolve
-from .average import G2Average, average_g2
+from .average import AverageCancelled, G2Average, average_g2
+
+# Share of the progress bar for each phase; reading g2 is quick (eager, a few kB a file),
+# SAXS-2D is the large read, the write is compression-bound.
+_READ_G2, _READ_SAXS, _WRITE = (0.0, 0.3), (0.35, 0.7), (0.7, 1.0)
 
 
 @dataclass(frozen=True)
@@ -20,6 +31,19 @@ class AveragedFile:
 
     path: Path
     average: G2Average
+
+
+def _is_cancelled(cancel: Any) -> bool:
+    if cancel is None:
+        return False
+    if callable(cancel):
+        return bool(cancel())
+    return bool(cancel.cancelled)
+
+
+def _phase(span: tuple[float, float], done: int, total: int) -> float:
+    lo, hi = span
+    return lo + (hi - lo) * done / max(total, 1)
 
 
 def average_files(
@@ -31,18 +55,45 @@ def average_files(
     baseline_points: int = 5,
     overwrite: bool = False,
     backend: BackendProtocol | None = None,
+    progress: Callable[[float, str], None] | None = None,
+    cancel: Callable[[], bool] | Any | None = None,
 ) -> AveragedFile:
     """Average the multitau g2 of result files of one sample and partition into ``out_path``.
 
-    The new file carries the first used file's metadata and partition, the averaged g2,
-    and SAXS-2D/1D averaged over the used files; inputs are never modified or replaced.
+    The new file carries the first used file's metadata and partition, the averaged g2
+    (n_tau, n_bins), and SAXS-2D (ny, nx) / SAXS-1D (n_static,) averaged over the used files
+    (photons/pixel/frame); inputs are never modified or replaced.
+
+    ``progress(fraction, message)``: fraction rises from 0 to 1.0 (the file is in place);
+    messages name the file being read or the write stage. ``cancel``: a callable or an object
+    with ``.cancelled``; when it turns true the work stops with :class:`AverageCancelled` and
+    nothing is left in the output folder.
     """
     import xpcsviewer
     from xpcsviewer.io import write_result_file
 
+    def report(fraction: float, message: str) -> None:
+        # every report is also a cancel point, so the stages need no checks of their own
+        if _is_cancelled(cancel):
+            raise AverageCancelled(f"averaging into {Path(out_path).name} cancelled: {message}")
+        if progress is not None:
+            progress(float(fraction), message)
+
+    def written(fraction: float, message: str) -> None:
+        if fraction < 1.0:
+            report(_phase(_WRITE, fraction, 1), message)
+        elif progress is not None:  # the file is in place: too late to cancel, say so
+            progress(1.0, message)
+
     b = resolve(backend)
-    files = [xpcsviewer.open(p) for p in paths]
+    n = len(paths)
+    files = []
     try:
+        for k, p in enumerate(paths):
+            report(_phase(_READ_G2, k, n), f"reading g2 of {Path(p).name} ({k + 1}/{n})")
+            f = xpcsviewer.open(p)
+            files.append(f)
+            f.intensity_t  # noqa: B018 - read now, inside this file's progress step
         if any(f.g2 is None for f in files):
             missing = [f.name for f in files if f.g2 is None]
             raise ValueError(f"no multitau g2 in {', '.join(missing)}")
@@ -50,6 +101,7 @@ def average_files(
         for f in files[1:]:
             if f.n_bins != ref.n_bins or not np.allclose(f.dynamic_q, ref.dynamic_q, rtol=1e-6):
                 raise ValueError(f"{f.name} has another partition than {ref.name}")
+        report(_READ_G2[1], f"averaging g2 of {n} files")
         avg = average_g2(
             [f.tau for f in files],
             [f.g2 for f in files],
@@ -62,18 +114,29 @@ def average_files(
             backend=b,
         )
         used = [f for f in files if f.name in avg.report.used]
+        # Running sums, each file's cache dropped after use: n detector images never sit in
+        # memory together.
+        saxs_2d = saxs_1d = None
+        for k, f in enumerate(used):
+            report(_phase(_READ_SAXS, k, len(used)), f"reading SAXS of {f.name} ({k + 1}/{len(used)})")
+            s2, s1 = np.asarray(f.saxs_2d, np.float64), np.asarray(f.saxs_1d[1], np.float64)
+            saxs_2d = s2.copy() if saxs_2d is None else saxs_2d + s2
+            saxs_1d = s1.copy() if saxs_1d is None else saxs_1d + s1
+            if f is not used[0]:
+                f.close()
         first = used[0]
         path = write_result_file(
             out_path,
             metadata=first.metadata,
             qmap=first.qmap,
-            saxs_2d=np.mean([f.saxs_2d for f in used], axis=0),
-            saxs_1d=np.mean([f.saxs_1d[1] for f in used], axis=0),
+            saxs_2d=saxs_2d / len(used),
+            saxs_1d=saxs_1d / len(used),
             tau=b.to_numpy(avg.tau),
             g2=b.to_numpy(avg.g2),
             g2_err=b.to_numpy(avg.g2_err),
             sources=[f.path for f in files],
             overwrite=overwrite,
+            progress=written,
         )
     finally:
         for f in files:

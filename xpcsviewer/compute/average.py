@@ -182,3 +182,8 @@ def average_g2(
         notes=tuple(notes),
     )
     return G2Average(tau=b.asarray(grid), g2=mean, g2_err=err, report=report)
+
+
+class AverageCancelled(Exception):
+    """Raised by :func:`xpcsviewer.compute.average_files` when its cancel token fired; by
+    then the output file (and its temporary file) has been removed or was never made."""

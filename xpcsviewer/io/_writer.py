@@ -3,13 +3,17 @@
 Used by the demo and by file averaging. The file appears complete or not at all: it is
 written to a temporary file in the destination folder, then moved into place with
 ``os.replace`` (atomic on one file system). It never replaces a file it was told is an input.
+
+Progress and cancel: ``progress(fraction, message)`` is called before each write stage. It may
+raise (a caller's cancel does exactly that); the temporary file is then removed and the
+exception goes on, so an aborted write leaves nothing behind.
 """
 
 from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -95,6 +99,7 @@ def write_result_file(
     avg: int = 1,
     sources: Iterable[str | Path] = (),
     overwrite: bool = False,
+    progress: Callable[[float, str], None] | None = None,
 ) -> Path:
     """Write one result file in the APS-8IDI NeXus layout; returns its path.
 
@@ -108,6 +113,9 @@ def write_result_file(
     Raises ``FileExistsError`` when ``path`` exists (unless ``overwrite=True``) and
     ``ValueError`` when ``path`` is one of ``sources`` (inputs are never replaced, whatever
     ``overwrite`` says) or when the multitau arrays are incomplete.
+
+    ``progress(fraction, message)``, fraction 0..1 of this write, is called before each stage
+    and last with 1.0 once the file is in place; if it raises, nothing is left on disk.
     """
     path = Path(path)
     target = path.resolve()
@@ -126,12 +134,16 @@ def write_result_file(
                 f"g2 {np.shape(g2)} and g2_err {np.shape(g2_err)} must both be (n_tau, n_bins)"
                 f" = {want}"
             )
+    report = progress or (lambda fraction, message: None)
+    n_c2 = len(c2) if c2 else 0
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
     try:
         with h5py.File(tmp, "w") as h5:
+            report(0.0, f"{path.name}: metadata and partition")
             _write_metadata(h5, metadata)
             _write_qmap(h5, qmap)
+            report(0.2, f"{path.name}: SAXS")
             _put(h5, K["saxs_2d"], np.asarray(saxs_2d)[None], np.float32, compress=True)
             _put(h5, K["saxs_1d"], np.asarray(saxs_1d).reshape(1, -1), np.float32)
             if saxs_1d_segments is not None:
@@ -141,6 +153,7 @@ def write_result_file(
                 trace = np.stack([frames, np.asarray(intensity, np.float64)])
                 _put(h5, K["intensity_vs_time"], trace, np.float32, compress=True)
             if g2 is not None:
+                report(0.4, f"{path.name}: multi-tau g2")
                 _write_config(h5, "multitau", metadata, stride, avg)
                 step = metadata.frame_time_s * stride * avg
                 delays = np.asarray(tau, np.float64) / step
@@ -155,11 +168,17 @@ def write_result_file(
                 labels = np.asarray(qmap.dynamic_index_mapping)[cols] + 1  # 1-based roi labels
                 _put(h5, K["c2_processed_bins"], labels, np.int64)
                 for ordinal, col in enumerate(cols, start=1):
+                    # two-time maps are the big part of a file: one stage each
+                    fraction = 0.5 + 0.4 * (ordinal - 1) / n_c2
+                    report(fraction, f"{path.name}: two-time map {ordinal}/{n_c2}")
                     upper = np.triu(np.asarray(c2[col], np.float64))
                     key = f"{K['c2_group']}/{C2_NAME_NEXUS.format(ordinal)}"
                     _put(h5, key, upper, np.float32, compress=True)
+        # the last chance to abort: after the rename the file is complete and stays
+        report(0.95, f"{path.name}: moving into place")
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    report(1.0, f"wrote {path.name}")
     return path
