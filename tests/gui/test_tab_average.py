@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+import threading
 
 import numpy as np
 import pytest
@@ -58,11 +59,63 @@ def test_average_writes_a_new_readable_file(qtbot, make_window, tab, idle, one_s
     assert view.write_to(inputs[0]) is None and "input" in view.status.text()
     out = view.controller.default_output(view.last_data)
     assert out.name == "demo_brownian_avg.hdf" and out.parent == one_sample
+    bar: list[int] = []
+    view.progress.valueChanged.connect(bar.append)
     job = view.write_to(out)
-    assert job is not None
+    assert job is not None and view.cancel_button.isEnabled()
     qtbot.waitUntil(lambda: view.written is not None, timeout=20_000)
     assert view.written == out and "Wrote" in view.status.text()
+    # The bar moved through the file reads and write stages, never back, and ended at 100 %.
+    assert bar[-1] == 100 and bar == sorted(bar) and len(set(bar)) >= 5
+    assert not view.cancel_button.isEnabled()
     with xpcsviewer.open(out) as averaged:
         np.testing.assert_allclose(averaged.g2[:, 0], view.last_data.mean, rtol=1e-6)
     assert {p: _digest(p) for p in inputs} == before  # inputs untouched
     assert view.write_to(out) is None and "exists" in view.status.text()
+
+
+def test_cancelled_write_leaves_nothing(qtbot, make_window, tab, idle, one_sample):
+    window = make_window(one_sample, select=2)
+    view = tab(window, "average")
+    before = sorted(p.name for p in one_sample.iterdir())
+    out = one_sample / "cancelled_avg.hdf"
+    write = view.controller.write
+
+    def write_then_cancel(data, target, token, progress):
+        def pressed_cancel_while_reading(fraction, message):
+            progress(fraction, message)
+            if message.startswith("reading SAXS"):
+                # Cancel pressed mid-job, from the worker so the timing is certain; the GUI's
+                # Cancel button calls the same token.cancel().
+                token.cancel()
+
+        return write(data, target, token, pressed_cancel_while_reading)
+
+    view.controller.write = write_then_cancel
+    job = view.write_to(out)
+    qtbot.waitUntil(lambda: view.write_job is None, timeout=20_000)
+    assert job.token.cancelled and view.written is None
+    assert "cancelled" in view.status.text() and view.progress.value() == 0
+    assert sorted(p.name for p in one_sample.iterdir()) == before  # no file, no temporary file
+    assert view.write_button.isEnabled() and not view.cancel_button.isEnabled()
+
+
+def test_cancel_button_stops_the_write(qtbot, make_window, tab, idle, one_sample):
+    window = make_window(one_sample, select=2)
+    view = tab(window, "average")
+    before = sorted(p.name for p in one_sample.iterdir())
+    out = one_sample / "button_avg.hdf"
+    clicked = threading.Event()
+    write = view.controller.write
+
+    def write_after_click(*args):
+        clicked.wait(10)  # the worker starts only once Cancel was pressed: no race
+        return write(*args)
+
+    view.controller.write = write_after_click
+    view.write_to(out)
+    view.cancel_button.click()
+    clicked.set()
+    qtbot.waitUntil(lambda: view.write_job is None, timeout=20_000)
+    assert "cancelled" in view.status.text()
+    assert sorted(p.name for p in one_sample.iterdir()) == before

@@ -16,6 +16,7 @@ import numpy as np
 
 from xpcsviewer.backends import ensure_numpy
 from xpcsviewer.compute import average_files, average_g2
+from xpcsviewer.compute.average import AverageCancelled
 
 from ..._events import State
 from .._base import TabController
@@ -122,15 +123,20 @@ class AverageController(TabController):
         return ""
 
     def write(self, data: AverageData, out: Path, token: Any, progress: Any) -> Any:
-        """Average the selected files into ``out`` (worker thread). Returns ``AveragedFile``."""
+        """Average the selected files into ``out`` (worker thread). Returns ``AveragedFile``.
+
+        ``progress`` moves per file read and per write stage; ``token`` (a ``CancelToken``)
+        is checked at each of those steps, and a cancel leaves no file behind.
+        """
         s = data.settings
-        progress(0.05, f"averaging {len(data.paths)} files")
-        token.raise_if_cancelled()
-        result = average_files(data.paths, out, intensity_tolerance=s["intensity_tolerance"],
-                               baseline_tolerance=s["baseline_tolerance"],
-                               baseline_points=int(s["baseline_points"]))
-        progress(1.0, f"wrote {result.path.name}")
-        return result
+        try:
+            return average_files(data.paths, out, intensity_tolerance=s["intensity_tolerance"],
+                                 baseline_tolerance=s["baseline_tolerance"],
+                                 baseline_points=int(s["baseline_points"]),
+                                 progress=progress, cancel=token)
+        except AverageCancelled:
+            token.raise_if_cancelled()  # the job runner's own "cancelled" outcome
+            raise
 
     def can_export_csv(self) -> bool:
         return True

@@ -160,10 +160,23 @@ class AverageView(TabView):
         job = runner.submit(f"average → {out.name}",
                             lambda token, progress: self.controller.write(data, out, token, progress),
                             on_result=self._written, on_error=lambda e: self._write_ended(f"Write failed: {e}"))
-        runner.job_progressed.connect(lambda j: j is job and self.progress.setValue(int(100 * j.fraction)))
-        runner.job_finished.connect(lambda j: j is job and j.token.cancelled and self._write_ended("Write cancelled."))
+        runner.job_progressed.connect(lambda j: j is job and self._progressed(j.fraction, j.message))
+        runner.job_finished.connect(lambda j: j is job and j.token.cancelled and self._cancelled(out))
         self.write_job = job
         return job
+
+    def _progressed(self, fraction: float, message: str) -> None:
+        self.progress.setValue(int(round(100 * fraction)))
+        self.status.setText(message)
+
+    def _cancelled(self, out: Path) -> None:
+        # A cancel that lands after the rename cannot unmake the file: say what is on disk.
+        if out.exists():
+            self.written = out
+            self._write_ended(f"Cancel came after the file was complete: {out} was written.")
+        else:
+            self.progress.setValue(0)
+            self._write_ended(f"Write cancelled; {out.name} was not written.")
 
     def _written(self, result: Any) -> None:
         self.written = result.path
