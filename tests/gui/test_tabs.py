@@ -107,6 +107,7 @@ def test_metadata_tree_shows_values_and_leaves_big_data_unloaded(qtbot, make_win
     assert c2.shape == "1000×1000" and c2.dtype == "float32" and "not loaded" in c2.value
     energy = find(data.tree, "entry", "instrument", "incident_beam", "incident_energy")
     assert float(energy.value) == pytest.approx(10.0)
+    assert find(data.tree, "xpcs", "qmap", "dynamic_v_list_dim0", "@unit").value == "1/A"
     assert view.tree.topLevelItemCount() == 2
     view.filter_edit.setText("frame_time")
     assert view.tree.topLevelItem(1).childCount() >= 1  # filtered without a new job

@@ -1,8 +1,9 @@
 """Reading (and writing) XPCS result files: APS-8IDI NeXus and the legacy APS layout.
 
 Qt-free. ``open_file`` (``xpcsviewer.open``) gives an :class:`XpcsFile`; ``scan`` lists a folder
-without loading arrays; ``write_result_file`` writes the NeXus layout atomically. Units: q in
-1/Å, phi in degrees, times in seconds.
+without loading arrays; ``read_tree`` walks a file's whole HDF5 tree (big datasets described,
+not loaded); ``write_result_file`` writes the NeXus layout atomically. Units: q in 1/Å, phi in
+degrees, times in seconds.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from ._errors import XpcsFormatError
 from ._file import XpcsFile, open_file
 from ._records import C2Map, Metadata, QMap
 from ._scan import FileSummary, scan
+from ._tree import TreeNode, read_tree
 from ._writer import write_result_file
 
 __all__ = [
@@ -18,9 +20,11 @@ __all__ = [
     "FileSummary",
     "Metadata",
     "QMap",
+    "TreeNode",
     "XpcsFile",
     "XpcsFormatError",
     "open_file",
+    "read_tree",
     "scan",
     "write_result_file",
 ]

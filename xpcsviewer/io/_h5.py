@@ -121,6 +121,11 @@ class Source:
             raise XpcsFormatError(self.path, f"{key} links to {link.filename}:{link.path}, absent")
         return obj
 
+    def follow_external(self, key: str, link: h5py.ExternalLink) -> Any:
+        """The object an external link at ``key`` points to, under the same rule as every read:
+        only files inside this file's folder; raises :class:`XpcsFormatError` otherwise."""
+        return self._open_external(key, link)
+
     def has(self, key: str) -> bool:
         return self._follow(key) is not None
 

@@ -1,5 +1,6 @@
-"""Walk a file's HDF5 tree read-only. Small datasets are read and shown; large ones are
-described by shape and dtype and never loaded, so a 4 GB two-time file opens instantly."""
+"""Show a file's HDF5 tree. :func:`xpcsviewer.io.read_tree` walks it read-only (small datasets
+read, large ones described by shape and dtype and never loaded, so a 4 GB two-time file opens
+instantly); this controller only turns its nodes into display text."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from xpcsviewer import io
 
 from ..._events import State
 from .._base import TabController
@@ -52,41 +55,22 @@ def format_value(value: Any) -> str:
     return text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 1] + "…"
 
 
-def _dataset_node(name: str, ds: Any) -> TreeNode:
-    shape = "scalar" if ds.shape == () else "×".join(str(n) for n in ds.shape)
-    if ds.size is not None and ds.size <= MAX_SHOWN_ELEMENTS:
-        value = format_value(ds[()])
+def _display(node: io.TreeNode) -> TreeNode:
+    """The io layer's tree as display rows: attributes become "@name" children."""
+    if node.kind == "dataset":
+        shape = "scalar" if node.shape == () else "×".join(str(n) for n in node.shape or ())
+        value = format_value(node.value) if node.loaded else node.note
     else:
-        value = f"({ds.size:,} values, not loaded)"
-    return TreeNode(name, "dataset", value, shape, str(ds.dtype))
-
-
-def _attributes(obj: Any) -> list[TreeNode]:
-    return [TreeNode(f"@{key}", "attribute", format_value(obj.attrs[key])) for key in obj.attrs]
+        shape, value = "", node.note
+    rows = [TreeNode(f"@{key}", "attribute", format_value(v)) for key, v in node.attrs.items()]
+    rows += [_display(child) for child in node.children]
+    return TreeNode(node.name, node.kind, value, shape, node.dtype, rows)
 
 
 def read_tree(path: Path) -> TreeNode:
-    """The tree under "/" of the HDF5 file at ``path``, opened read-only."""
-    import h5py
-
-    def walk(name: str, group: Any) -> TreeNode:
-        node = TreeNode(name, "group", children=_attributes(group))
-        for key in group:
-            link = group.get(key, getlink=True)
-            if isinstance(link, (h5py.SoftLink, h5py.ExternalLink)):
-                node.children.append(TreeNode(key, "link", f"→ {getattr(link, 'path', '')}"))
-                continue
-            child = group[key]
-            if isinstance(child, h5py.Group):
-                node.children.append(walk(key, child))
-            else:
-                leaf = _dataset_node(key, child)
-                leaf.children = _attributes(child)
-                node.children.append(leaf)
-        return node
-
-    with h5py.File(path, "r") as handle:
-        return walk(Path(path).name, handle)
+    """The tree under "/" of the HDF5 file at ``path`` (read by :func:`xpcsviewer.io.read_tree`,
+    read-only, datasets over ``MAX_SHOWN_ELEMENTS`` elements not loaded), as display rows."""
+    return _display(io.read_tree(path, max_inline=MAX_SHOWN_ELEMENTS))
 
 
 def reader_summary(path: Path) -> list[tuple[str, str]]:
