@@ -35,7 +35,11 @@ def fit_g2(
             ``.g2``/``.g2_err`` (n_tau, n_bins), ``.dynamic_q`` (n_bins,) 1/A, ``.path``), or a
             list of them. Files may have different delay grids.
         model: ``"single"``, ``"stretched"`` or ``"double"`` (see ``docs/fitting.md``).
-        bins: g2 columns to fit in every file (default all).
+        bins: which g2 columns to fit. ``None`` (default): every bin of each file, so
+            files with different bin counts fit together. A list of ints: those columns in
+            every file. Per file: a list with one entry per file (a list of columns, or
+            ``None`` for all of that file's bins), or a dict ``{path: columns or None}``
+            naming every file. Rows of the result carry ``file_index`` and ``column``.
         fixed: ``{param: value}`` held fixed, e.g. ``{"baseline": 1.0}``.
         bounds: ``{param: (lower, upper)}``; ``None`` keeps the default side, ``±inf``
             removes it. Bounds are imposed by a change of variables (``_transform.py``).
@@ -52,6 +56,8 @@ def fit_g2(
     bins out of range, an empty ``t_range`` or one that contains no delay of any file.
     """
     files = as_file_list(files_or_file)
+    # Every selection is padded into one (rows, delays) batch: one compiled call, any mix
+    # of bin counts and delay grids (see _prepare.py).
     problem = build_problem(files, model, bins=bins, fixed=fixed, bounds=bounds, t_range=t_range)
     name = backend or get_backend().name
     if name == "jax":

@@ -14,7 +14,7 @@ import numpy as np
 
 from ._lsq_jax import CODE_MAX_STEPS, CODE_NONFINITE, CODE_OK
 from ._models import g2_model
-from ._transform import to_natural
+from ._transform import subset_kinds, to_natural
 
 
 def _jacobian(fn, x: np.ndarray, h: np.ndarray) -> np.ndarray:
@@ -30,7 +30,7 @@ def _jacobian(fn, x: np.ndarray, h: np.ndarray) -> np.ndarray:
 def solve(problem, *, max_steps: int, rtol: float, atol: float) -> dict[str, np.ndarray]:
     """Same contract as :func:`._lsq_jax.solve`."""
     free = list(problem.free)
-    kinds_free = tuple(problem.kinds[i] for i in free)
+    kinds_free = subset_kinds(problem.kinds, free)
     lo, hi = problem.lo[:, free], problem.hi[:, free]
 
     def full(th_free):

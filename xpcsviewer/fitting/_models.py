@@ -23,6 +23,9 @@ class ModelSpec:
     formula: str
     # Relaxation times span decades, so they are bounded on a log scale (see _transform.py).
     log_scale: tuple[str, ...]
+    # Pairs (fast, slow) kept in that order by the solver's change of variables, so the
+    # modes of a two-mode model cannot swap between bins (see _prepare.order_bounds).
+    ordered: tuple[tuple[str, str], ...] = ()
 
     def index(self, param: str) -> int:
         try:
@@ -48,6 +51,7 @@ MODELS: dict[str, ModelSpec] = {
         ("baseline", "contrast", "f", "tau1", "gamma1", "tau2", "gamma2"),
         "baseline + contrast*(f exp(-(t/tau1)^gamma1) + (1-f) exp(-(t/tau2)^gamma2))^2",
         ("tau1", "tau2"),
+        ordered=(("tau1", "tau2"),),
     ),
 }
 

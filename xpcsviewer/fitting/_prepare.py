@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._models import ModelSpec, default_bounds, get_model, initial_guess
-from ._transform import choose_kinds, to_internal
+from ._transform import above, choose_kinds, to_internal
 
 
 @dataclass(frozen=True)
@@ -72,6 +72,37 @@ def as_file_list(files_or_file) -> list:
     )
 
 
+def per_file_bins(files: list, bins) -> list:
+    """One column selection per file from ``bins``: ``None`` (every bin of each file), one
+    list of columns for every file, a list with one entry per file (each a list of columns
+    or ``None``), or a dict ``{path: columns or None}`` naming every file's path."""
+    if bins is None:
+        return [None] * len(files)
+    if isinstance(bins, Mapping):
+        keys = {str(k): v for k, v in bins.items()}
+        paths = [str(getattr(f, "path", "<memory>")) for f in files]
+        missing = [p for p in paths if p not in keys]
+        unknown = sorted(set(keys) - set(paths))
+        if missing or unknown:
+            raise ValueError(
+                f"bins as a dict must name every file's path and nothing else; missing "
+                f"{missing}, unknown {unknown}"
+            )
+        return [keys[p] for p in paths]
+    items = [bins] if isinstance(bins, (int, np.integer)) else list(bins)
+    # A per-file selection is a list (or None) per file; a plain selection is a list of ints.
+    nested = [x is None or isinstance(x, (Sequence, np.ndarray)) for x in items]
+    if items and all(nested):
+        if len(items) != len(files):
+            raise ValueError(
+                f"bins per file: got {len(items)} selections for {len(files)} files"
+            )
+        return items
+    if any(nested):
+        raise ValueError("bins: give one list of columns, or one list (or None) per file")
+    return [items] * len(files)
+
+
 def _file_arrays(f, bins):
     path = str(getattr(f, "path", "<memory>"))
     if getattr(f, "g2", None) is None or getattr(f, "tau", None) is None:
@@ -86,7 +117,7 @@ def _file_arrays(f, bins):
             f"n_tau = len(tau) = {t.size}"
         )
     n_bins = g2.shape[1]
-    cols = np.arange(n_bins) if bins is None else np.atleast_1d(np.asarray(bins, dtype=int))
+    cols = np.arange(n_bins) if bins is None else np.asarray(bins, dtype=int).reshape(-1)
     bad = cols[(cols < 0) | (cols >= n_bins)]
     if bad.size:
         raise ValueError(f"{path}: bins {bad.tolist()} out of range; it has {n_bins} g2 columns")
@@ -103,6 +134,41 @@ def _user_bounds(spec, bounds, lo, hi):
             lo[:, i] = float(a)
         if b is not None:
             hi[:, i] = float(b)
+
+
+def order_bounds(spec: ModelSpec, fixed: Mapping[str, float], lo, hi) -> None:
+    """Narrow ``lo``/``hi`` (n_rows, n_params) in place so each ordered pair (fast, slow)
+    can only come out fast < slow. A fixed partner becomes a static bound of the free one;
+    two free partners share their range (fast below slow's upper bound, slow above fast's
+    lower bound) and the solver keeps slow above fast point by point (:func:`order_kinds`)."""
+    for fast, slow in spec.ordered:
+        i, j = spec.index(fast), spec.index(slow)
+        if fast in fixed and slow in fixed:
+            if not fixed[fast] < fixed[slow]:
+                raise ValueError(f"{fast} must be below {slow}; both are fixed, at "
+                                 f"{fixed[fast]:g} and {fixed[slow]:g}")
+        elif fast in fixed:
+            lo[:, j] = np.maximum(lo[:, j], fixed[fast])
+        elif slow in fixed:
+            hi[:, i] = np.minimum(hi[:, i], fixed[slow])
+        else:
+            hi[:, i] = np.minimum(hi[:, i], hi[:, j])
+            lo[:, j] = np.maximum(lo[:, j], lo[:, i])
+        if np.any(hi[:, i] <= lo[:, i]) or np.any(hi[:, j] <= lo[:, j]):
+            raise ValueError(f"bounds leave no room for {fast} < {slow}")
+
+
+def order_kinds(spec: ModelSpec, fixed: Mapping[str, float], kinds: tuple[str, ...]):
+    """Kinds with the slow member of each free ordered pair bounded below by the fast one."""
+    kinds = list(kinds)
+    for fast, slow in spec.ordered:
+        if fast in fixed or slow in fixed:
+            continue  # order_bounds made it a static bound
+        j = spec.index(slow)
+        if kinds[j] != "log_interval":
+            raise ValueError(f"{slow} needs finite positive bounds to be kept above {fast}")
+        kinds[j] = above(spec.index(fast))
+    return tuple(kinds)
 
 
 def build_problem(
@@ -125,10 +191,14 @@ def build_problem(
     if not t_lo < t_hi:
         raise ValueError(f"t_range {t_range} is empty: the lower limit must be below the upper")
 
-    parts = [_file_arrays(f, bins) for f in files]
+    parts = [_file_arrays(f, b) for f, b in zip(files, per_file_bins(files, bins), strict=True)]
     n_rows = sum(p[4].size for p in parts)
+    if n_rows == 0:
+        raise ValueError("bins selects no g2 column in any file; nothing to fit")
     n_tau = max(p[1].size for p in parts)
-    B, N = _bucket(n_rows), max(8, -(-n_tau // 8) * 8)
+    # Delays padded to a multiple of 16: files of similar length (aging_b 34, brownian_a 48)
+    # share one compiled shape; masked padding costs little next to a recompile.
+    B, N = _bucket(n_rows), max(16, -(-n_tau // 16) * 16)
     t = np.ones((B, N))
     g2 = np.full((B, N), np.nan)
     err = np.full((B, N), np.nan)
@@ -156,7 +226,9 @@ def build_problem(
     theta0 = initial_guess(model, t, g2, mask)
     lo, hi = default_bounds(model, t, mask, theta0)
     _user_bounds(spec, bounds, lo, hi)
+    order_bounds(spec, fixed, lo, hi)
     kinds = choose_kinds(lo, hi, tuple(p in spec.log_scale for p in spec.params))
+    kinds = order_kinds(spec, fixed, kinds)
     for name, value in fixed.items():
         theta0[:, spec.index(name)] = value
     y0 = to_internal(theta0, lo, hi, kinds)[:, list(free)]

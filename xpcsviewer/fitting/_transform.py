@@ -7,6 +7,11 @@ Per parameter, chosen from which bounds are finite (the same for every row of a 
 - ``lower``         theta = lo + exp(y)                            only a lower bound
 - ``upper``         theta = hi - exp(y)                            only an upper bound
 - ``free``          theta = y                                      no bounds
+- ``log_above:i``   as ``log_interval`` with the lower edge raised to theta_i (column i < this
+                    one): keeps two relaxation times ordered (double model: tau1 < tau2)
+
+An ordered pair is ordered for every trial point, as bounds are: the solver cannot swap the
+two modes between bins, and no permutation of values and covariance is needed afterwards.
 
 A transform keeps every trial point of Levenberg-Marquardt inside the bounds without a
 constrained solver; the price is a vanishing slope at a bound, which is why a parameter
@@ -43,6 +48,27 @@ def choose_kinds(lo: np.ndarray, hi: np.ndarray, log_scale: tuple[bool, ...]) ->
     return tuple(kinds)
 
 
+ABOVE = "log_above:"
+
+
+def above(i: int) -> str:
+    """The kind of a relaxation time kept above column ``i`` (see the module docstring)."""
+    return f"{ABOVE}{i}"
+
+
+def _ref(kind: str) -> int | None:
+    return int(kind[len(ABOVE):]) if kind.startswith(ABOVE) else None
+
+
+def subset_kinds(kinds: tuple[str, ...], idx: list[int]) -> tuple[str, ...]:
+    """Kinds of the columns ``idx`` alone, with ``log_above`` references renumbered."""
+    out = []
+    for j in idx:
+        r = _ref(kinds[j])
+        out.append(kinds[j] if r is None else above(idx.index(r)))
+    return tuple(out)
+
+
 def _sigmoid(y, xp):
     return 0.5 * (1.0 + xp.tanh(0.5 * y))  # stable for large |y|, unlike 1/(1+exp(-y))
 
@@ -54,7 +80,9 @@ def to_natural(y, lo, hi, kinds: tuple[str, ...], xp):
         yi, a, b = y[..., i], lo[..., i], hi[..., i]
         if kind == "interval":
             cols.append(a + (b - a) * _sigmoid(yi, xp))
-        elif kind == "log_interval":
+        elif kind == "log_interval" or kind.startswith(ABOVE):
+            if kind.startswith(ABOVE):
+                a = xp.maximum(a, cols[_ref(kind)])  # the ordered partner, computed above
             la, lb = xp.log(a), xp.log(b)
             cols.append(xp.exp(la + (lb - la) * _sigmoid(yi, xp)))
         elif kind == "lower":
@@ -71,6 +99,8 @@ def to_internal(theta: np.ndarray, lo: np.ndarray, hi: np.ndarray, kinds) -> np.
     cols = []
     for i, kind in enumerate(kinds):
         x, a, b = theta[..., i], lo[..., i], hi[..., i]
+        if (r := _ref(kind)) is not None:
+            a, kind = np.maximum(a, np.clip(theta[..., r], lo[..., r], hi[..., r])), "log_interval"
         if kind in ("interval", "log_interval"):
             if kind == "log_interval":
                 x, a, b = np.log(np.maximum(x, 1e-300)), np.log(a), np.log(b)
@@ -91,10 +121,14 @@ def at_bound(theta: np.ndarray, lo: np.ndarray, hi: np.ndarray, kinds) -> np.nda
     cols = []
     for i, kind in enumerate(kinds):
         x, a, b = theta[..., i], lo[..., i], hi[..., i]
+        if (r := _ref(kind)) is not None:
+            # Against its partner: two modes merged into one count as "at a bound".
+            a, kind = np.maximum(a, theta[..., r]), "log_interval"
         if kind in ("interval", "log_interval"):
             if kind == "log_interval":
                 x, a, b = np.log(np.maximum(x, 1e-300)), np.log(a), np.log(b)
-            u = (x - a) / (b - a)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                u = np.where(b > a, (x - a) / (b - a), 0.0)
             cols.append((u < AT_BOUND) | (u > 1.0 - AT_BOUND))
         elif kind == "lower":
             cols.append(x - a < AT_BOUND * np.maximum(1.0, np.abs(a)))
