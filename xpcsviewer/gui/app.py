@@ -64,6 +64,9 @@ def _snapshot(window, folder, demo, outdir, select, scratch) -> int:
         print("xpcsviewer: no folder given and no demo data available", file=sys.stderr)
         return 2
     window.resize(1600, 1000)
+    # Shown (offscreen: nothing appears) so widgets are laid out as a user sees them; grab()
+    # of a hidden window paints plots before their layouts settle (colour bars lost ticks).
+    window.show()
     window.load_folder(source, select=select)
     written = render_tabs(window, outdir)
     window.close()

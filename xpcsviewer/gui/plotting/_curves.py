@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 
+from ._axes import log_axes
 from ._shared import ADAPTER, no_si_prefixes
 
 
@@ -35,7 +36,7 @@ class CurvePanel(pg.PlotWidget):
     hidden is said in the title rather than dropped silently."""
 
     def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
+        super().__init__(parent, axisItems=log_axes())
         self._title = ""
         self._log = (False, False)
         self.plotItem.showGrid(x=True, y=True, alpha=0.2)

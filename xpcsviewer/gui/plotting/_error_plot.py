@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 
+from ._axes import log_axes
 from ._curves import pen_for
 from ._panel_grid import Series
 from ._shared import ADAPTER, no_si_prefixes
@@ -22,7 +23,7 @@ def _log_bars(y: np.ndarray, err: np.ndarray) -> tuple[np.ndarray, np.ndarray, n
 
 class ErrorPlot(pg.PlotWidget):
     def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
+        super().__init__(parent, axisItems=log_axes())
         no_si_prefixes(self.plotItem)
         self.plotItem.showGrid(x=True, y=True, alpha=0.2)
         self.legend = self.plotItem.addLegend(offset=(-10, 10))

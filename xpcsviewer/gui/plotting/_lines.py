@@ -13,8 +13,9 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 
+from ._axes import log_axes
 from ._colormaps import colormap
-from ._shared import ADAPTER, no_si_prefixes
+from ._shared import ADAPTER, loose_title, no_si_prefixes
 
 RGB = tuple[int, int, int]
 
@@ -72,7 +73,8 @@ class LinePanel(pg.GraphicsLayoutWidget):
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self.plot = self.addPlot(row=0, col=0)
+        self.plot = self.addPlot(row=0, col=0, axisItems=log_axes())
+        loose_title(self.plot)
         self.plot.showGrid(x=True, y=True, alpha=0.2)
         self.legend = self.plot.addLegend(offset=(-10, 10), labelTextSize="8pt")
         self.colorbar = pg.ColorBarItem(values=(0, 1), colorMap=colormap("viridis"),

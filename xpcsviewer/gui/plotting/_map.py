@@ -16,7 +16,7 @@ from PySide6.QtCore import Signal
 
 from ._colormaps import colormap
 from ._image import ImagePanel
-from ._shared import ADAPTER, no_si_prefixes
+from ._shared import ADAPTER, loose_title, no_si_prefixes
 
 
 class MapPanel(pg.GraphicsLayoutWidget):
@@ -27,6 +27,7 @@ class MapPanel(pg.GraphicsLayoutWidget):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self.plot = self.addPlot()
+        loose_title(self.plot)
         self.plot.setAspectLocked(True)
         self.image = pg.ImageItem(axisOrder="row-major")
         self.plot.addItem(self.image)

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 
+from ._axes import log_axes
 from ._curves import pen_for
 from ._shared import ADAPTER, no_si_prefixes
 
@@ -91,7 +92,7 @@ class PanelGrid(pg.GraphicsLayoutWidget):
                 scene.addItem(item)  # the scene keeps owning it, so it is never orphaned
             item.hide()
         while len(self._pool) < n:
-            plot = pg.PlotItem()
+            plot = pg.PlotItem(axisItems=log_axes())
             no_si_prefixes(plot)
             plot.setLogMode(x=True, y=False)
             plot.showGrid(x=True, y=True, alpha=0.15)

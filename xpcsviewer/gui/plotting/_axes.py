@@ -1,0 +1,130 @@
+"""Axes whose log-mode tick labels never overlap and never leave a shown decade unlabelled.
+
+pyqtgraph labels either every minor tick of a log axis (2..9 x 10^k, crowded: "0.007 0.008
+0.009 0.01" run together) or none, and drops a label that would touch the end of the axis
+without offering another, so a partly shown top decade could have no number at all. Here the
+labelled ticks are chosen in tiers (decades, then 2 and 5, then 3, then the rest), a tier
+taken only when its labels fit without touching, and then any shown decade still without a
+number gets the first of its ticks that fits. Linear axes behave exactly as pyqtgraph's.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtGui import QFontMetricsF
+
+_TIERS = ((1,), (2, 5), (3,), (4, 6, 7, 8, 9))
+_PREFERENCE = (1, 2, 5, 3, 4, 6, 7, 8, 9)  # for a decade still without a label
+_GAP_PX = 6.0  # clear space between neighbouring labels
+_PLAIN = (1e-3, 1e4)  # values written as plain numbers; outside, as m·10ⁿ
+_NO_FILL_LIMIT = [(0, 10.0)]  # our labels do not overlap; pyqtgraph's crowding cut-off is moot
+_OVERHANG_PX = 15  # what pyqtgraph lets a label reach past the axis end (hideOverlappingLabels=False)
+
+
+def _key(x: float) -> float:
+    return round(float(x), 6)
+
+
+class LogAxis(pg.AxisItem):
+    """An ``AxisItem`` with the log-mode tick choice described in the module docstring."""
+
+    def __init__(self, orientation: str, **kwargs: Any) -> None:
+        super().__init__(orientation, **kwargs)
+        self._fill_limits = list(self.style["textFillLimits"])
+        self._labelled: set[float] | None = None  # None: pyqtgraph's own labels
+
+    def setLogMode(self, *args: Any, **kwargs: Any) -> None:  # noqa: N802 - Qt's name
+        super().setLogMode(*args, **kwargs)
+        self.style["textFillLimits"] = _NO_FILL_LIMIT if self.logMode else self._fill_limits
+        # A little overhang lets a tick near the end keep its number (the top decade's "2").
+        self.style["hideOverlappingLabels"] = not self.logMode
+
+    def boundingRect(self) -> Any:  # noqa: N802 - Qt's name
+        # With a grid pyqtgraph's rect is the axis plus the view, with no overhang at the ends;
+        # labels are kept only inside this rect, so add the overhang here too.
+        rect = super().boundingRect()
+        if self.logMode and self.grid is not False:
+            m = _OVERHANG_PX
+            rect = rect.adjusted(0, -m, 0, m) if self.orientation in ("left", "right") else rect.adjusted(-m, 0, m, 0)
+        return rect
+
+    # -- which ticks, and which of them carry a number ---------------------------------------
+    def logTickValues(self, minVal: float, maxVal: float, size: float, stdTicks: Any) -> Any:  # noqa: N802, N803
+        self._labelled = None
+        span = maxVal - minVal
+        if not (span > 0 and size > 0 and math.isfinite(span)) or span > 12:
+            return super().logTickValues(minVal, maxVal, size, stdTicks)
+        px = size / span  # pixels per decade
+        ticks = [(k, m) for k in range(math.floor(minVal), math.ceil(maxVal) + 1) for m in range(1, 10)
+                 if minVal <= k + math.log10(m) <= maxVal]
+        pos = {t: (t[0] + math.log10(t[1]) - minVal) * px for t in ticks}
+        extent = {t: self._extent(self._text(*t)) for t in ticks}
+        # A label reaching further past either end would be cut off (pyqtgraph drops it).
+        usable = [t for t in ticks
+                  if extent[t] / 2 - _OVERHANG_PX <= pos[t] <= size - extent[t] / 2 + _OVERHANG_PX]
+
+        def fits(chosen: list[tuple[int, int]]) -> bool:
+            ordered = sorted(chosen, key=pos.get)
+            return all(pos[b] - pos[a] >= (extent[a] + extent[b]) / 2 + _GAP_PX
+                       for a, b in zip(ordered, ordered[1:], strict=False))
+
+        labelled: list[tuple[int, int]] = []
+        for tier in _TIERS:
+            trial = labelled + [t for t in usable if t[1] in tier]
+            if not fits(trial):
+                if tier == (1,):  # even the decades crowd: pyqtgraph thins them itself
+                    return super().logTickValues(minVal, maxVal, size, stdTicks)
+                break
+            labelled = trial
+
+        # Then single ticks where they fit: first one per decade still without a number, then
+        # any other (fills the wide gap a failed tier leaves, e.g. between 0.005 and 0.01).
+        def add(t: tuple[int, int]) -> bool:
+            ok = t in usable and t not in labelled and fits([*labelled, t])
+            if ok:
+                labelled.append(t)
+            return ok
+
+        for k in sorted({t[0] for t in ticks} - {t[0] for t in labelled}):
+            any(add((k, m)) for m in _PREFERENCE)  # stops at the first that fits
+        for m in _PREFERENCE:
+            for t in [u for u in usable if u[1] == m]:
+                add(t)
+        self._labelled = {_key(k + math.log10(m)) for k, m in labelled}
+        values = [k + math.log10(m) for k, m in ticks]
+        decades = [v for v in values if _key(v) == _key(round(v))]
+        named = [v for v in values if _key(v) in self._labelled and v not in decades]
+        rest = [v for v in values if v not in decades and v not in named]
+        return [(1.0, decades), (None, named), (None, rest)]
+
+    def logTickStrings(self, values: Any, scale: float, spacing: float) -> list[str | None]:  # noqa: N802
+        if self._labelled is None:
+            return super().logTickStrings(values, scale, spacing)
+        out: list[str | None] = []
+        for v in values:
+            k = math.floor(v + 1e-9)
+            out.append(self._text(k, round(10 ** (v - k))) if _key(v) in self._labelled else None)
+        return out
+
+    # -- text ----------------------------------------------------------------------------------
+    def _text(self, k: int, m: int) -> str:
+        value = float(f"{m}e{k}")
+        if _PLAIN[0] <= value < _PLAIN[1]:
+            return f"{value:g}"
+        return super().logTickStrings([np.log10(value)], 1.0, 1.0)[0]
+
+    def _extent(self, text: str) -> float:
+        """Length along the axis that ``text`` needs, in pixels."""
+        metrics = QFontMetricsF(self.style["tickFont"] or self.font())
+        if self.orientation in ("left", "right"):
+            return metrics.height() * 0.8  # pyqtgraph shrinks text boxes by the same factor
+        return metrics.horizontalAdvance(text)
+
+
+def log_axes() -> dict[str, LogAxis]:
+    """Axis items for a new PlotItem: ``pg.PlotItem(axisItems=log_axes())``."""
+    return {name: LogAxis(name) for name in ("left", "bottom")}
