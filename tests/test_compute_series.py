@@ -66,3 +66,26 @@ def test_power_spectrum_parity_peak_parseval(n):
     assert pn.frequency[np.argmax(pn.power)] == pytest.approx(50.0, abs=1.0)
     df = pn.frequency[1] - pn.frequency[0]
     assert pn.power.sum() * df == pytest.approx(x.var(), rel=1e-10)
+
+
+def test_stability_against_the_whole_run_curve(data_dir):
+    import xpcsviewer
+
+    f = xpcsviewer.open(data_dir / "aging_b_results.hdf")
+    norm, s1 = f.saxs_1d_segments_normalised, f.saxs_1d[1]
+    sj, sn = (saxs_stability(norm, reference=s1, backend=b) for b in (JAX, NP))
+    for name in ("mean", "reference", "ratio", "drift"):
+        _close(getattr(sj, name), getattr(sn, name))
+    np.testing.assert_array_equal(sn.reference, s1)
+    np.testing.assert_allclose(sn.ratio, norm / s1, rtol=1e-12)
+    # Same scale: the drift against the whole run is the drift against the segments' own
+    # mean (0.06-0.12 RMS over q, the Poisson noise of 64 frames in the dim outer bins).
+    own = saxs_stability(norm, backend=NP)
+    np.testing.assert_allclose(sn.drift, own.drift, rtol=0.05)
+    assert 0.05 < sn.max_drift < 0.15
+    # The stored segments against the whole-run curve would show the 0.139 scale as a drift.
+    raw = saxs_stability(f.saxs_1d_segments, reference=s1, backend=NP)
+    assert raw.drift.min() > 0.8
+    np.testing.assert_array_equal(own.reference, own.mean)
+    with pytest.raises(ValueError, match="reference"):
+        saxs_stability(norm, reference=s1[:5], backend=NP)

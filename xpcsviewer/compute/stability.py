@@ -1,8 +1,16 @@
 """Stability of the scattering during a run: SAXS-1D per time segment and its drift.
 
-The correlator stores ``scattering_1d_segments`` (n_segments, n_static) on its own absolute
-scale (in ``tests/data`` it is a constant 0.22x / 0.14x of ``scattering_1d``), so drift is
-measured against the mean of the segments themselves, never against ``scattering_1d``.
+The scale of the stored segments (why they are 0.222x / 0.139x of ``scattering_1d`` in
+``tests/data``): boost_corr divides every frame by its own mean intensity Ī_f, sums m = 2**L
+consecutive frames per segment (L the smallest with N // 2**L <= 16, K = N // m segments, the
+last N - K m frames in none) and divides by the run's N frames. So stored = (m / N) x mean over
+the segment of I_f(q) / Ī_f, dimensionless, about m / (N Ī) of ``scattering_1d``. The data
+settle it: each stored segment's pixel-weighted mean x N / m is 1 to 5e-4 (see
+``xpcsviewer/io/_segments.py``). ``XpcsFile.saxs_1d_segments_normalised`` multiplies by N / m x
+Ī (photons/pixel/frame); pass it with ``reference=saxs_1d`` to measure each segment against
+the whole-run curve. The stored segments themselves have no common scale with ``saxs_1d``, so
+without a reference the drift is measured against the mean of the segments. Either way the
+per-frame division removed total-intensity changes: the drift is one of the profile's shape.
 """
 
 from __future__ import annotations
@@ -22,13 +30,16 @@ class Stability:
     """Per-segment profiles and drift.
 
     segments: (n_seg, n_q) float64 as given. mean: (n_q,) float64 mean over segments.
-    ratio: (n_seg, n_q) float64 segment / mean (NaN where the mean is 0 or NaN).
+    reference: (n_q,) float64, what each segment is divided by: ``mean``, or the curve given
+    as ``reference`` (e.g. the whole-run SAXS-1D). ratio: (n_seg, n_q) float64
+    segment / reference (NaN where the reference is 0 or NaN).
     drift: (n_seg,) float64 RMS over q of (ratio - 1), a fraction (0.01 = 1 %).
     max_drift: float, the largest entry of ``drift``; worst_segment: its index.
     """
 
     segments: Any
     mean: Any
+    reference: Any
     ratio: Any
     drift: Any
     max_drift: float
@@ -38,13 +49,15 @@ class Stability:
 def _build(backend: BackendProtocol, shape: tuple):
     b = backend
 
-    def stability_kernel(seg, keep):
+    def stability_kernel(seg, keep, given, use_given):
         mean = b.mean(seg, axis=0)
-        ok = keep & b.isfinite(mean) & (mean != 0)
-        ratio = b.where(ok, seg / b.where(ok, mean, 1.0), np.nan)
+        # one compiled program for both cases: the flag picks the reference, not the trace
+        ref = b.where(use_given, given, mean)
+        ok = keep & b.isfinite(ref) & (ref != 0)
+        ratio = b.where(ok, seg / b.where(ok, ref, 1.0), np.nan)
         dev = b.where(ok, ratio - 1.0, 0.0)
         drift = b.sqrt(b.sum(dev**2, axis=1) / b.maximum(b.sum(ok), 1))
-        return mean, ratio, drift
+        return mean, ref, ratio, drift
 
     return stability_kernel
 
@@ -54,12 +67,16 @@ def saxs_stability(
     q: Any = None,
     *,
     q_range: tuple[float, float] | None = None,
+    reference: Any = None,
     backend: BackendProtocol | None = None,
 ) -> Stability:
-    """Drift of each segment's SAXS-1D relative to the mean of all segments.
+    """Drift of each segment's SAXS-1D relative to the mean of all segments, or to ``reference``.
 
     segments: (n_seg, n_q); q: (n_q,) Å⁻¹, needed only with ``q_range`` (bins outside it do
-    not count towards the drift figure).
+    not count towards the drift figure). reference: (n_q,) a curve on the segments' scale,
+    e.g. ``saxs_1d`` with ``XpcsFile.saxs_1d_segments_normalised`` (photons/pixel/frame); the
+    stored ``saxs_1d_segments`` are on another scale (module docstring) and must not be
+    compared with ``saxs_1d`` directly.
     """
     b = resolve(backend)
     seg = b.asarray(segments, dtype="float64")
@@ -71,11 +88,19 @@ def saxs_stability(
             raise ValueError("q_range needs q")
         qn = np.asarray(b.to_numpy(q), dtype=float)
         keep = (qn >= q_range[0]) & (qn <= q_range[1])
-    mean, ratio, drift = kernel(b, "stability", (tuple(seg.shape),), _build)(seg, b.asarray(keep))
+    if reference is None:
+        given, use_given = b.asarray(np.zeros(seg.shape[1])), False
+    else:
+        given, use_given = b.asarray(reference, dtype="float64"), True
+        if tuple(given.shape) != (seg.shape[1],):
+            raise ValueError(f"reference must be (n_q,) = ({seg.shape[1]},), got {tuple(given.shape)}")
+    run = kernel(b, "stability", (tuple(seg.shape),), _build)
+    mean, ref, ratio, drift = run(seg, b.asarray(keep), given, b.asarray(use_given))
     drift_np = b.to_numpy(drift)
     return Stability(
         segments=seg,
         mean=mean,
+        reference=ref,
         ratio=ratio,
         drift=drift,
         max_drift=float(np.max(drift_np)),

@@ -12,6 +12,7 @@ from ._errors import XpcsFormatError
 from ._file import XpcsFile, open_file
 from ._records import C2Map, Metadata, QMap
 from ._scan import FileSummary, scan
+from ._segments import SegmentScale
 from ._tree import TreeNode, read_tree
 from ._writer import write_result_file
 
@@ -20,6 +21,7 @@ __all__ = [
     "FileSummary",
     "Metadata",
     "QMap",
+    "SegmentScale",
     "TreeNode",
     "XpcsFile",
     "XpcsFormatError",

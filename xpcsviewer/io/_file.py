@@ -13,6 +13,7 @@ from ._errors import XpcsFormatError
 from ._h5 import Source
 from ._layout import probe
 from ._records import C2Map, Metadata, QMap, frozen
+from ._segments import SegmentScale, segment_scale
 
 
 def symmetrise(stored: np.ndarray) -> np.ndarray:
@@ -153,8 +154,45 @@ class XpcsFile:
 
     @property
     def saxs_1d_segments(self) -> np.ndarray:
-        """(n_segments, n_static) float64 SAXS-1D of successive parts of the run (stability)."""
+        """(n_segments, n_static) float64 SAXS-1D of successive parts of the run, as stored.
+
+        NOT on the scale of ``saxs_1d``. In boost_corr (NeXus) files each frame was divided by
+        its own mean intensity, segment k sums m = 2**L frames [k m, (k + 1) m) and the sum is
+        divided by the run's N frames: dimensionless, ~m / (N Ī) of ``saxs_1d`` (0.222 in
+        tests/data brownian_a, 0.139 in aging_b). ``saxs_1d_segments_normalised`` undoes it;
+        the derivation and the evidence are in ``xpcsviewer/io/_segments.py``. The legacy
+        layout's scale is not known.
+        """
         return self._lazy("segments", lambda s: frozen(self._reader.segments(s)))
+
+    @property
+    def segment_scale(self) -> SegmentScale:
+        """How the stored segments map to photons/pixel/frame (``ok``, ``factor``,
+        ``frames_per_segment``, ``first_frame``), checked against this file's data; ``reason``
+        says why not when ``ok`` is False (legacy layout, or values not on that scale)."""
+
+        def load() -> SegmentScale:
+            if self.layout != "aps-8idi-nexus":
+                return SegmentScale(False, f"{self.layout} layout: the segments' scale is unknown")
+            qm = self.qmap
+            labels = np.asarray(qm.static_index_mapping, np.int64) + 1  # roi labels are 1-based
+            counts = np.bincount(np.asarray(qm.static_roi_map, np.int64).ravel(),
+                                 minlength=int(labels.max(initial=0)) + 1)
+            return segment_scale(self.saxs_1d_segments, self.intensity_t[1], counts[labels])
+
+        return self._cache.get("segment_scale", load)
+
+    @property
+    def saxs_1d_segments_normalised(self) -> np.ndarray | None:
+        """(n_segments, n_static) float64 segments in photons/pixel/frame, on the scale of
+        ``saxs_1d`` (stored x N / m x Ī, Ī the mean intensity of the covered frames); None
+        when ``segment_scale.ok`` is False. Each frame's total intensity was divided out by
+        the correlator, so these show changes of the profile's shape, not of the beam."""
+        scale = self.segment_scale
+        if not scale.ok:
+            return None
+        return self._cache.get("segments_normalised",
+                               lambda: frozen(self.saxs_1d_segments * scale.factor))
 
     @property
     def intensity_t(self) -> tuple[np.ndarray, np.ndarray]:
