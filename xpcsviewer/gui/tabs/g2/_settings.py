@@ -57,8 +57,9 @@ def parse_number(text: str, positive: bool = False) -> float | None:
     return value
 
 
-def fit_kwargs(settings: dict[str, Any], bins: list[int]) -> dict[str, Any]:
-    """The ``xpcsviewer.fit_g2`` keyword arguments the settings describe."""
+def fit_kwargs(settings: dict[str, Any], bins: list) -> dict[str, Any]:
+    """The ``xpcsviewer.fit_g2`` keyword arguments the settings describe; ``bins`` as
+    ``fit_g2`` takes it (one list of columns, or one list per file)."""
     model = settings["model"]
     fixed: dict[str, float] = {}
     bounds: dict[str, tuple[float | None, float | None]] = {}

@@ -117,7 +117,8 @@ class G2Controller(TabController):
         if not settings["fit_on"]:
             return data
         token.raise_if_cancelled()
-        progress(0.5, f"fitting {len(columns)} bins x {len(loaded)} files")
+        n_fit = sum(len([c for c in columns if c < f.n_bins]) for f in loaded)
+        progress(0.5, f"fitting {n_fit} bins of {len(loaded)} files")
         return self.fit(data, sources)
 
     def fit(self, data: G2Data, sources: list[Any]) -> G2Data:
@@ -125,10 +126,10 @@ class G2Controller(TabController):
         at all (bad t range, every parameter fixed) is returned as ``fit_error``, not raised."""
         import xpcsviewer
 
-        n_common = min(f.n_bins for f in data.files)
-        kwargs = fit_kwargs(data.settings, [c for c in data.columns if c < n_common])
-        if not kwargs["bins"]:
-            return _replace(data, fit_kwargs=kwargs, fit_error="no bin common to all files")
+        # Each file fits the shown columns it has, so files with different bin counts (a
+        # 12-bin and a 10-bin file) are all fitted, in one batched call.
+        bins = [[c for c in data.columns if c < f.n_bins] for f in data.files]
+        kwargs = fit_kwargs(data.settings, bins)
         try:
             fit = xpcsviewer.fit_g2(sources, **kwargs)
         except Exception as exc:  # noqa: BLE001 - shown on every panel, the tab carries on

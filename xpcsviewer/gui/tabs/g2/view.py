@@ -171,8 +171,6 @@ class G2View(TabView):
                     note = f"fit failed: {data.fit_error}"
                 elif row is not None and data.fit.status[row].value == "failed":
                     note = f"fit failed: {data.fit.message[row]}"
-                elif row is None and data.fit is not None:
-                    note = "not fitted: bin not in every selected file"
                 elif row is not None:
                     t, y = data.fit.curve(row)
                     lines.append(Series(t, y, None, f"{f.name} {data.fit.model} fit" if many
