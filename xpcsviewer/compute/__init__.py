@@ -12,7 +12,7 @@ from __future__ import annotations
 from ._average_write import AveragedFile, average_files
 from ._c2_cuts import C2Cut, cut_at_age, cut_at_lag
 from ._kernels import cached_kernels
-from .average import AverageReport, G2Average, Rejection, average_g2
+from .average import AverageCancelled, AverageReport, G2Average, Rejection, average_g2
 from .intensity import (
     IntensityTrace,
     PowerSpectrum,
@@ -36,6 +36,7 @@ from .twotime import (
 )
 
 __all__ = [
+    "AverageCancelled",
     "E2K_KEV_A",
     "NORMALIZATIONS",
     "AverageReport",
