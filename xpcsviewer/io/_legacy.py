@@ -15,7 +15,8 @@ from ._errors import XpcsFormatError
 from ._h5 import Source
 from ._keys import C2_NAME_LEGACY
 from ._keys import LEGACY_APS as K
-from ._records import HC_KEV_A, Metadata, QMap, frozen
+from ._metadata import read_metadata
+from ._records import Metadata, QMap, frozen
 
 NAME = "aps-legacy"
 
@@ -31,21 +32,11 @@ def _vec(src: Source, key: str, default_len: int | None = None) -> np.ndarray:
 
 
 def metadata(src: Source) -> Metadata:
-    energy = src.scalar(K["energy_kev"], np.nan)
     shape = tuple(src.get(K["saxs_2d"]).shape[-2:]) if src.has(K["saxs_2d"]) else (0, 0)
-    return Metadata(
-        energy_kev=energy,
-        wavelength_a=HC_KEV_A / energy if energy and np.isfinite(energy) else np.nan,
-        detector_distance_m=src.scalar(K["detector_distance_m"], np.nan),
-        pixel_size_m=src.scalar(K["pixel_size_m"], np.nan),
-        beam_center_x=src.scalar(K["beam_center_x"], np.nan),
-        beam_center_y=src.scalar(K["beam_center_y"], np.nan),
-        frame_time_s=src.scalar(K["frame_time_s"], np.nan),
-        count_time_s=src.scalar(K["count_time_s"], np.nan),
-        sample_name=src.text(K["sample_name"]),
-        start_time=src.text(K["start_time"]),
-        beamline="8-ID-I",
-        raw_data_path=src.text(K["raw_data_path"]),
+    return read_metadata(
+        src,
+        K,
+        beamline="8-ID-I",  # legacy files predate the beamline field; only 8-ID-I wrote them
         qmap_path=src.text(K["qmap_path"]),
         detector_shape=shape,  # type: ignore[arg-type]
         correlator={"legacy": {"version": src.text(K["version"])}},

@@ -16,7 +16,8 @@ from ._errors import XpcsFormatError
 from ._h5 import Source
 from ._keys import C2_NAME_NEXUS
 from ._keys import NEXUS_8IDI as K
-from ._records import HC_KEV_A, Metadata, QMap, frozen
+from ._metadata import read_metadata
+from ._records import Metadata, QMap, frozen
 
 NAME = "aps-8idi-nexus"
 
@@ -59,26 +60,15 @@ def _config_factor(src: Source, kind: str) -> float:
 
 
 def metadata(src: Source) -> Metadata:
-    energy = src.scalar(K["energy_kev"], np.nan)
     if not src.has(K["saxs_2d"]) and not src.has(K["mask"]):
         shape = (0, 0)
     else:
         shape = tuple(src.get(K["mask"] if src.has(K["mask"]) else K["saxs_2d"]).shape[-2:])
-    qmap_path = src.text(K["multitau_qmap_path"]) or src.text(K["twotime_qmap_path"])
-    return Metadata(
-        energy_kev=energy,
-        wavelength_a=HC_KEV_A / energy if energy and np.isfinite(energy) else np.nan,
-        detector_distance_m=src.scalar(K["detector_distance_m"], np.nan),
-        pixel_size_m=src.scalar(K["pixel_size_m"], np.nan),
-        beam_center_x=src.scalar(K["beam_center_x"], np.nan),
-        beam_center_y=src.scalar(K["beam_center_y"], np.nan),
-        frame_time_s=src.scalar(K["frame_time_s"], np.nan),
-        count_time_s=src.scalar(K["count_time_s"], np.nan),
-        sample_name=src.text(K["sample_name"]),
-        start_time=src.text(K["start_time"]),
+    return read_metadata(
+        src,
+        K,
         beamline=src.text(K["beamline"]),
-        raw_data_path=src.text(K["raw_data_path"]),
-        qmap_path=qmap_path,
+        qmap_path=src.text(K["multitau_qmap_path"]) or src.text(K["twotime_qmap_path"]),
         detector_shape=shape,  # type: ignore[arg-type]
         correlator={
             kind: src.group_values(K[f"{kind}_config"])
