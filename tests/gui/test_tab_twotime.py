@@ -89,3 +89,44 @@ def test_clicking_the_map_moves_both_cuts(qtbot, make_window, tab, idle, data_di
     idle(window)
     assert view.last_data.age_s == pytest.approx(0.7)
     assert view.last_data.lag_s == pytest.approx(0.6)
+
+
+def _click_pixel(qtbot, panel, column: int, row: int) -> None:
+    """A real left click on the centre of pixel (column, row) of an ImagePanel."""
+    from PySide6.QtCore import QPoint, QPointF, Qt
+
+    scene = panel.plot.vb.mapViewToScene(QPointF(column + 0.5, row + 0.5))
+    at = panel.mapFromScene(scene)
+    qtbot.mouseClick(panel.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(at.x(), at.y()))
+
+
+def test_clicking_the_qmap_picks_the_two_time_bin(qtbot, make_window, tab, idle, data_dir):
+    window = make_window(data_dir, select=1)  # aging_b: C2 maps for columns 3-7
+    view = tab(window, "qmap")
+    qmap = xpcsviewer.open(window.session.current).qmap
+    roi = qmap.dynamic_roi_map
+    row, column = np.argwhere((roi == 5) & qmap.mask)[0]
+    expected = int(np.flatnonzero(qmap.dynamic_index_mapping == 5 - 1)[0])
+    _click_pixel(qtbot, view.panels["dynamic"], int(column), int(row))
+    assert window.session.picked_bin == expected
+    assert window.statusBar().currentMessage() == f"bin {expected} picked for Two-time"
+
+    # Masked or unbinned pixels pick nothing and leave the last pick alone.
+    row0, column0 = np.argwhere(roi == 0)[0]
+    assert view.pick(int(column0), int(row0)) is None
+    assert window.session.picked_bin == expected
+
+    shown = tab(window, "twotime")
+    assert shown.last_data.column == expected and not shown.last_data.choice_note
+    assert shown.bin_box.currentData() == expected
+
+
+def test_a_bin_without_c2_picked_on_saxs2d_shows_the_nearest(qtbot, make_window, tab, idle, data_dir):
+    window = make_window(data_dir, select=1)
+    view = tab(window, "saxs_2d")
+    qmap = xpcsviewer.open(window.session.current).qmap
+    row, column = np.argwhere((qmap.dynamic_roi_map == 1) & qmap.mask)[0]
+    assert view.pick(int(column), int(row)) == 0  # label 1 is column 0, which has no C2 map
+    shown = tab(window, "twotime")
+    assert shown.last_data.column == 3
+    assert "bin 0 has no map" in shown.last_data.choice_note

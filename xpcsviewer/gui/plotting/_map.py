@@ -105,7 +105,8 @@ def on_pixel_click(panel: ImagePanel, callback: Callable[[int, int], None]) -> N
 
     def clicked(event: Any) -> None:
         shown = panel.image.image
-        if shown is None:
+        # Left clicks only: the right button opens pyqtgraph's menu, a double click zooms.
+        if shown is None or event.button() != pg.QtCore.Qt.MouseButton.LeftButton or event.double():
             return
         point = panel.plot.vb.mapSceneToView(event.scenePos())
         column, row = int(np.floor(point.x())), int(np.floor(point.y()))

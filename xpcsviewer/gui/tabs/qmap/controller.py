@@ -36,6 +36,26 @@ class QmapData:
     beam_center: tuple[float, float]
     readout_maps: dict[str, np.ndarray]  # NumPy copies for the cursor readout
     settings: dict[str, Any]
+    index_mapping: np.ndarray | None = None  # (n_bins,) grid index of each g2 column
+    used: np.ndarray | None = None  # (ny, nx) bool, True = pixel not masked
+
+
+def bin_at_pixel(roi_map: np.ndarray, index_mapping: np.ndarray | None, used: np.ndarray | None,
+                 column: int, row: int) -> int | None:
+    """The g2 column of pixel (``column``, ``row``), or None for a masked pixel, one in no
+    dynamic roi, or one whose roi has no stored column.
+
+    ``roi_map`` (ny, nx) int dynamic roi labels (0 = excluded); label r is grid index r-1, and
+    g2 column c holds grid index ``index_mapping[c]`` (only rois with pixels are stored, so
+    columns and labels need not line up).
+    """
+    if index_mapping is None or not (0 <= row < roi_map.shape[0] and 0 <= column < roi_map.shape[1]):
+        return None
+    if used is not None and not bool(used[row, column]):
+        return None
+    label = int(roi_map[row, column])
+    columns = np.flatnonzero(np.asarray(index_mapping) == label - 1) if label > 0 else []
+    return int(columns[0]) if len(columns) else None
 
 
 def _labels(roi_map: np.ndarray) -> np.ndarray:
@@ -70,7 +90,15 @@ class QmapController(TabController):
             "static": np.asarray(qm.static_roi_map),
         }
         center = (float(qm.beam_center_x), float(qm.beam_center_y))
-        return QmapData(f.name, panels, center, readout, settings)
+        return QmapData(f.name, panels, center, readout, settings,
+                        index_mapping=np.asarray(qm.dynamic_index_mapping), used=np.asarray(qm.mask, bool))
+
+    @staticmethod
+    def bin_at(data: QmapData | None, column: int, row: int) -> int | None:
+        """The g2 column to pick for a click on pixel (``column``, ``row``); see bin_at_pixel."""
+        if data is None:
+            return None
+        return bin_at_pixel(data.readout_maps["dynamic"], data.index_mapping, data.used, column, row)
 
     @staticmethod
     def readout(data: QmapData | None, column: int, row: int) -> str:

@@ -12,9 +12,27 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...plotting import COLORMAPS, ImagePanel
+from ...plotting import COLORMAPS, ImagePanel, on_pixel_click
 from .._base import TabView
 from .controller import QmapController, QmapData
+
+PICK_TIP = "click: show this dynamic bin on the Two-time tab"
+
+
+def pick_bin_for_twotime(view: TabView, column: int, row: int) -> int | None:
+    """Pick the g2 column of the clicked pixel for the Two-time tab (through the window's
+    session) and say so in the status bar; a masked or unbinned pixel picks nothing."""
+    picked = view.controller.bin_at(view.last_data, column, row)
+    window = view.window()
+    session = getattr(window, "session", None)
+    if picked is not None and session is not None:
+        session.pick_bin(picked)
+        message = f"bin {picked} picked for Two-time"
+    else:
+        message = f"pixel ({column}, {row}) is masked or in no dynamic bin: no bin picked"
+    if hasattr(window, "statusBar"):
+        window.statusBar().showMessage(message, 10000)
+    return picked
 
 
 class QmapView(TabView):
@@ -38,6 +56,7 @@ class QmapView(TabView):
         for index, key in enumerate(("dynamic", "static", "q", "phi")):
             panel = ImagePanel()
             panel.hovered.connect(self._hovered)
+            on_pixel_click(panel, self.pick)  # every map has the same pixels, so any picks a bin
             grid.addWidget(panel, index // 2, index % 2)
             self.panels[key] = panel
         self.readout = QLabel(" ")
@@ -59,5 +78,10 @@ class QmapView(TabView):
             panel.show_message(text)
         self.readout.setText(" ")
 
+    def pick(self, column: int, row: int) -> int | None:
+        """A click on pixel (``column``, ``row``) of any map; returns the g2 column picked."""
+        return pick_bin_for_twotime(self, column, row)
+
     def _hovered(self, column: int, row: int) -> None:
-        self.readout.setText(self.controller.readout(self.last_data, column, row) or " ")
+        text = self.controller.readout(self.last_data, column, row)
+        self.readout.setText(f"{text}  — {PICK_TIP}" if text else " ")

@@ -13,6 +13,7 @@ from xpcsviewer.compute.qmap import compute_qmap
 
 from ..._events import State
 from .._base import TabController
+from ..qmap.controller import bin_at_pixel
 
 IMAGE_UNITS = "photons/pixel/frame"
 
@@ -39,6 +40,8 @@ class Saxs2dData:
     phi: np.ndarray
     beam_center: tuple[float, float]
     settings: dict[str, Any]
+    dynamic_roi: np.ndarray | None = None  # (ny, nx) int roi labels, for picking a bin by click
+    index_mapping: np.ndarray | None = None  # (n_bins,) grid index of each g2 column
 
 
 class Saxs2dController(TabController):
@@ -73,7 +76,17 @@ class Saxs2dController(TabController):
             phi=ensure_numpy(geometry.phi),
             beam_center=(float(qmap.beam_center_x), float(qmap.beam_center_y)),
             settings=settings,
+            dynamic_roi=np.asarray(qmap.dynamic_roi_map),
+            index_mapping=np.asarray(qmap.dynamic_index_mapping),
         )
+
+    @staticmethod
+    def bin_at(data: Saxs2dData | None, column: int, row: int) -> int | None:
+        """The g2 column to pick for a click on pixel (``column``, ``row``); None when masked."""
+        if data is None or data.dynamic_roi is None:
+            return None
+        used = ~np.asarray(data.excluded, bool)
+        return bin_at_pixel(data.dynamic_roi, data.index_mapping, used, column, row)
 
     @staticmethod
     def readout(data: Saxs2dData | None, column: int, row: int) -> str:

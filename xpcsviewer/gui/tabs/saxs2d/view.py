@@ -12,8 +12,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...plotting import COLORMAPS, ImagePanel
+from ...plotting import COLORMAPS, ImagePanel, on_pixel_click
 from .._base import TabView
+from ..qmap.view import PICK_TIP, pick_bin_for_twotime
 from .controller import IMAGE_UNITS, Saxs2dController, Saxs2dData
 
 
@@ -50,6 +51,7 @@ class Saxs2dView(TabView):
         options.addStretch(1)
         self.panel = ImagePanel()
         self.panel.hovered.connect(self._hovered)
+        on_pixel_click(self.panel, self.pick)
         self.readout = QLabel(" ")
         layout = QVBoxLayout(self)
         layout.addLayout(options)
@@ -74,5 +76,10 @@ class Saxs2dView(TabView):
         self.panel.show_message(text)
         self.readout.setText(" ")
 
+    def pick(self, column: int, row: int) -> int | None:
+        """A click on pixel (``column``, ``row``); returns the g2 column picked, if any."""
+        return pick_bin_for_twotime(self, column, row)
+
     def _hovered(self, column: int, row: int) -> None:
-        self.readout.setText(self.controller.readout(self.last_data, column, row) or " ")
+        text = self.controller.readout(self.last_data, column, row)
+        self.readout.setText(f"{text}  — {PICK_TIP}" if text else " ")

@@ -109,11 +109,11 @@ class TwotimeView(TabView):
 
     # -- picking a bin elsewhere (Q-map) ---------------------------------------------------
     def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
-        """Follow a bin clicked on the Q-map since this tab was last shown."""
+        """Follow a bin clicked on the Q-map or SAXS-2D since this tab was last shown."""
         session = getattr(self.window(), "session", None)
-        picked = getattr(session, "picked_bin", None)
-        if picked is not None and picked != self._seen_pick:
-            self._seen_pick = picked
+        picked, count = getattr(session, "picked_bin", None), getattr(session, "pick_count", 0)
+        if picked is not None and count != self._seen_pick:
+            self._seen_pick = count
             self.state.bin = picked
         super().showEvent(event)
 

@@ -1,0 +1,106 @@
+"""Axis text as drawn: colour bars carry numbers over their range, log axes label without
+overlap and give every shown decade a number. Read from pyqtgraph's own draw specs, i.e. the
+labels that survive its "does it fit inside the axis" check, not just the tick values."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtGui import QImage, QPainter
+
+from xpcsviewer.gui.plotting import ColorScale, Line, LinePanel
+
+
+def drawn_labels(axis) -> list[tuple[object, str]]:
+    """``(rect, text)`` of every tick label ``axis`` paints now."""
+    image = QImage(8, 8, QImage.Format.Format_ARGB32)
+    painter = QPainter(image)
+    try:
+        specs = axis.generateDrawSpecs(painter)
+    finally:
+        painter.end()
+    return [(rect, text) for rect, _flags, text in specs[2]]
+
+
+def settled_labels(qtbot, axis) -> list[tuple[object, str]]:
+    # A colour bar shown by set_lines gets its width in the next layout pass (posted event).
+    qtbot.waitUntil(lambda: bool(drawn_labels(axis)), timeout=3000)
+    return drawn_labels(axis)
+
+
+def assert_numbered(qtbot, axis, lo: float, hi: float, *, inside=None) -> None:
+    """At least three numbered ticks, all within [lo, hi], not overlapping, and (when
+    ``inside`` is a widget) the whole axis within that widget, i.e. not pushed off-screen."""
+    labels = settled_labels(qtbot, axis)
+    values = [float(text) for _, text in labels]
+    assert len(values) >= 3, f"colour bar shows {values}"
+    span = hi - lo
+    assert all(lo - 1e-9 * span <= v <= hi + 1e-9 * span for v in values), (values, lo, hi)
+    assert max(values) - min(values) >= 0.4 * span  # spread over the range, not bunched
+    rects = sorted((r for r, _ in labels), key=lambda r: r.top())
+    assert all(not a.intersects(b) for a, b in zip(rects, rects[1:], strict=False))
+    if inside is not None:
+        box = axis.mapRectToScene(axis.boundingRect())
+        assert box.right() <= inside.width() + 1 and box.left() >= 0
+
+
+def show_lines(qtbot, panel: LinePanel, lines, scale=None, log=(False, False), size=(420, 300)):
+    qtbot.addWidget(panel)
+    panel.resize(*size)
+    panel.show()
+    panel.set_axes("x", "y", *log)
+    panel.set_lines(lines, scale)
+    qtbot.waitExposed(panel)
+    panel.plot.vb.updateAutoRange()
+    return panel
+
+
+@pytest.mark.parametrize("key", ["twotime", "stability"])
+def test_colour_bars_show_numbers_over_their_range(qtbot, make_window, tab, data_dir, key):
+    window = make_window(data_dir, select=1)
+    view = tab(window, key)
+    if key == "twotime":
+        panels = {"C2": view.map, "window age (s)": view.g2_plot}
+    else:
+        panels = {"segment time (s)": view.profiles, "segment time (s) ": view.ratios}
+    for label, panel in panels.items():
+        bar = panel.colorbar
+        assert bar.isVisible()
+        assert bar.axis.labelText == label.strip()
+        assert_numbered(qtbot, bar.axis, *bar.levels(), inside=panel)
+        lo, hi = bar.levels()
+        assert tuple(bar.axis.range) == pytest.approx((lo, hi))
+
+
+def test_log_axis_labels_do_not_overlap_and_skip_no_decade(qtbot):
+    q = np.geomspace(0.00112, 0.0097, 200)
+    panel = show_lines(qtbot, LinePanel(), [Line(q, 1 + 0 * q)], log=(True, False), size=(420, 260))
+    labels = settled_labels(qtbot, panel.plot.getAxis("bottom"))
+    texts = [t for _, t in labels]
+    rects = sorted((r for r, _ in labels), key=lambda r: r.left())
+    assert all(b.left() - a.right() >= 4 for a, b in zip(rects, rects[1:], strict=False)), texts
+    assert {"0.002", "0.005"} <= set(texts)  # 1-2-5 first when the labels crowd
+    assert len(texts) >= 3
+
+
+def test_log_axis_labels_the_partly_shown_top_decade(qtbot):
+    # SAXS-1D's log I: 0.05 .. ~2 in a tall plot; the decade above 1 used to have no number.
+    q = np.geomspace(0.001, 0.01, 100)
+    intensity = 2.05 * np.exp(-((q / 0.0045) ** 2)) + 0.05
+    panel = show_lines(qtbot, LinePanel(), [Line(q, intensity)], log=(True, True), size=(700, 600))
+    values = [float(t) for _, t in settled_labels(qtbot, panel.plot.getAxis("left"))]
+    top = 10 ** panel.plot.vb.viewRange()[1][1]
+    assert any(1 < v <= top for v in values) or top < 2, (values, top)
+    for k in (-2, -1, 0):  # every decade the axis shows has a number in it
+        lo, hi = max(10.0**k, 10 ** panel.plot.vb.viewRange()[1][0]), min(10.0 ** (k + 1), top)
+        if hi / lo > 1.5:
+            assert any(lo <= v < hi * 1.0001 for v in values), (k, values)
+
+
+def test_line_panel_colour_bar_numbers(qtbot):
+    x = np.linspace(0, 1, 50)
+    scale = ColorScale("plasma", 0.25, 1.75, "window age (s)")
+    lines = [Line(x, x * k, color=scale.rgb(a)) for k, a in enumerate((0.25, 1.0, 1.75))]
+    panel = show_lines(qtbot, LinePanel(), lines, scale)
+    assert panel.colorbar.axis.labelText == "window age (s)"
+    assert_numbered(qtbot, panel.colorbar.axis, 0.25, 1.75, inside=panel)
