@@ -104,3 +104,22 @@ def test_line_panel_colour_bar_numbers(qtbot):
     panel = show_lines(qtbot, LinePanel(), lines, scale)
     assert panel.colorbar.axis.labelText == "window age (s)"
     assert_numbered(qtbot, panel.colorbar.axis, 0.25, 1.75, inside=panel)
+
+
+def test_panel_grid_fills_its_widget_after_regrids(qtbot):
+    # Re-gridding a shown grid once squashed every panel into the top of the widget.
+    from xpcsviewer.gui.plotting._panel_grid import Panel, PanelGrid, Series
+
+    grid = PanelGrid()
+    qtbot.addWidget(grid)
+    grid.resize(600, 450)
+    grid.show()
+    qtbot.waitExposed(grid)
+    t = np.geomspace(1e-3, 10, 40)
+    for n in (2, 12, 5):
+        panels = [Panel(f"bin {i}", points=[Series(t, 1 + np.exp(-t))]) for i in range(n)]
+        grid.set_panels(panels, 1, "t (s)", "g2")
+        qtbot.wait(30)  # the layout re-activates on a posted event
+        box = grid.ci.geometry()
+        assert (box.width(), box.height()) == (grid.width(), grid.height())
+        assert grid.plots[0].vb.height() > 50

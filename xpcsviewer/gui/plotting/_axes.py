@@ -39,22 +39,26 @@ class LogAxis(pg.AxisItem):
 
     def setLogMode(self, *args: Any, **kwargs: Any) -> None:  # noqa: N802 - Qt's name
         super().setLogMode(*args, **kwargs)
-        self.style["textFillLimits"] = _NO_FILL_LIMIT if self.logMode else self._fill_limits
         # A little overhang lets a tick near the end keep its number (the top decade's "2").
-        self.style["hideOverlappingLabels"] = not self.logMode
+        self.style["hideOverlappingLabels"] = not (self.logMode and self._overhang())
 
     def boundingRect(self) -> Any:  # noqa: N802 - Qt's name
         # With a grid pyqtgraph's rect is the axis plus the view, with no overhang at the ends;
         # labels are kept only inside this rect, so add the overhang here too.
         rect = super().boundingRect()
-        if self.logMode and self.grid is not False:
-            m = _OVERHANG_PX
-            rect = rect.adjusted(0, -m, 0, m) if self.orientation in ("left", "right") else rect.adjusted(-m, 0, m, 0)
+        if self.logMode and self.grid is not False and self._overhang():
+            rect = rect.adjusted(0, -self._overhang(), 0, self._overhang())
         return rect
+
+    def _overhang(self) -> float:
+        # Only vertical axes: past the right end of a bottom axis there is often no room left
+        # in the widget (the label was cut in half), above and below a left axis there is.
+        return _OVERHANG_PX if self.orientation in ("left", "right") else 0.0
 
     # -- which ticks, and which of them carry a number ---------------------------------------
     def logTickValues(self, minVal: float, maxVal: float, size: float, stdTicks: Any) -> Any:  # noqa: N802, N803
         self._labelled = None
+        self.style["textFillLimits"] = self._fill_limits  # pyqtgraph's choice needs its cut-off
         span = maxVal - minVal
         if not (span > 0 and size > 0 and math.isfinite(span)) or span > 12:
             return super().logTickValues(minVal, maxVal, size, stdTicks)
@@ -65,19 +69,23 @@ class LogAxis(pg.AxisItem):
         extent = {t: self._extent(self._text(*t)) for t in ticks}
         # A label reaching further past either end would be cut off (pyqtgraph drops it).
         usable = [t for t in ticks
-                  if extent[t] / 2 - _OVERHANG_PX <= pos[t] <= size - extent[t] / 2 + _OVERHANG_PX]
+                  if extent[t] / 2 - self._overhang() <= pos[t] <= size - extent[t] / 2 + self._overhang()]
 
         def fits(chosen: list[tuple[int, int]]) -> bool:
             ordered = sorted(chosen, key=pos.get)
             return all(pos[b] - pos[a] >= (extent[a] + extent[b]) / 2 + _GAP_PX
                        for a, b in zip(ordered, ordered[1:], strict=False))
 
+        decades = [t for t in usable if t[1] == 1]
+        if not fits(decades):  # even the decades crowd: every 2nd, 3rd, ... decade, nothing else
+            for step in (2, 3, 5, 10):
+                if fits(thinned := [t for t in decades if t[0] % step == 0]):
+                    return self._levels(ticks, thinned)
+            return super().logTickValues(minVal, maxVal, size, stdTicks)
         labelled: list[tuple[int, int]] = []
         for tier in _TIERS:
             trial = labelled + [t for t in usable if t[1] in tier]
             if not fits(trial):
-                if tier == (1,):  # even the decades crowd: pyqtgraph thins them itself
-                    return super().logTickValues(minVal, maxVal, size, stdTicks)
                 break
             labelled = trial
 
@@ -94,7 +102,12 @@ class LogAxis(pg.AxisItem):
         for m in _PREFERENCE:
             for t in [u for u in usable if u[1] == m]:
                 add(t)
+        return self._levels(ticks, labelled)
+
+    def _levels(self, ticks: list[tuple[int, int]], labelled: list[tuple[int, int]]) -> Any:
+        """Tick levels for pyqtgraph: decades, labelled others, unlabelled others."""
         self._labelled = {_key(k + math.log10(m)) for k, m in labelled}
+        self.style["textFillLimits"] = _NO_FILL_LIMIT
         values = [k + math.log10(m) for k, m in ticks]
         decades = [v for v in values if _key(v) == _key(round(v))]
         named = [v for v in values if _key(v) in self._labelled and v not in decades]

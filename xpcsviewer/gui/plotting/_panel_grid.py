@@ -77,6 +77,10 @@ class PanelGrid(pg.GraphicsLayoutWidget):
         self.notes: list[str] = []
         self._texts: list[pg.TextItem] = []
         self.heading = self.addLabel("", row=0, col=0, size="10pt")
+        # Moving plots in and out of the layout while shown re-activates it, and Qt then
+        # shrinks the top-level layout item to its minimum size (panels squashed into the top
+        # of the widget); whenever that happens, give it the whole view back.
+        self.ci.geometryChanged.connect(self._fill_view)
         self.heading.setMaximumHeight(44)
 
     def _layout(self, n: int) -> None:
@@ -111,6 +115,10 @@ class PanelGrid(pg.GraphicsLayoutWidget):
             layout.addItem(plot, row=r + 1, col=c)
             plot.show()
         self.plots = self._pool[:n]
+
+    def _fill_view(self) -> None:
+        if self.ci.geometry() != self.range:
+            self.ci.setGeometry(self.range)
 
     def show_message(self, text: str) -> None:
         self._remove_texts()
