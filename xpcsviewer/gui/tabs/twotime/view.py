@@ -143,7 +143,7 @@ class TwotimeView(TabView):
         for panel, fig in zip((self.g2_plot, self.lag_plot, self.age_plot), self.figures(data)[1:],
                               strict=True):
             panel.set_axes(fig.x_label, fig.y_label, fig.log_x, fig.log_y, fig.title)
-            panel.set_lines(fig.lines, fig.scale)
+            panel.set_lines(fig.lines, fig.scale, legend=fig.legend)  # the cuts say it in the title
         self.note.setText(" — ".join(filter(None, [data.name, data.choice_note, data.display_note])))
 
     @staticmethod
