@@ -72,7 +72,7 @@ def test_documents_have_their_examples():
     blocks = {doc: python_blocks(doc) for doc in DOCUMENTS}
     assert len(blocks["README.md"]) >= 1, "README.md lost its Scripting example"
     assert len(blocks["docs/api.md"]) >= 15, "docs/api.md lost examples"
-    for doc, found in blocks.items():
+    for found in blocks.values():
         for block in found:
             compiled(block)  # every block, run or not, is valid Python
 
