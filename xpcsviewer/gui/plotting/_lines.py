@@ -15,6 +15,7 @@ import pyqtgraph as pg
 
 from ._axes import log_axes
 from ._colormaps import colormap
+from ._curves import PALETTE
 from ._shared import ADAPTER, loose_title, no_si_prefixes
 
 RGB = tuple[int, int, int]
@@ -54,8 +55,9 @@ class ColorScale:
 
 
 def palette(index: int, total: int) -> RGB:
-    color = pg.intColor(index, hues=max(total, 6), values=1, maxValue=200)
-    return color.red(), color.green(), color.blue()
+    """The same overlay colours as every other plot (``_curves.PALETTE``), as RGB."""
+    hex_colour = PALETTE[index % len(PALETTE)].lstrip("#")
+    return int(hex_colour[0:2], 16), int(hex_colour[2:4], 16), int(hex_colour[4:6], 16)
 
 
 def _visible(x: np.ndarray, y: np.ndarray, log_x: bool, log_y: bool) -> np.ndarray:
