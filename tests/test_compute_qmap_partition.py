@@ -123,3 +123,11 @@ def test_partition_phi_fold_offset_parity(scale):
     np.testing.assert_allclose(pn.phi_values, [-37.5, 7.5, 52.5, 97.5])
     if scale == "log":
         np.testing.assert_allclose(np.diff(np.log(pn.q_edges)), np.log(4.0) / 6, rtol=1e-12)
+
+
+def test_backend_may_be_named_as_in_fit_g2():
+    geometry = dict(energy_kev=10.0, distance_m=4.0, pixel_size_m=75e-6, beam_center_x=10.0,
+                    beam_center_y=12.0, shape=(24, 20))
+    by_name = compute_qmap(**geometry, backend="numpy")
+    by_object = compute_qmap(**geometry, backend=get_backend("numpy"))
+    np.testing.assert_array_equal(by_name.q, by_object.q)

@@ -54,7 +54,7 @@ def average_files(
     baseline_tolerance: float = 0.02,
     baseline_points: int = 5,
     overwrite: bool = False,
-    backend: BackendProtocol | None = None,
+    backend: BackendProtocol | str | None = None,
     progress: Callable[[float, str], None] | None = None,
     cancel: Callable[[], bool] | Any | None = None,
 ) -> AveragedFile:

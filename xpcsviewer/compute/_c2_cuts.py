@@ -44,7 +44,7 @@ def cut_at_lag(
     lag: float,
     ages: Any = None,
     *,
-    backend: BackendProtocol | None = None,
+    backend: BackendProtocol | str | None = None,
 ) -> C2Cut:
     """C2 along the diagonal at fixed ``lag`` (s) against age; ages (m,) s default to one per frame."""
     b = resolve(backend)
@@ -65,7 +65,7 @@ def cut_at_age(
     age: float,
     lags: Any = None,
     *,
-    backend: BackendProtocol | None = None,
+    backend: BackendProtocol | str | None = None,
 ) -> C2Cut:
     """C2 across the diagonal at fixed ``age`` (s) against lag; lags (m,) s, default ± the
     largest lag the map holds at that age, one per frame."""

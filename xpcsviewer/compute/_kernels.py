@@ -18,8 +18,14 @@ _CACHE: dict[tuple, Callable] = {}
 _LOCK = threading.Lock()
 
 
-def resolve(backend: BackendProtocol | None) -> BackendProtocol:
-    return get_backend() if backend is None else backend
+def resolve(backend: BackendProtocol | str | None) -> BackendProtocol:
+    """The backend to compute on: the active one, a named one (``"jax"``/``"numpy"``, as
+    ``fit_g2(backend=...)`` takes), or a backend object."""
+    if backend is None:
+        return get_backend()
+    if isinstance(backend, str):
+        return get_backend(backend)
+    return backend
 
 
 def kernel(

@@ -103,7 +103,7 @@ def average_g2(
     intensity_tolerance: float = 0.1,
     baseline_tolerance: float = 0.02,
     baseline_points: int = 5,
-    backend: BackendProtocol | None = None,
+    backend: BackendProtocol | str | None = None,
 ) -> G2Average:
     """Weighted mean g2 with outlier rejection.
 

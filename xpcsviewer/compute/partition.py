@@ -128,7 +128,7 @@ def make_partition(
     phi_offset: float = 0.0,
     symmetry_fold: int = 1,
     q_range: tuple[float, float] | None = None,
-    backend: BackendProtocol | None = None,
+    backend: BackendProtocol | str | None = None,
 ) -> Partition:
     """Partition pixels into ``n_q`` x ``n_phi`` rois.
 
@@ -181,7 +181,7 @@ def make_partitions(
     phi_offset: float = 0.0,
     symmetry_fold: int = 1,
     q_range: tuple[float, float] | None = None,
-    backend: BackendProtocol | None = None,
+    backend: BackendProtocol | str | None = None,
 ) -> QPartitions:
     """Dynamic and static partitions (each ``(n_q, n_phi)``) sharing mask and options."""
     opts = dict(

@@ -86,7 +86,7 @@ def compute_qmap(
     beam_center_y: float,
     shape: tuple[int, int],
     *,
-    backend: BackendProtocol | None = None,
+    backend: BackendProtocol | str | None = None,
 ) -> DetectorQMap:
     """q, phi, qx, qy for every pixel of a detector of ``shape = (ny, nx)``.
 

@@ -71,7 +71,7 @@ def saxs_1d(
     background_2d: Any = None,
     background_scale: float = 1.0,
     q_range: tuple[float, float] | None = None,
-    backend: BackendProtocol | None = None,
+    backend: BackendProtocol | str | None = None,
 ) -> Saxs1D:
     """SAXS-1D from SAXS-2D and the static partition.
 

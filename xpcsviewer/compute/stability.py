@@ -68,7 +68,7 @@ def saxs_stability(
     *,
     q_range: tuple[float, float] | None = None,
     reference: Any = None,
-    backend: BackendProtocol | None = None,
+    backend: BackendProtocol | str | None = None,
 ) -> Stability:
     """Drift of each segment's SAXS-1D relative to the mean of all segments, or to ``reference``.
 

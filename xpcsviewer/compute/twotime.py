@@ -118,7 +118,7 @@ def prepare_display(
     *,
     max_size: int = 1024,
     diagonal_correction: bool = True,
-    backend: BackendProtocol | None = None,
+    backend: BackendProtocol | str | None = None,
 ) -> C2Display:
     """Diagonal correction (default on) then block-mean decimation to at most ``max_size``."""
     b = resolve(backend)
@@ -167,7 +167,7 @@ def g2_from_c2(
     t: Any,
     windows: Any,
     *,
-    backend: BackendProtocol | None = None,
+    backend: BackendProtocol | str | None = None,
 ) -> G2FromC2:
     """g2(lag) averaged over the pixels whose age (t1 + t2) / 2 lies in each window.
 
@@ -210,7 +210,7 @@ def time_resolved_g2(
     ages: Any,
     width: float,
     *,
-    backend: BackendProtocol | None = None,
+    backend: BackendProtocol | str | None = None,
 ) -> G2FromC2:
     """g2 at several ages (s), each from a window ``width`` s wide centred on it."""
     a = np.atleast_1d(np.asarray(ages, dtype=np.float64))
