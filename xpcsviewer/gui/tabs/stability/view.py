@@ -1,5 +1,5 @@
-"""Stability widgets: SAXS-1D per segment coloured by time, the ratio to the mean, and the
-drift of each segment."""
+"""Stability widgets: SAXS-1D per segment coloured by time, each segment's ratio to its
+reference (the whole run, or the mean of the segments), and the drift of each segment."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from ...plotting import COLORMAPS, ColorScale, Line, LinePanel, LinesFigure, export_panels_figure
 from .._base import TabView
-from .controller import I_LABEL, Q_LABEL, StabilityController, StabilityData
+from .controller import Q_LABEL, StabilityController, StabilityData
 
 
 class StabilityView(TabView):
@@ -47,6 +47,9 @@ class StabilityView(TabView):
             options.addWidget(edit)
         options.addStretch(1)
         self.summary = QLabel(" ")
+        # the note line: which scale and reference, and which frames the segments cover
+        self.note = QLabel(" ")
+        self.note.setWordWrap(True)
         self.profiles, self.ratios, self.drift = LinePanel(), LinePanel(), LinePanel()
         grid = QGridLayout()
         grid.addWidget(self.profiles, 0, 0, 1, 2)
@@ -55,6 +58,7 @@ class StabilityView(TabView):
         layout = QVBoxLayout(self)
         layout.addLayout(options)
         layout.addWidget(self.summary)
+        layout.addWidget(self.note)
         layout.addLayout(grid, 1)
 
     def figures(self, data: StabilityData) -> list[LinesFigure]:
@@ -67,9 +71,9 @@ class StabilityView(TabView):
                   for k, t in enumerate(times)]
         title = f"{data.name}: SAXS-1D of {len(times)} segments" + (f" ({data.phi_note})" if data.phi_note else "")
         return [
-            LinesFigure(profiles, Q_LABEL, I_LABEL, live.log_x, live.log_y, title, scale, legend=False),
-            LinesFigure(ratios, Q_LABEL, "I / mean of segments", live.log_x, False,
-                        "each segment relative to the mean", scale, legend=False),
+            LinesFigure(profiles, Q_LABEL, data.y_label, live.log_x, live.log_y, title, scale, legend=False),
+            LinesFigure(ratios, Q_LABEL, f"segment / {data.reference_name}", live.log_x, False,
+                        f"each segment relative to the {data.reference_name}", scale, legend=False),
             LinesFigure([Line(times, 100 * data.drift, "RMS drift", symbol=True, color=(30, 30, 30))],
                         "segment time (s)", "RMS drift (%)",
                         title=f"drift of each segment (max {100 * data.max_drift:.2g} %)", legend=False),
@@ -81,19 +85,22 @@ class StabilityView(TabView):
             panel.set_lines(fig.lines, fig.scale, legend=fig.legend)
         self.summary.setText(
             f"{data.name}: largest drift {100 * data.max_drift:.3g} % in segment {data.worst_segment} "
-            f"(RMS over q of each segment / mean of all segments − 1)")
+            f"(RMS over q of each segment / {data.reference_name} − 1)")
+        self.note.setText("; ".join(data.notes))
 
     def show_message(self, text: str) -> None:
         for panel in (self.profiles, self.ratios, self.drift):
             panel.show_message("")
         self.profiles.show_message(text)
         self.summary.setText(" ")
+        self.note.setText(" ")
 
     def export_figure(self, path: Path) -> Path | None:
         data = self.last_data
         if data is None:
             return None
-        return export_panels_figure(path, self.figures(data), ncols=3, title=f"Stability: {data.name}")
+        return export_panels_figure(path, self.figures(data), ncols=3, title=f"Stability: {data.name}",
+                                    footnote="; ".join(data.notes))
 
 
 def _parse(text: str) -> Any:
