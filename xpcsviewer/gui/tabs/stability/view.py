@@ -76,7 +76,7 @@ class StabilityView(TabView):
                         f"each segment relative to the {data.reference_name}", scale, legend=False),
             LinesFigure([Line(times, 100 * data.drift, "RMS drift", symbol=True, color=(30, 30, 30))],
                         "segment time (s)", "RMS drift (%)",
-                        title=f"drift of each segment (max {100 * data.max_drift:.2g} %)", legend=False),
+                        title=f"drift of each segment vs {data.reference_name} (max {100 * data.max_drift:.3g} %)", legend=False),
         ]
 
     def render(self, data: StabilityData) -> None:
