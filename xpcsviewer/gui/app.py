@@ -33,6 +33,7 @@ def run(folder: Path | None = None, demo: bool = False, snapshot: Path | None = 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setOrganizationName(ORGANISATION)
     app.setApplicationName(APPLICATION)
+    _set_icon(app)
     if snapshot is not None:
         # Snapshots must look the same on every machine: default preferences, no saved layout.
         scratch = tempfile.TemporaryDirectory(prefix="xpcsviewer-snapshot-")
@@ -54,6 +55,15 @@ def run(folder: Path | None = None, demo: bool = False, snapshot: Path | None = 
         else:
             window.load_demo()
     return app.exec()
+
+
+def _set_icon(app) -> None:
+    # The icon lives in the source tree's resources/; an installed wheel runs without it.
+    from PySide6.QtGui import QIcon
+
+    icon = Path(__file__).resolve().parents[2] / "resources" / "xpcsviewer.svg"
+    if icon.is_file():
+        app.setWindowIcon(QIcon(str(icon)))
 
 
 def _snapshot(window, folder, demo, outdir, select, scratch) -> int:
