@@ -42,6 +42,11 @@ class G2FromC2:
     tau: (n_lag,) float64 s (lag k frames = k * dt, k >= 1); g2: (n_ages, n_lag) float64,
     NaN where a window holds no pixel at that lag; n_pairs: (n_ages, n_lag) int64;
     ages: (n_ages,) float64 s window centres; windows: ((t_lo, t_hi), ...) in s.
+    g2_err: (n_ages, n_lag) float64, the standard error of each mean: the standard deviation
+    of the averaged pixels over sqrt(n_pairs) (NaN below two pixels). Pixels along one lag
+    are correlated over about a relaxation time in age, so this under-states the true error
+    by roughly sqrt(pixels per correlation time); it is right as a *relative* weight between
+    lags, which is how a fit with chi-square rescaling uses it.
     """
 
     tau: Any
@@ -49,6 +54,7 @@ class G2FromC2:
     n_pairs: Any
     ages: Any
     windows: tuple[tuple[float, float], ...]
+    g2_err: Any = None
 
 
 def symmetrize(c2_upper: Any, *, backend: BackendProtocol | None = None) -> Any:
@@ -156,8 +162,14 @@ def _g2_build(backend: BackendProtocol, n: int):
         ids = b.reshape(b.where(sel, lag, 0), (-1,))
         sums = b.bincount(ids, weights=b.reshape(b.where(sel, c, 0.0), (-1,)), length=n)
         counts = b.bincount(ids, length=n)
-        g2 = b.where(counts > 0, sums / b.where(counts > 0, counts, 1), np.nan)
-        return g2[1:], counts[1:]
+        mean = sums / b.where(counts > 0, counts, 1)
+        g2 = b.where(counts > 0, mean, np.nan)
+        # Two passes (squares about each lag's mean) so ~1.2 +- 0.01 values keep their digits.
+        dev = b.where(sel, c - b.reshape(b.take(mean, ids), (n, n)), 0.0)
+        ss = b.bincount(ids, weights=b.reshape(dev * dev, (-1,)), length=n)
+        var = ss / b.where(counts > 1, counts - 1, 1)
+        err = b.where(counts > 1, b.sqrt(var / b.where(counts > 1, counts, 1)), np.nan)
+        return g2[1:], counts[1:], err[1:]
 
     return window_g2
 
@@ -173,7 +185,8 @@ def g2_from_c2(
 
     c2: (n, n) symmetric (or upper-triangular: only j > i is read); t: (n,) s, evenly
     spaced; windows: (t_lo, t_hi) or a sequence of them, in s. Lags with no pixel in any
-    window are dropped from the end.
+    window are dropped from the end. ``g2_err`` is the standard error over the averaged
+    pixels (see :class:`G2FromC2` for why it is a relative weight, not an absolute error).
     """
     b = resolve(backend)
     tn = np.asarray(b.to_numpy(t), dtype=np.float64)
@@ -184,13 +197,14 @@ def g2_from_c2(
     wins = np.atleast_2d(np.asarray(windows, dtype=np.float64))
     run = kernel(b, "c2_window_g2", (n,), _g2_build)
     c = b.asarray(c2, dtype="float64")
-    g2s, counts = [], []
+    g2s, counts, errs = [], [], []
     for lo, hi in wins:
         s_lo = int(np.ceil(2 * (lo - tn[0]) / dt - 1e-9))
         s_hi = int(np.floor(2 * (hi - tn[0]) / dt + 1e-9))
-        g, k = run(c, s_lo, s_hi)
+        g, k, e = run(c, s_lo, s_hi)
         g2s.append(g)
         counts.append(k)
+        errs.append(e)
     g2 = b.stack(g2s)
     n_pairs = b.stack(counts)
     used = np.flatnonzero(np.asarray(b.to_numpy(n_pairs)).sum(axis=0) > 0)
@@ -201,6 +215,7 @@ def g2_from_c2(
         n_pairs=n_pairs[:, :last],
         ages=b.asarray(wins.mean(axis=1)),
         windows=tuple((float(lo), float(hi)) for lo, hi in wins),
+        g2_err=b.stack(errs)[:, :last],
     )
 
 

@@ -3,6 +3,7 @@
 Qt-free and JAX-native (NumPy fallback for the least squares). See ``docs/fitting.md``.
 
 - :func:`fit_g2` -- every selected bin of every file in one compiled ``jit(vmap(...))`` call.
+- :func:`fit_aging` -- tau against sample age from age windows of one bin's C2 map.
 - :func:`fit_tauq` -- tau = tau0 q^-alpha over selected bins; D = 1/tau0 when alpha = 2.
 - :func:`sample_g2` -- NumPyro NUTS for one bin, started at the least-squares optimum.
 - :func:`posterior_g2` -- NumPyro SVI (Laplace-like normal guide) for all bins at once.
@@ -10,6 +11,7 @@ Qt-free and JAX-native (NumPy fallback for the least squares). See ``docs/fittin
 
 from __future__ import annotations
 
+from ._aging import AgingFit, equal_windows, fit_aging
 from ._fit_g2 import fit_g2
 from ._models import MODELS, ModelSpec, g2_model
 from ._nuts import sample_g2
@@ -22,6 +24,7 @@ from ._tauq import fit_tauq
 from ._tauq_result import TauQResult
 
 __all__ = [
+    "AgingFit",
     "MODELS",
     "FitStatus",
     "G2FitResult",
@@ -31,6 +34,8 @@ __all__ = [
     "SVIResult",
     "TauQBand",
     "TauQResult",
+    "equal_windows",
+    "fit_aging",
     "fit_g2",
     "fit_tauq",
     "g2_model",

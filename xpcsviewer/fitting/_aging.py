@@ -1,0 +1,144 @@
+"""Relaxation time against sample age: g2 from age windows of one bin's C2, fitted in one call.
+
+An aging sample slows down while it is measured, so the whole-run multi-tau g2 mixes fast
+early and slow late dynamics. Cutting the two-time map C2(t1, t2) into age windows
+(:func:`xpcsviewer.compute.g2_from_c2`) gives one g2 per window; :func:`fit_aging` fits them
+all with :func:`fit_g2`'s batched model, the windows standing in for the bins of a file.
+
+A window's g2 averages every pixel whose age (t1 + t2) / 2 lies in it, so its tau is an
+average over the window (and over the ages a long lag spans): when tau changes across a
+window the fitted tau is close to, but not exactly, tau at the window's centre. Windows at
+the ends of the run are biased further: a lag L reaches the last window only from ages up to
+t_end - L/2 (the first only from L/2 on), so narrow edge windows see their long lags from
+their inner part alone; keep windows wider than the slowest tau.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from ..backends import ensure_numpy
+from ..compute import G2FromC2, g2_from_c2
+from ._fit_g2 import fit_g2
+from ._results import FitStatus, G2FitResult, frozen
+
+AGING_MODELS = ("single", "stretched")  # models with one tau to follow against age
+
+
+@dataclass(frozen=True)
+class AgingFit:
+    """One fit per age window of one bin's two-time map.
+
+    ages: (n_windows,) float64 s, window centres (time since the start of the run);
+    windows: ((t_lo, t_hi), ...) s; tau, tau_err, contrast, contrast_err, baseline: (n_windows,)
+    float64 (tau in s, NaN for a failed window); status, message: one per window; q: 1/A of the
+    bin (NaN when not given); column: the g2 column of the map (-1 when unknown);
+    g2: the windows' g2 as fitted (lags with fewer than ``min_pairs`` pairs are NaN);
+    fit: the full :class:`G2FitResult` (rows = windows, provenance included).
+    """
+
+    ages: np.ndarray
+    windows: tuple[tuple[float, float], ...]
+    tau: np.ndarray
+    tau_err: np.ndarray
+    contrast: np.ndarray
+    contrast_err: np.ndarray
+    baseline: np.ndarray
+    status: tuple[FitStatus, ...]
+    message: tuple[str, ...]
+    q: float
+    column: int
+    min_pairs: int
+    g2: G2FromC2
+    fit: G2FitResult
+
+    @property
+    def ok(self) -> np.ndarray:
+        """(n_windows,) bool: the window's fit converged (not failed, not at a bound)."""
+        return np.array([s is FitStatus.CONVERGED for s in self.status])
+
+
+@dataclass(frozen=True)
+class _WindowsAsBins:
+    """The "file" fit_g2 reads: each age window is one g2 column."""
+
+    tau: np.ndarray  # (n_lag,) s
+    g2: np.ndarray  # (n_lag, n_windows)
+    g2_err: np.ndarray  # (n_lag, n_windows)
+    dynamic_q: np.ndarray  # (n_windows,) 1/A, the same q in every column
+    path: str
+
+
+def equal_windows(t: Any, n_windows: int) -> list[tuple[float, float]]:
+    """``n_windows`` equal, adjacent age windows spanning the run t (n,) s: [(t_lo, t_hi)]."""
+    tn = np.asarray(ensure_numpy(t), dtype=np.float64)
+    edges = np.linspace(float(tn[0]), float(tn[-1]), max(1, int(n_windows)) + 1)
+    return [(float(lo), float(hi)) for lo, hi in zip(edges[:-1], edges[1:], strict=True)]
+
+
+def fit_aging(
+    c2: Any,
+    n_windows: int = 4,
+    *,
+    windows: Any = None,
+    q: float | None = None,
+    model: str = "single",
+    min_pairs: int = 100,
+    fixed: Mapping[str, float] | None = None,
+    bounds: Mapping[str, tuple[float | None, float | None]] | None = None,
+    t_range: tuple[float, float] | None = None,
+    backend: str | None = None,
+) -> AgingFit:
+    """tau against age for one bin: g2 of each age window of C2, fitted in one batched call.
+
+    Args:
+        c2: one bin's map, ``XpcsFile.c2(col)`` (``.matrix`` (n, n) symmetric, ``.t`` (n,) s
+            evenly spaced, ``.column``).
+        n_windows: equal slices of the run (ignored when ``windows`` is given).
+        windows: explicit ``[(t_lo, t_hi), ...]`` age windows in s.
+        q: the bin's q in 1/A (``f.dynamic_q[col]``), recorded in the result only.
+        model: ``"single"`` (baseline + contrast exp(-2 t/tau)) or ``"stretched"``.
+        min_pairs: lags whose window mean averages fewer frame pairs are left out of the fit
+            (the longest lags of a window hold only a few pixels near its corner).
+        fixed, bounds, t_range, backend: as :func:`fit_g2` (t_range: lags in s).
+
+    Error bars: the standard error over the frame pairs averaged at each lag (see
+    :class:`xpcsviewer.compute.G2FromC2`). Neighbouring pairs are correlated, so these are
+    relative weights; the fit rescales its parameter errors by the reduced chi-square
+    (``absolute_sigma=False``), which absorbs their overall scale.
+
+    A window that cannot be fitted comes back with status ``failed`` and NaN values.
+    """
+    if model not in AGING_MODELS:
+        raise ValueError(f"fit_aging follows one tau; model must be one of {AGING_MODELS}, "
+                         f"not {model!r}")
+    matrix, t = c2.matrix, c2.t
+    wins = equal_windows(t, n_windows) if windows is None else windows
+    cut = g2_from_c2(matrix, t, wins, backend=backend)
+    tau = np.asarray(ensure_numpy(cut.tau), dtype=np.float64)
+    pairs = np.asarray(ensure_numpy(cut.n_pairs))
+    enough = pairs >= int(min_pairs)
+    g2 = np.where(enough, np.asarray(ensure_numpy(cut.g2), dtype=np.float64), np.nan)
+    err = np.where(enough, np.asarray(ensure_numpy(cut.g2_err), dtype=np.float64), np.nan)
+    column = int(getattr(c2, "column", -1))
+    q_val = float("nan") if q is None else float(q)
+    shown = G2FromC2(tau=frozen(tau), g2=frozen(g2), n_pairs=frozen(pairs),
+                     ages=frozen(np.asarray(ensure_numpy(cut.ages), dtype=np.float64)),
+                     windows=cut.windows, g2_err=frozen(err))
+    stand_in = _WindowsAsBins(tau=tau, g2=g2.T, g2_err=err.T,
+                              dynamic_q=np.full(g2.shape[0], q_val),
+                              path=f"C2 of g2 column {column}, {len(cut.windows)} age windows")
+    fit = fit_g2(stand_in, model, fixed=fixed, bounds=bounds, t_range=t_range, backend=backend)
+    tau_v, tau_e = fit.param("tau")
+    beta_v, beta_e = fit.param("contrast")
+    base_v, _ = fit.param("baseline")
+    return AgingFit(
+        ages=shown.ages, windows=cut.windows, tau=frozen(tau_v), tau_err=frozen(tau_e),
+        contrast=frozen(beta_v), contrast_err=frozen(beta_e), baseline=frozen(base_v),
+        status=fit.status, message=fit.message, q=q_val, column=column,
+        min_pairs=int(min_pairs), g2=shown, fit=fit,
+    )
