@@ -8,6 +8,7 @@ import pytest
 import xpcsviewer
 from xpcsviewer.compute import correct_diagonal, cut_at_age, cut_at_lag, g2_from_c2
 from xpcsviewer.demo import ensure_demo
+from xpcsviewer.fitting import fit_aging
 
 
 @pytest.fixture
@@ -45,7 +46,9 @@ def test_cuts_and_g2_equal_the_compute_layer(qtbot, make_window, tab, idle, data
     windows = view.controller.age_windows(np.asarray(c2.t), data.settings["n_windows"])
     ref = g2_from_c2(c2.matrix, c2.t, windows)
     lines = view.g2_plot.line_data()
-    for k, (x, y, _) in enumerate(lines[:-1]):
+    n_win = len(windows)
+    assert len(lines) == 2 * n_win + 1  # windows, their fits (dashed), the stored g2
+    for k, (x, y, _) in enumerate(lines[:n_win]):
         g = np.where(np.asarray(ref.n_pairs[k]) >= data.settings["min_pairs"], np.asarray(ref.g2[k]), np.nan)
         keep = np.isfinite(g)
         np.testing.assert_allclose(x, np.asarray(ref.tau)[keep], rtol=1e-12)
@@ -58,6 +61,32 @@ def test_cuts_and_g2_equal_the_compute_layer(qtbot, make_window, tab, idle, data
     assert view.export_figure(tmp_path / "c2.png").stat().st_size > 10_000
     csv = window.export_csv(tmp_path / "c2.csv").read_text()
     assert "g2 from C2" in csv and "age_s" in csv and "multi-tau" in csv
+    assert "tau_s τ per window" in csv
+    f.close()
+
+
+def test_tau_against_age_equals_fit_aging(qtbot, make_window, tab, idle, data_dir):
+    """The τ-vs-age panel plots fit_aging's taus for the shown bin, and they rise with age."""
+    window = make_window(data_dir, select=1)
+    view = tab(window, "twotime")
+    data = view.last_data
+    f = xpcsviewer.open(data_dir / "aging_b_results.hdf")
+    ref = fit_aging(f.c2(data.column), data.settings["n_windows"], q=f.dynamic_q[data.column],
+                    min_pairs=data.settings["min_pairs"])
+    (x, y, _), = view.tau_plot.line_data()
+    np.testing.assert_allclose(x, ref.ages, rtol=1e-12)
+    np.testing.assert_allclose(y, ref.tau, rtol=1e-9)
+    np.testing.assert_allclose(data.tau_age.err, ref.tau_err, rtol=1e-9)
+    assert np.all(np.diff(y) > 0) and not data.tau_note  # aging_b slows; every window converged
+    # Each dashed fit is the window's fitted model on the lags it was fitted on.
+    fits = view.g2_plot.line_data()[len(ref.ages):-1]
+    for k, (xf, yf, _) in enumerate(fits):
+        b, beta, tau = ref.fit.values[k]
+        np.testing.assert_allclose(yf, b + beta * np.exp(-2 * xf / tau), rtol=1e-12)
+    # More windows: the panel follows the setting.
+    view.state.n_windows = 6
+    idle(window)
+    assert len(view.tau_plot.line_data()[0][0]) == 6
     f.close()
 
 
@@ -76,6 +105,7 @@ def test_bin_choice_survives_file_switches(qtbot, make_window, tab, idle, mixed_
     window.session.set_current(paths["brownian_a_results.hdf"])  # no two-time at all
     idle(window)
     assert view.last_data.missing and "no two-time" in view.note.text()
+    assert view.tau_plot.line_data() == [] and view.last_data.tau_age is None
     assert view.export_figure(mixed_folder / "none.png") is None
     window.session.set_current(paths["aging_b_results.hdf"])  # the asked-for bin comes back
     idle(window)

@@ -1,5 +1,6 @@
-"""Two-time settings and data: one bin's C2 map prepared for display, its cuts and g2 from
-age windows beside the stored multi-tau g2. One bin is read at a time (never all maps)."""
+"""Two-time settings and data: one bin's C2 map prepared for display, its cuts, g2 from age
+windows beside the stored multi-tau g2, and tau against age fitted from those windows
+(:func:`xpcsviewer.fitting.fit_aging`, one batched call). One bin is read at a time."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ from typing import Any
 import numpy as np
 
 from xpcsviewer.backends import ensure_numpy
-from xpcsviewer.compute import correct_diagonal, cut_at_age, cut_at_lag, g2_from_c2, prepare_display
+from xpcsviewer.compute import correct_diagonal, cut_at_age, cut_at_lag, prepare_display
+from xpcsviewer.fitting import FitStatus, equal_windows, fit_aging, g2_model
 
 from ..._events import State
 from .._base import TabController
@@ -63,6 +65,9 @@ class TwotimeData:
     window_g2: tuple[Series, ...] = ()  # g2 from C2 per age window, against t
     window_ages: tuple[float, ...] = ()  # window centres, s
     stored_g2: Series | None = None  # multi-tau g2 of the same column (whole run)
+    window_fits: tuple[Series, ...] = ()  # the single-exponential fit of each window, against t
+    tau_age: Series | None = None  # fitted tau (s) per window against window age (s), with errors
+    tau_note: str = ""  # windows whose fit failed or hit a bound, in words
     t_range: tuple[float, float] = (0.0, 1.0)
 
 
@@ -101,17 +106,18 @@ class TwotimeController(TabController):
         token.raise_if_cancelled()
         shown = prepare_display(c2.matrix, t, max_size=int(s["max_size"]),
                                 diagonal_correction=bool(s["diagonal_correction"]))
-        progress(0.5, "cuts and g2 from age windows")
+        progress(0.4, "cuts through the map")
         lag, age = self.cut_positions(t, s)
         lag_cut, age_cut = self.cuts(c2.matrix, t, lag, age, bool(s["diagonal_correction"]))
         token.raise_if_cancelled()
-        windows = self.age_windows(t, int(s["n_windows"]))
-        from_c2 = g2_from_c2(c2.matrix, t, windows)
+        progress(0.6, "g2 from age windows and tau per window")
+        aging = fit_aging(c2, int(s["n_windows"]), q=float(f.dynamic_q[column]),
+                          min_pairs=int(s["min_pairs"]))
+        from_c2 = aging.g2
         tau, g2 = ensure_numpy(from_c2.tau), ensure_numpy(from_c2.g2)
-        pairs = ensure_numpy(from_c2.n_pairs)
-        g2 = np.where(pairs >= int(s["min_pairs"]), g2, np.nan)
         window_g2 = tuple(Series(f"ages {lo:.3g}–{hi:.3g} s", tau, g2[k])
                           for k, (lo, hi) in enumerate(from_c2.windows))
+        window_fits, tau_age, tau_note = self.aging_series(aging)
         stored = None
         if f.g2 is not None:
             stored = Series("multi-tau (whole run)", np.asarray(f.tau), np.asarray(f.g2[:, column]),
@@ -126,7 +132,27 @@ class TwotimeController(TabController):
             display_note=shown.note, lag_cut=lag_cut, age_cut=age_cut, lag_s=lag, age_s=age,
             window_g2=window_g2, window_ages=tuple(float(a) for a in ensure_numpy(from_c2.ages)),
             stored_g2=stored, t_range=(float(t[0]), float(t[-1])),
+            window_fits=window_fits, tau_age=tau_age, tau_note=tau_note,
         )
+
+    @staticmethod
+    def aging_series(aging: Any) -> tuple[tuple[Series, ...], Series, str]:
+        """Fitted g2 curves per window (on the window's fitted lags), tau against age, and a
+        note naming the windows that failed (not plotted) or sit at a bound (plotted)."""
+        fit = aging.fit
+        curves = []
+        for k in range(fit.n_rows):
+            used = fit.mask[k]
+            t_k = fit.t[k][used]
+            y = (g2_model(fit.model, fit.values[k][None], t_k[None], np)[0]
+                 if t_k.size and np.all(np.isfinite(fit.values[k])) else np.full(t_k.size, np.nan))
+            curves.append(Series(f"fit, age {aging.ages[k]:.3g} s", t_k, y))
+        series = Series("τ per window", np.asarray(aging.ages), np.asarray(aging.tau),
+                        np.asarray(aging.tau_err))
+        notes = [f"window {k + 1} ({aging.ages[k]:.3g} s): {msg}"
+                 for k, (st, msg) in enumerate(zip(aging.status, aging.message, strict=True))
+                 if st is not FitStatus.CONVERGED]
+        return tuple(curves), series, "; ".join(notes)
 
     @staticmethod
     def cut_positions(t: np.ndarray, s: dict[str, Any]) -> tuple[float, float]:
@@ -150,9 +176,8 @@ class TwotimeController(TabController):
 
     @staticmethod
     def age_windows(t: np.ndarray, n: int) -> list[tuple[float, float]]:
-        """``n`` equal, adjacent age windows spanning the run (s)."""
-        edges = np.linspace(float(t[0]), float(t[-1]), max(1, n) + 1)
-        return [(float(lo), float(hi)) for lo, hi in zip(edges[:-1], edges[1:], strict=True)]
+        """``n`` equal, adjacent age windows spanning the run (s), as fit_aging cuts them."""
+        return equal_windows(t, n)
 
     @staticmethod
     def parse_float(text: str) -> float | None:
@@ -178,6 +203,8 @@ class TwotimeController(TabController):
             rows += [("C2 " + data.age_cut.name, "lag_s", data.age_cut)] if data.age_cut else []
             rows += [("g2 from C2, " + s.name, "t_s", s) for s in data.window_g2]
             rows += [("g2 " + data.stored_g2.name, "t_s", data.stored_g2)] if data.stored_g2 else []
+            rows += [("g2 " + s.name, "t_s", s) for s in data.window_fits]
+            rows += [("tau_s " + data.tau_age.name, "age_s", data.tau_age)] if data.tau_age else []
             for name, x_name, series in rows:
                 err = series.err if series.err is not None else [None] * len(series.x)
                 for x, y, e in zip(series.x, series.y, err, strict=True):

@@ -1,4 +1,4 @@
-"""Two-time widgets: options, the C2 map, both cuts and g2 from age windows."""
+"""Two-time widgets: options, the C2 map, both cuts, g2 from age windows and tau against age."""
 
 from __future__ import annotations
 
@@ -77,11 +77,16 @@ class TwotimeView(TabView):
         self.map = MapPanel()
         self.map.clicked.connect(self._map_clicked)
         self.g2_plot, self.lag_plot, self.age_plot = LinePanel(), LinePanel(), LinePanel()
+        self.tau_plot = LinePanel()
+        # Top: map and g2 side by side (2 columns of 3); bottom: both cuts and tau vs age.
         grid = QGridLayout()
-        grid.addWidget(self.map, 0, 0)
-        grid.addWidget(self.g2_plot, 0, 1)
-        grid.addWidget(self.lag_plot, 1, 0)
-        grid.addWidget(self.age_plot, 1, 1)
+        grid.addWidget(self.map, 0, 0, 1, 3)
+        grid.addWidget(self.g2_plot, 0, 3, 1, 3)
+        grid.addWidget(self.lag_plot, 1, 0, 1, 2)
+        grid.addWidget(self.age_plot, 1, 2, 1, 2)
+        grid.addWidget(self.tau_plot, 1, 4, 1, 2)
+        for column in range(6):
+            grid.setColumnStretch(column, 1)
         grid.setRowStretch(0, 3)
         grid.setRowStretch(1, 2)
         layout = QVBoxLayout(self)
@@ -140,11 +145,15 @@ class TwotimeView(TabView):
         self.edits["vmax"].setPlaceholderText(f"auto ({levels[1]:.3g})")
         self.map.set_titles(self.map_title(data), T_LABEL, "t₂ (s)")
         self.map.set_guides(self.guides(data))
-        for panel, fig in zip((self.g2_plot, self.lag_plot, self.age_plot), self.figures(data)[1:],
-                              strict=True):
+        for panel, fig in zip(self.line_panels, self.figures(data)[1:], strict=True):
             panel.set_axes(fig.x_label, fig.y_label, fig.log_x, fig.log_y, fig.title)
             panel.set_lines(fig.lines, fig.scale, legend=fig.legend)  # the cuts say it in the title
-        self.note.setText(" — ".join(filter(None, [data.name, data.choice_note, data.display_note])))
+        self.note.setText(" — ".join(filter(None, [data.name, data.choice_note, data.display_note,
+                                                    data.tau_note])))
+
+    @property
+    def line_panels(self) -> tuple[LinePanel, ...]:
+        return (self.g2_plot, self.lag_plot, self.age_plot, self.tau_plot)
 
     @staticmethod
     def map_title(data: TwotimeData) -> str:
@@ -169,20 +178,28 @@ class TwotimeView(TabView):
         scale = ColorScale("plasma", ages[0], ages[-1], "window age (s)") if len(ages) > 1 else None
         lines = [Line(s.x, s.y, s.name, color=scale.rgb(age) if scale else None)
                  for s, age in zip(data.window_g2, ages, strict=True)]
+        # Each window's fit, dashed in the window's colour and left out of the legend.
+        lines += [Line(s.x, s.y, "", color=scale.rgb(age) if scale else None, dashed=True)
+                  for s, age in zip(data.window_fits, ages, strict=True)]
         if data.stored_g2 is not None:
             st = data.stored_g2
             lines.append(Line(st.x, st.y, st.name, err=st.err, color=STORED_RGB, symbol=True))
         g2 = LinesFigure(lines, "t (s)", "g2", log_x=True, scale=scale,
-                         title=f"g2 from C2 (≥{data.settings['min_pairs']} pairs) vs multi-tau")
+                         title=f"g2 from C2 (≥{data.settings['min_pairs']} pairs), fits dashed, "
+                               "vs multi-tau")
+        ta = data.tau_age
+        tau = LinesFigure([Line(ta.x, ta.y, ta.name, err=ta.err, color=STORED_RGB, symbol=True)],
+                          "window age (s)", "τ (s)", legend=False,
+                          title="τ per age window (fits above)")
         lag = LinesFigure([Line(data.lag_cut.x, data.lag_cut.y, data.lag_cut.name)], AGE_LABEL, "C2",
                           title=f"along the diagonal at lag {data.lag_s:.3g} s", legend=False)
         age = LinesFigure([Line(data.age_cut.x, data.age_cut.y, data.age_cut.name)], LAG_LABEL, "C2",
                           title=f"across the diagonal at age {data.age_s:.3g} s", legend=False)
-        return [c2_map, g2, lag, age]
+        return [c2_map, g2, lag, age, tau]
 
     def show_message(self, text: str) -> None:
         self.map.show_message(text)
-        for panel in (self.g2_plot, self.lag_plot, self.age_plot):
+        for panel in self.line_panels:
             panel.show_message("")
         self.note.setText(text)
 
@@ -191,5 +208,5 @@ class TwotimeView(TabView):
         if data is None or data.missing:
             return None
         foot = "; ".join(filter(None, [data.display_note, data.choice_note]))
-        return export_panels_figure(path, self.figures(data), ncols=2,
+        return export_panels_figure(path, self.figures(data), ncols=3,
                                     title=f"Two-time: {data.name}, bin {data.column}", footnote=foot)
