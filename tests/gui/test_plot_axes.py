@@ -123,3 +123,37 @@ def test_panel_grid_fills_its_widget_after_regrids(qtbot):
         box = grid.ci.geometry()
         assert (box.width(), box.height()) == (grid.width(), grid.height())
         assert grid.plots[0].vb.height() > 50
+
+
+def test_panel_grid_reuses_its_curves_and_axis_pictures(qtbot):
+    # A redraw gives the same items new data (making and adding them was most of the GUI
+    # block while a fit arrived); only a change in what is drawn adds or removes items.
+    from xpcsviewer.gui.plotting._panel_grid import Panel, PanelGrid, Series
+
+    grid = PanelGrid()
+    qtbot.addWidget(grid)
+    grid.resize(600, 450)
+    grid.show()
+    qtbot.waitExposed(grid)
+    t = np.geomspace(1e-3, 10, 40)
+    data = Series(t, 1 + np.exp(-t), 0.01 + 0 * t)
+    fit = Series(t, 1 + np.exp(-t))
+    grid.set_panels([Panel("a", [data], [fit]), Panel("b", [data])], 1, "t (s)", "g2")
+    qtbot.wait(30)
+    first = [list(p.listDataItems()) for p in grid.plots]
+    axis = grid.plots[0].getAxis("bottom")
+    picture = axis.picture
+    assert picture is not None
+    grid.set_panels([Panel("a", [data], [fit], note="fit failed: x"), Panel("b", [data], [fit])],
+                    1, "t (s)", "g2")
+    qtbot.wait(30)
+    assert grid.plots[0].listDataItems() == first[0]  # same objects, new data
+    assert grid.plots[1].listDataItems()[0] is first[1][0]
+    assert len(grid.plots[1].listDataItems()) == 2  # the new fit was added
+    assert axis.picture is picture  # same range and size: the drawn axis is reused
+    assert grid.notes == ["fit failed: x", ""]
+    band = (t, 1 + 0.9 * np.exp(-t), 1 + 1.1 * np.exp(-t))
+    grid.set_panels([Panel("a", [data], band=band)], 1, "t (s)", "g2")
+    qtbot.wait(30)
+    items = grid.plots[0].listDataItems()
+    assert len(items) == 3 and items[2] is first[0][0]  # band edges first, under the points

@@ -21,8 +21,9 @@ from xpcsviewer.gui.tabs.g2._settings import ParamSetting
 
 WAIT_MS = 120_000  # a cold JAX compile on a busy 2-core machine
 # Longest tolerated GUI-thread stall. Measured on the shared 2-core CI machine: 0.2-0.7 s
-# during a cold batched fit (JAX tracing and lowering on the worker hold the GIL in bursts;
-# redrawing 12 pyqtgraph panels takes about 0.2 s), 0.1-0.2 s during NUTS.
+# during a cold batched fit (JAX tracing and lowering on the worker hold the GIL in bursts),
+# 0.1-0.4 s during NUTS. Redrawing 12 panels with fits now takes about 0.05 s plus 0.1 s of
+# painting (pooled curves, cached axis pictures); the rest of a gap is the worker's GIL.
 MAX_GAP_S = 1.0
 
 

@@ -23,6 +23,9 @@ _GAP_PX = 6.0  # clear space between neighbouring labels
 _PLAIN = (1e-3, 1e4)  # values written as plain numbers; outside, as m·10ⁿ
 _NO_FILL_LIMIT = [(0, 10.0)]  # our labels do not overlap; pyqtgraph's crowding cut-off is moot
 _OVERHANG_PX = 15  # what pyqtgraph lets a label reach past the axis end (hideOverlappingLabels=False)
+_PICTURES_KEPT = 4  # drawn axes remembered per axis: linked autoranged plots flip between two
+# Style entries this module sets itself from the log mode while choosing ticks: not part of a key.
+_DERIVED_STYLE = ("textFillLimits", "hideOverlappingLabels")
 
 
 def _key(x: float) -> float:
@@ -36,6 +39,7 @@ class LogAxis(pg.AxisItem):
         super().__init__(orientation, **kwargs)
         self._fill_limits = list(self.style["textFillLimits"])
         self._labelled: set[float] | None = None  # None: pyqtgraph's own labels
+        self._pictures: dict[tuple, Any] = {}  # drawing key -> the QPicture drawn for it
 
     def setLogMode(self, *args: Any, **kwargs: Any) -> None:  # noqa: N802 - Qt's name
         super().setLogMode(*args, **kwargs)
@@ -49,6 +53,29 @@ class LogAxis(pg.AxisItem):
         if self.logMode and self.grid is not False and self._overhang():
             rect = rect.adjusted(0, -self._overhang(), 0, self._overhang())
         return rect
+
+    def paint(self, p: Any, opt: Any, widget: Any) -> None:
+        # pyqtgraph throws the drawn axis away on every range, label or geometry change, even
+        # when a redraw ends where it was, and choosing and laying out the ticks is the costly
+        # part of painting a plot. A picture drawn for the same range, size and style is reused.
+        key = self._picture_key()
+        if self.picture is None and key in self._pictures:
+            self.picture = self._pictures[key]
+        super().paint(p, opt, widget)
+        self._pictures.pop(key, None)  # re-inserted last: the dict keeps the recent ones
+        self._pictures[key] = self.picture
+        while len(self._pictures) > _PICTURES_KEPT:
+            del self._pictures[next(iter(self._pictures))]
+
+    def _picture_key(self) -> tuple:
+        style = tuple((k, repr(v)) for k, v in self.style.items() if k not in _DERIVED_STYLE)
+        rect = self.boundingRect()
+        size = self.size()
+        return (tuple(self.range), self.logMode, (size.width(), size.height()),
+                (rect.x(), rect.y(), rect.width(), rect.height()), repr(self.grid), style,
+                self.pen().color().rgba(), self.textPen().color().rgba(),
+                repr(self._tickLevels), repr(self._tickSpacing), self._tickDensity,
+                self.scale, self.autoSIPrefixScale)
 
     def _overhang(self) -> float:
         # Only vertical axes: past the right end of a bottom axis there is often no room left

@@ -16,7 +16,8 @@ import pyqtgraph as pg
 
 from ._axes import log_axes
 from ._curves import pen_for
-from ._shared import ADAPTER, no_si_prefixes
+from ._panel_items import PanelItems
+from ._shared import no_si_prefixes
 
 
 @dataclass(frozen=True)
@@ -67,15 +68,16 @@ class PanelGrid(pg.GraphicsLayoutWidget):
     slow part of a redraw, and a PlotItem dropped from the scene is left to Python's garbage
     collector, which may run on a worker thread (a crash with Qt objects) and leaves its
     parentless context menus behind as top-level widgets. Unused plots stay hidden in the
-    scene, which deletes them with itself.
+    scene, which deletes them with itself. Each plot keeps its curves too (``PanelItems``):
+    a redraw mostly only gives them new data.
     """
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self.plots: list[pg.PlotItem] = []
         self._pool: list[pg.PlotItem] = []
+        self._items: list[PanelItems] = []  # one per pooled plot, same order
         self.notes: list[str] = []
-        self._texts: list[pg.TextItem] = []
         self.heading = self.addLabel("", row=0, col=0, size="10pt")
         # Moving plots in and out of the layout while shown re-activates it, and Qt then
         # shrinks the top-level layout item to its minimum size (panels squashed into the top
@@ -85,8 +87,6 @@ class PanelGrid(pg.GraphicsLayoutWidget):
 
     def _layout(self, n: int) -> None:
         if n == len(self.plots):
-            for plot in self.plots:
-                plot.clear()
             return
         layout, scene = self.ci, self.scene()
         for item in [self.heading, *self._pool]:
@@ -106,12 +106,12 @@ class PanelGrid(pg.GraphicsLayoutWidget):
                 plot.setXLink(self._pool[0])
             scene.addItem(plot)
             self._pool.append(plot)
+            self._items.append(PanelItems(plot))
         rows, cols = grid_shape(max(n, 1))
         layout.addItem(self.heading, row=0, col=0, colspan=cols)
         self.heading.show()
         for i, plot in enumerate(self._pool[:n]):
             r, c = divmod(i, cols)
-            plot.clear()
             layout.addItem(plot, row=r + 1, col=c)
             plot.show()
         self.plots = self._pool[:n]
@@ -121,17 +121,9 @@ class PanelGrid(pg.GraphicsLayoutWidget):
             self.ci.setGeometry(self.range)
 
     def show_message(self, text: str) -> None:
-        self._remove_texts()
         self._layout(0)
         self.notes = []
         self.heading.setText(text, size="11pt")
-
-    def _remove_texts(self) -> None:
-        for text in self._texts:
-            text.setParentItem(None)
-            if text.scene() is not None:
-                text.scene().removeItem(text)
-        self._texts = []
 
     def set_panels(self, panels: list[Panel], n_colours: int, x_label: str, y_label: str,
                    shared_y: bool = True, legend: list[str] | None = None,
@@ -139,7 +131,6 @@ class PanelGrid(pg.GraphicsLayoutWidget):
         """``legend``: one name per colour, shown once above the grid (a legend inside a
         small panel would hide its data); fits are the lines, data the points."""
         self.ci.layout.setHorizontalSpacing(14)  # keeps "10¹" clear of the next panel's axis
-        self._remove_texts()
         self._layout(len(panels))
         self.notes = [p.note for p in panels]
         rows, cols = grid_shape(len(panels))
@@ -149,48 +140,19 @@ class PanelGrid(pg.GraphicsLayoutWidget):
             heading = f"{heading}<br>{keys}" if heading else keys
         self.heading.setText(heading, size="10pt")
         y_range = shared_y_range(panels) if shared_y else None
-        for i, (plot, panel) in enumerate(zip(self.plots, panels, strict=True)):
+        for i, (plot, items, panel) in enumerate(zip(self.plots, self._items, panels,
+                                                     strict=False)):
             r, c = divmod(i, cols)
-            self._draw(plot, panel, n_colours)
-            plot.setTitle(panel.title, size="8pt")
-            # A title's text width would otherwise set the panel's minimum width and push
-            # the last column out of view; long titles are elided by the label instead.
-            plot.titleLabel.setMinimumWidth(0)
-            plot.setLabel("bottom", x_label if r == rows - 1 or i + cols >= len(panels) else "")
-            plot.setLabel("left", y_label if c == 0 else "")
+            items.draw(panel, n_colours)
+            items.set_label("title", panel.title)
+            items.set_label("bottom", x_label if r == rows - 1 or i + cols >= len(panels) else "")
+            items.set_label("left", y_label if c == 0 else "")
             if y_range is not None:
                 plot.setYRange(*y_range, padding=0)
             else:
                 plot.enableAutoRange(y=True)
             plot.enableAutoRange(x=True)
-
-    def _draw(self, plot: pg.PlotItem, panel: Panel, n_colours: int) -> None:
-        if panel.band is not None:
-            x, lo, hi = (ADAPTER.convert(a, np.float64) for a in panel.band)
-            keep = (x > 0) & np.isfinite(lo) & np.isfinite(hi)
-            low = plot.plot(x[keep], lo[keep], pen=pg.mkPen((200, 60, 60, 90)))
-            high = plot.plot(x[keep], hi[keep], pen=pg.mkPen((200, 60, 60, 90)))
-            plot.addItem(pg.FillBetweenItem(low, high, brush=pg.mkBrush(220, 80, 80, 70)))
-        for s in panel.points:
-            x, y = ADAPTER.curve(s.x, s.y)
-            keep = (x > 0) & np.isfinite(y)
-            pen = pen_for(s.index, n_colours)
-            plot.plot(x[keep], y[keep], pen=None, symbol="o", symbolSize=4,
-                      symbolPen=pen, symbolBrush=pen.color(), name=s.label or None)
-            if s.err is not None:
-                err = np.nan_to_num(ADAPTER.convert(s.err, np.float64)[keep])
-                plot.addItem(pg.ErrorBarItem(x=np.log10(x[keep]), y=y[keep], height=2 * err,
-                                             pen=pg.mkPen(pen.color(), width=1)))
-        for s in panel.lines:
-            x, y = ADAPTER.curve(s.x, s.y)
-            keep = (x > 0) & np.isfinite(y)
-            colour = pen_for(s.index, n_colours).color().darker(170)  # a fit stands out of its points
-            plot.plot(x[keep], y[keep], pen=pg.mkPen(colour, width=2), name=s.label or None)
-        if panel.note:
-            failed = panel.note.startswith("fit failed")
-            text = pg.TextItem(panel.note, color=(200, 0, 0) if failed else (150, 90, 0),
-                               anchor=(0, 0))
-            text.setParentItem(plot.vb)  # view-box pixels: stays put when zoomed
-            text.setPos(4, 2)
-            text.setTextWidth(150)
-            self._texts.append(text)
+        # Settle the auto ranges now, not when painting: computed during a paint, the x-linked
+        # plots change each other's range after being drawn and the grid is painted twice.
+        if self.scene() is not None:
+            self.scene().prepareForPaint()

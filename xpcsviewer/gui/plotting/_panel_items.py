@@ -1,0 +1,126 @@
+"""The items one panel of a :class:`PanelGrid` shows, kept across redraws.
+
+Making PlotDataItems and adding them to a plot is most of a redraw's cost (each add walks
+the scene: itemChange and changeParent for every child, log mode applied after the data,
+so the points are laid out twice). A fit arriving, a NUTS band or a new bin range mostly
+changes only the numbers, so each plot keeps its items and gets new data through
+``setData``; items are added or removed only where the list of what is drawn changes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pyqtgraph as pg
+
+from ._curves import pen_for
+from ._shared import ADAPTER
+
+_BAND_PEN = (200, 60, 60, 90)
+_BAND_BRUSH = (220, 80, 80, 70)
+
+
+class PanelItems:
+    """Pools of point, error-bar and fit items, the band and the note of one plot."""
+
+    def __init__(self, plot: pg.PlotItem) -> None:
+        self.plot = plot
+        self.points: list[pg.PlotDataItem] = []
+        self.errors: list[pg.ErrorBarItem] = []
+        self.lines: list[pg.PlotDataItem] = []
+        self.band: tuple[Any, Any, Any] | None = None  # (low, high, fill), made on first use
+        self.shown: list[Any] = []  # items in the plot now, in drawing order
+        self.labels: dict[str, Any] = {}  # title and axis labels last set (setting one relayouts)
+        self.note = pg.TextItem("", anchor=(0, 0))
+        self.note.setParentItem(plot.vb)  # view-box pixels: stays put when zoomed
+        self.note.setPos(4, 2)
+        self.note.setTextWidth(150)
+        self.note.hide()
+
+    def set_label(self, where: str, text: str) -> None:
+        """``plot.setTitle``/``setLabel`` only when the text changes: both re-layout the plot
+        and make its axes draw their ticks afresh."""
+        if self.labels.get(where) == text:
+            return
+        self.labels[where] = text
+        if where == "title":
+            self.plot.setTitle(text, size="8pt")
+            # A title's text width would otherwise set the panel's minimum width and push
+            # the last column out of view; long titles are elided by the label instead.
+            self.plot.titleLabel.setMinimumWidth(0)
+        else:
+            self.plot.setLabel(where, text)
+
+    def draw(self, panel: Any, n_colours: int) -> None:
+        wanted: list[Any] = []  # drawing order: band, then points with their bars, then fits
+        if panel.band is not None:
+            x, lo, hi = (ADAPTER.convert(a, np.float64) for a in panel.band)
+            keep = (x > 0) & np.isfinite(lo) & np.isfinite(hi)
+            low, high, fill = self._band()
+            low.setData(x[keep], lo[keep])
+            high.setData(x[keep], hi[keep])
+            wanted += [low, high, fill]
+        for i, s in enumerate(panel.points):
+            x, y = ADAPTER.curve(s.x, s.y)
+            keep = (x > 0) & np.isfinite(y)
+            pen = pen_for(s.index, n_colours)
+            item = _nth(self.points, i, pg.PlotDataItem)
+            # One setData with every option: each separate setter would lay the points out again.
+            item.setData(x[keep], y[keep], pen=None, symbol="o", symbolSize=4, symbolPen=pen,
+                         symbolBrush=pen.color(), name=s.label or None)
+            wanted.append(item)
+            if s.err is not None:
+                err = np.nan_to_num(ADAPTER.convert(s.err, np.float64)[keep])
+                bar = _nth(self.errors, i, pg.ErrorBarItem)
+                # log-x plot: pyqtgraph does not transform error bars, so place them at log10 t
+                bar.setData(x=np.log10(x[keep]), y=y[keep], height=2 * err,
+                            pen=pg.mkPen(pen.color(), width=1))
+                wanted.append(bar)
+        for i, s in enumerate(panel.lines):
+            x, y = ADAPTER.curve(s.x, s.y)
+            keep = (x > 0) & np.isfinite(y)
+            colour = pen_for(s.index, n_colours).color().darker(170)  # a fit stands out of its points
+            item = _nth(self.lines, i, pg.PlotDataItem)
+            item.setData(x[keep], y[keep], pen=pg.mkPen(colour, width=2), symbol=None,
+                         name=s.label or None)
+            wanted.append(item)
+        self._show(wanted)
+        self._set_note(panel.note)
+
+    def _band(self) -> tuple[Any, Any, Any]:
+        if self.band is None:
+            low = pg.PlotDataItem(pen=pg.mkPen(_BAND_PEN))
+            high = pg.PlotDataItem(pen=pg.mkPen(_BAND_PEN))
+            self.band = (low, high, pg.FillBetweenItem(low, high, brush=pg.mkBrush(_BAND_BRUSH)))
+        return self.band
+
+    def _show(self, wanted: list[Any]) -> None:
+        """Make the plot hold exactly ``wanted``, in that order, touching only what differs:
+        the shared leading items stay (usually all of them), the rest is taken out and the
+        new tail added, so stacking order is always the drawing order."""
+        same = 0
+        for old, new in zip(self.shown, wanted, strict=False):
+            if old is not new:
+                break
+            same += 1
+        for item in self.shown[same:]:
+            self.plot.removeItem(item)
+        for item in wanted[same:]:
+            self.plot.addItem(item)  # also applies the plot's log-x mode to data items
+        self.shown = wanted
+
+    def _set_note(self, note: str) -> None:
+        if not note:
+            self.note.hide()
+            return
+        failed = note.startswith("fit failed")
+        self.note.setText(note, color=(200, 0, 0) if failed else (150, 90, 0))
+        self.note.show()
+
+
+def _nth(pool: list[Any], i: int, make: Any) -> Any:
+    """The pool's i-th item, made when the pool is shorter."""
+    while len(pool) <= i:
+        pool.append(make())
+    return pool[i]
