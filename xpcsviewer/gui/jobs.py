@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 Progress = Callable[[float, str], None]
@@ -131,22 +132,25 @@ class JobRunner(QObject):
 
         def progressed(fraction: float, message: str) -> None:
             job.fraction, job.message = fraction, message
-            self.job_progressed.emit(job)
+            if shiboken6.isValid(self):
+                self.job_progressed.emit(job)
 
-        def finish() -> None:
+        def finish() -> bool:
+            """False when the runner (with its window) is gone: nobody is left to tell."""
             job.done = True
-            self._running.pop(job, None)
             relay.deleteLater()
+            if not shiboken6.isValid(self):
+                return False
+            self._running.pop(job, None)
             self.job_finished.emit(job)
+            return True
 
         def succeeded(result: Any) -> None:
-            finish()
-            if on_result is not None and not job.token.cancelled:
+            if finish() and on_result is not None and not job.token.cancelled:
                 on_result(result)
 
         def failed(error: JobError) -> None:
-            finish()
-            if on_error is not None and not job.token.cancelled:
+            if finish() and on_error is not None and not job.token.cancelled:
                 on_error(error)
 
         relay.progressed.connect(progressed)
