@@ -104,12 +104,12 @@ def _timed(fn):
 
 def child(task: str, n_files: int, cache: str) -> dict:
     """One measurement in a fresh process; prints a JSON line."""
-    from xpcsviewer.backends import configure_jax
+    from pathlib import Path
+
+    from xpcsviewer.backends import configure_jax, enable_compilation_cache
 
     jax = configure_jax()
-    jax.config.update("jax_compilation_cache_dir", cache)
-    jax.config.update("jax_persistent_cache_min_compile_time_secs", 0.0)
-    jax.config.update("jax_persistent_cache_min_entry_size_bytes", -1)
+    enable_compilation_cache(Path(cache))  # the same settings the viewer starts with
     from xpcsviewer.fitting import fit_g2, posterior_g2, sample_g2
 
     files = make_files(n_files)

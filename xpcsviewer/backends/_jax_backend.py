@@ -58,8 +58,9 @@ def enable_compilation_cache(cache_dir: Path | None = None) -> Path | None:
         return None
     jax = configure_jax()
     jax.config.update("jax_compilation_cache_dir", str(folder))
-    # Fits compile in well under a second each, below JAX's default threshold; keep them all.
+    # Fits compile in well under a second each, below JAX's default thresholds; keep them all.
     jax.config.update("jax_persistent_cache_min_compile_time_secs", 0.0)
+    jax.config.update("jax_persistent_cache_min_entry_size_bytes", -1)
     return folder
 
 
