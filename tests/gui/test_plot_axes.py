@@ -157,3 +157,11 @@ def test_panel_grid_reuses_its_curves_and_axis_pictures(qtbot):
     qtbot.wait(30)
     items = grid.plots[0].listDataItems()
     assert len(items) == 3 and items[2] is first[0][0]  # band edges first, under the points
+    # The fill sits where its edges are (log10 t on the log axis), not at t: the x range is
+    # the data's, not stretched to 10**t_max.
+    np.testing.assert_allclose(items[0].getData()[0], np.log10(t))
+    fills = [i for i in grid.plots[0].vb.addedItems if type(i).__name__ == "FillBetweenItem"]
+    assert len(fills) == 1
+    rect = fills[0].boundingRect()
+    np.testing.assert_allclose([rect.left(), rect.right()], np.log10([t.min(), t.max()]))
+    assert grid.plots[0].vb.childrenBounds()[0][1] < np.log10(t.max()) + 0.1

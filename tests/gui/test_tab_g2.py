@@ -223,6 +223,12 @@ def test_bayesian_fit_runs_and_cancel_stops_it(qtbot, make_window, one_file, mon
     assert view.table.cell(4, "div.") == str(result.divergences)
     assert "R-hat" in view.fit_panel.bayes_status.text()
     assert len(view.grid.plots[4].listDataItems()) == 4  # band edges, points, fit
+    # The band is drawn at the sampler's band_t (log10 t on the log axis), fill included.
+    edge = view.grid.plots[4].listDataItems()[0]
+    np.testing.assert_allclose(edge.getData()[0], np.log10(result.band_t))
+    fill = [i for i in view.grid.plots[4].vb.addedItems if type(i).__name__ == "FillBetweenItem"]
+    rect = fill[0].boundingRect()
+    np.testing.assert_allclose([rect.left(), rect.right()], np.log10(result.band_t[[0, -1]]))
 
     # Cancel: the sampler is held after its first piece until the button is clicked, so
     # the run cannot finish first however fast the machine; it must stop at the next piece.

@@ -86,6 +86,11 @@ class PanelItems:
                          name=s.label or None)
             wanted.append(item)
         self._show(wanted)
+        if panel.band is not None:
+            # The fill copies its curves' paths when their data change; a curve first added to
+            # a log-x plot gets its log mode only afterwards, without telling the fill, which
+            # then sat at t instead of log10 t and stretched the x range to 10**t_max.
+            self.band[2].updatePath()
         self._set_note(panel.note)
 
     def _band(self) -> tuple[Any, Any, Any]:
