@@ -152,3 +152,35 @@ def test_runners_come_and_go_without_crashing(qapp):
         del runner
         qapp.processEvents()
     assert results == [1] * 300
+
+
+def test_first_window_fits_a_laptop_screen_and_the_status_is_one_line(qtbot, settings_path):
+    # A 1366x768 laptop (issue 13): the first window is no bigger than the screen's free
+    # area; a size saved on a bigger screen is shrunk to fit; the status dock is one line
+    # until Details is pressed, and says how many messages came in meanwhile.
+    from PySide6.QtCore import QSettings
+
+    from xpcsviewer.gui.main_window import MainWindow, fit_to_screen
+
+    assert fit_to_screen((1500, 950), (1366, 728)) == (1350, 688)
+    assert fit_to_screen((1200, 700), (1920, 1040)) == (1200, 700)
+    settings = QSettings(str(settings_path), QSettings.Format.IniFormat)
+    window = MainWindow(settings)
+    qtbot.addWidget(window)
+    free = window.screen().availableGeometry()
+    assert window.width() <= free.width() and window.height() <= free.height()
+    window.show()
+    qtbot.waitExposed(window)
+    panel = window.status_panel
+    assert not panel.expanded and not panel.details.isVisible()
+    line = panel.cancel_button.sizeHint().height()
+    assert panel.sizeHint().height() < 2.5 * line  # one summary row (+ margins)
+    assert "conversions" in panel.totals_label.text()
+    panel.add_message("bad.hdf: not a result file")
+    assert "1 new" in panel.details_button.text()
+    panel.details_button.click()
+    assert panel.expanded and panel.details.isVisible() and panel.messages.count() == 1
+    assert "new" not in panel.details_button.text()
+    panel.details_button.click()
+    assert not panel.details.isVisible()
+    window.close()

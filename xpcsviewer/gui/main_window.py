@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QTabWidget
 
 from xpcsviewer.backends import get_backend, reset_adapter_stats
@@ -24,6 +25,12 @@ from .session import Session
 from .status_panel import StatusPanel
 from .tabs import TABS
 from .tabs._driver import TabDriver
+
+
+def fit_to_screen(size: tuple[int, int], available: tuple[int, int]) -> tuple[int, int]:
+    """``size`` shrunk to leave a margin on a screen whose free area is ``available`` (window
+    frames and a taskbar are outside the free area on most desktops, not all)."""
+    return (min(size[0], available[0] - 16), min(size[1], available[1] - 40))
 
 
 class MainWindow(QMainWindow):
@@ -218,14 +225,24 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         else:
             self.resize(1500, 950)
+        # First start, or a size saved on a bigger screen: fit the screen it opens on.
+        fit = fit_to_screen((self.width(), self.height()), self._available_size())
+        if fit != (self.width(), self.height()):
+            self.resize(*fit)
         state = self.settings.value("window/state")
         if state is not None:
             self.restoreState(state)
-        else:  # first start: plots get most of the room
-            self.resizeDocks([self.file_dock], [430], Qt.Orientation.Horizontal)
-            self.resizeDocks([self.status_dock], [190], Qt.Orientation.Vertical)
+        else:  # first start: plots get most of the room (the status dock is one line)
+            self.resizeDocks([self.file_dock], [min(430, self.width() // 4)], Qt.Orientation.Horizontal)
         tab = int(self.settings.value("window/tab", 0) or 0)
         self.tabs.setCurrentIndex(tab if 0 <= tab < self.tabs.count() else 0)
+
+    def _available_size(self) -> tuple[int, int]:
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is None:
+            return (1500, 950)
+        area = screen.availableGeometry()
+        return (area.width(), area.height())
 
     def closeEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
         self.settings.setValue("window/geometry", self.saveGeometry())

@@ -1,5 +1,9 @@
 """The status panel: backend and device, live adapter counters, job progress with cancel,
-and the messages (bad files, fallbacks) the session produced."""
+and the messages (bad files, fallbacks) the session produced.
+
+It is one line by default (backend, device, adapter totals, the job and its Cancel) so the
+plots keep the height on a 1366x768 laptop; *Details* shows the adapter table and messages.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -58,24 +63,34 @@ class StatusPanel(QWidget):
         self.cancel_button.clicked.connect(self._cancel)
         self.messages = QListWidget()
         self.messages.setWordWrap(True)
+        self.totals_label = QLabel("")
+        self.details_button = QToolButton()
+        self.details_button.setCheckable(True)
+        self.details_button.toggled.connect(self.set_expanded)
+        self._unread = 0
 
-        # Two columns keep the dock short: what computes (left), what happens (right).
-        left = QVBoxLayout()
-        left.addWidget(self.backend_label)
-        left.addWidget(self.notice_label)
-        left.addWidget(self.stats_table)
-        job_row = QHBoxLayout()
-        job_row.addWidget(self.job_label, 1)
-        job_row.addWidget(self.progress, 1)
-        job_row.addWidget(self.cancel_button)
+        summary = QHBoxLayout()
+        summary.addWidget(self.backend_label)
+        summary.addWidget(self.totals_label)
+        summary.addWidget(self.job_label, 1)
+        summary.addWidget(self.progress, 1)
+        summary.addWidget(self.cancel_button)
+        summary.addWidget(self.details_button)
+        # The details in two columns: what computes (left), what happened (right).
+        self.details = QWidget()
+        columns = QHBoxLayout(self.details)
+        columns.setContentsMargins(0, 0, 0, 0)
+        columns.addWidget(self.stats_table, 1)
         right = QVBoxLayout()
-        right.addLayout(job_row)
         right.addWidget(QLabel("messages (bad files, fallbacks):"))
         right.addWidget(self.messages, 1)
-        layout = QHBoxLayout(self)
+        columns.addLayout(right, 1)
+        layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 2, 4, 2)
-        layout.addLayout(left, 1)
-        layout.addLayout(right, 1)
+        layout.addLayout(summary)
+        layout.addWidget(self.notice_label)
+        layout.addWidget(self.details, 1)
+        self.set_expanded(False)
 
         runner.job_started.connect(self._job_changed)
         runner.job_progressed.connect(self._job_changed)
@@ -94,14 +109,40 @@ class StatusPanel(QWidget):
         self.notice_label.setText(text)
         self.notice_label.setVisible(bool(text))
 
+    @property
+    def expanded(self) -> bool:
+        return self.details.isVisibleTo(self)
+
+    def set_expanded(self, expanded: bool) -> None:
+        """Show or hide the adapter table and the messages (the one-line summary stays)."""
+        self.details.setVisible(expanded)
+        if expanded:
+            self._unread = 0
+        if self.details_button.isChecked() != expanded:
+            self.details_button.setChecked(expanded)
+        self._label_details_button()
+
+    def _label_details_button(self) -> None:
+        if self.expanded:
+            self.details_button.setText("Hide details")
+        else:
+            new = f" ({self._unread} new messages)" if self._unread else ""
+            self.details_button.setText(f"Details{new}")
+
     def add_message(self, text: str) -> None:
         self.messages.addItem(text)
         while self.messages.count() > MAX_MESSAGES:
             self.messages.takeItem(0)
         self.messages.scrollToBottom()
+        if not self.expanded:
+            self._unread += 1
+            self._label_details_button()
 
     def refresh_stats(self) -> None:
         stats = adapter_stats()
+        count = sum(snap.count for snap in stats.values())
+        total_ms = sum(snap.total_ms for snap in stats.values())
+        self.totals_label.setText(f"adapters: {count} conversions, {total_ms:.0f} ms")
         self.stats_table.setRowCount(len(stats))
         for row, snap in enumerate(stats.values()):
             shape = "—" if snap.last_shape is None else "×".join(map(str, snap.last_shape)) or "scalar"
