@@ -135,3 +135,28 @@ def test_compilation_cache_folder_from_environment(monkeypatch, tmp_path):
     monkeypatch.delenv("XPCS_JAX_CACHE_DIR")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     assert default_cache_dir() == tmp_path / "xpcsviewer" / "jax"
+
+
+def test_configure_is_the_one_qt_free_choice_of_backend_and_device():
+    # Preferences and the command line both go through configure(); it never needs Qt.
+    import subprocess
+    import sys
+
+    from xpcsviewer.backends import configure, get_backend, reset_backend, set_backend
+
+    try:
+        done = configure("numpy", use_gpu=True, fallback=True, changed={"backend"})
+        assert get_backend().name == "numpy" and done.device_label == "cpu"
+        assert done.fell_back and "only by the JAX backend" in done.notices[0]
+        done = configure("jax", use_gpu=False, fallback=True, changed={"backend"})
+        assert get_backend().name == "jax" and done.device_label == "cpu" and not done.notices
+        done = configure(None)  # keep what is in use
+        assert get_backend().name == "jax" and not done.notices
+    finally:
+        set_backend("auto")
+        reset_backend()
+    code = ("import sys, xpcsviewer.backends._device, xpcsviewer.backends._configure;"
+            "print(any(m.startswith(('PySide6', 'jax')) for m in sys.modules),"
+            "'xpcsviewer.backends._jax_backend' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "False"]  # no Qt, no JAX, no circle through the backend

@@ -47,9 +47,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        from .backends import enable_compilation_cache, get_backend, set_backend
+        from .backends import configure, enable_compilation_cache, get_backend
 
-        backend = set_backend(args.backend) if args.backend else get_backend()
+        configure(args.backend, changed={"backend"})  # what Preferences does, for this run
+        backend = get_backend()
         if backend.name == "jax" and not args.version:
             enable_compilation_cache()
         device = backend.device  # raises GPUUnavailableError when a GPU is required but absent

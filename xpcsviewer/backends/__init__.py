@@ -14,6 +14,7 @@ import threading
 from ._base import BackendProtocol
 from ._conversions import ensure_backend_array, ensure_numpy
 from ._device import DeviceInfo, DeviceManager, GPUUnavailableError
+from ._jax_config import configure_jax, enable_compilation_cache
 from .io_adapter import (
     HDF5Adapter,
     MatplotlibAdapter,
@@ -25,6 +26,7 @@ from .io_adapter import (
 
 __all__ = [
     "BackendProtocol",
+    "Configured",
     "DeviceInfo",
     "DeviceManager",
     "GPUUnavailableError",
@@ -33,6 +35,7 @@ __all__ = [
     "PyQtGraphAdapter",
     "StatsSnapshot",
     "adapter_stats",
+    "configure",
     "configure_jax",
     "enable_compilation_cache",
     "ensure_backend_array",
@@ -56,20 +59,6 @@ _lock = threading.Lock()
 
 def jax_available() -> bool:
     return importlib.util.find_spec("jax") is not None
-
-
-def configure_jax():
-    """Import JAX with float64 on (idempotent); for modules that use JAX libraries directly."""
-    from ._jax_backend import configure_jax as _configure
-
-    return _configure()
-
-
-def enable_compilation_cache(cache_dir=None):
-    """Persist compiled JAX programs on disk (see ``_jax_backend.enable_compilation_cache``)."""
-    from ._jax_backend import enable_compilation_cache as _enable
-
-    return _enable(cache_dir)
 
 
 def _make(name: str, why: str) -> BackendProtocol:
@@ -125,3 +114,7 @@ def reset_backend() -> None:
     global _active
     with _lock:
         _active = None
+
+
+# Last: configure() is built on get_backend/set_backend above.
+from ._configure import Configured, configure  # noqa: E402

@@ -14,6 +14,8 @@ import os
 import threading
 from dataclasses import dataclass
 
+from ._jax_config import configure_jax
+
 log = logging.getLogger(__name__)
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -92,8 +94,6 @@ class DeviceManager:
 
     # -- selection ----------------------------------------------------------------------
     def _gpu_devices(self) -> list:
-        from ._jax_backend import configure_jax
-
         jax = configure_jax()
         if self.platforms and "gpu" not in self.platforms and "cuda" not in self.platforms:
             return []
@@ -104,8 +104,6 @@ class DeviceManager:
 
     def jax_device(self):
         """The ``jax.Device`` computations are placed on."""
-        from ._jax_backend import configure_jax
-
         jax = configure_jax()
         if self.use_gpu:
             gpus = self._gpu_devices()
@@ -141,8 +139,6 @@ class DeviceManager:
         Sets JAX's default device, so arrays created afterwards (and functions compiled
         afterwards) land there. Without a GPU and with fallback on, it reports the CPU.
         """
-        from ._jax_backend import configure_jax
-
         jax = configure_jax()
         self.use_gpu = bool(enabled)
         self._fallback_logged = False

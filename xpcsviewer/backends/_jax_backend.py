@@ -6,63 +6,16 @@ need double precision), before any JAX array exists.
 
 from __future__ import annotations
 
-import os
-import threading
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from ._arraymath import ArrayMathMixin
+from ._device import DeviceManager
+from ._jax_config import configure_jax, default_cache_dir, enable_compilation_cache
 
-_configured = False
-_config_lock = threading.Lock()
-
-
-def configure_jax() -> Any:
-    """Import JAX with float64 enabled; idempotent. Returns the ``jax`` module."""
-    global _configured
-    import jax
-
-    if not _configured:
-        with _config_lock:
-            if not _configured:
-                jax.config.update("jax_enable_x64", True)
-                _configured = True
-    return jax
-
-
-def default_cache_dir() -> Path | None:
-    """Where compiled XLA programs persist between runs; ``None`` when disabled.
-
-    ``XPCS_JAX_CACHE_DIR`` overrides (empty disables); else ``$XDG_CACHE_HOME/xpcsviewer/jax``.
-    """
-    raw = os.environ.get("XPCS_JAX_CACHE_DIR")
-    if raw is not None:
-        return Path(raw).expanduser() if raw.strip() else None
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "xpcsviewer" / "jax"
-
-
-def enable_compilation_cache(cache_dir: Path | None = None) -> Path | None:
-    """Keep compiled programs on disk, so a new session skips most of the first-fit compile.
-
-    The viewer calls this at start-up; scripts may too. Returns the folder used, or ``None``
-    when caching is disabled or the folder cannot be made (then JAX simply compiles again).
-    """
-    folder = cache_dir or default_cache_dir()
-    if folder is None:
-        return None
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        return None
-    jax = configure_jax()
-    jax.config.update("jax_compilation_cache_dir", str(folder))
-    # Fits compile in well under a second each, below JAX's default thresholds; keep them all.
-    jax.config.update("jax_persistent_cache_min_compile_time_secs", 0.0)
-    jax.config.update("jax_persistent_cache_min_entry_size_bytes", -1)
-    return folder
-
+# configure_jax and the cache helpers live in _jax_config (DeviceManager needs them too, and
+# importing them from here made _device and _jax_backend import each other); re-exported.
+__all__ = ["JAXBackend", "configure_jax", "default_cache_dir", "enable_compilation_cache"]
 
 class JAXBackend(ArrayMathMixin):
     """:class:`BackendProtocol` on ``jax.numpy``: full JIT, grad, vmap, GPU when enabled."""
@@ -87,8 +40,6 @@ class JAXBackend(ArrayMathMixin):
 
     @property
     def device(self) -> str:
-        from ._device import DeviceManager
-
         return DeviceManager.instance().device_label()
 
     def set_at(self, x, index, values):
@@ -136,6 +87,4 @@ class JAXBackend(ArrayMathMixin):
         return self.device_put(x)
 
     def device_put(self, x):
-        from ._device import DeviceManager
-
         return self._jax.device_put(x, DeviceManager.instance().jax_device())

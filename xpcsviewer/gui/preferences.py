@@ -8,14 +8,17 @@ for the user, never as an exception.
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSettings
 
+from xpcsviewer.backends._configure import BACKENDS
+
 from .plotting import COLORMAPS, DEFAULT_COLORMAP
 
-BACKENDS = ("auto", "jax", "numpy")
+if TYPE_CHECKING:
+    from xpcsviewer.backends import Configured
 _GROUP = "preferences"
 
 
@@ -66,52 +69,15 @@ def save_preferences(settings: QSettings, prefs: Preferences) -> None:
     settings.sync()
 
 
-@dataclass
-class Applied:
-    """What applying preferences did: notices for the user, and the device now in use."""
+def apply_preferences(prefs: Preferences, previous: Preferences | None = None) -> Configured:
+    """Make ``prefs`` take effect through the Qt-free :func:`xpcsviewer.backends.configure`.
+    ``previous`` is None at start-up, when only settings that differ from the environment's
+    defaults are applied."""
+    from xpcsviewer.backends import configure
 
-    notices: list[str] = field(default_factory=list)
-    device_label: str = ""
-    fell_back: bool = False
-
-
-def apply_preferences(prefs: Preferences, previous: Preferences | None = None) -> Applied:
-    """Make ``prefs`` take effect. ``previous`` is None at start-up, when only settings
-    that differ from the environment's defaults are applied."""
-    from xpcsviewer.backends import DeviceManager, GPUUnavailableError, get_backend, set_backend
-
-    result = Applied()
-    if prefs.backend != "auto" or (previous is not None and previous.backend != prefs.backend):
-        try:
-            set_backend(prefs.backend)
-        except (ImportError, ValueError) as exc:
-            result.notices.append(f"Backend {prefs.backend!r} unavailable ({exc}); using NumPy.")
-            set_backend("numpy")
-    if get_backend().name != "jax":
-        if prefs.use_gpu:
-            result.notices.append("The GPU is used only by the JAX backend; computing on the CPU.")
-            result.fell_back = True
-        result.device_label = "cpu"
-        return result
-    manager = DeviceManager.instance()
-    manager.set_fallback(prefs.gpu_fallback)
-    if previous is not None and previous.memory_fraction != prefs.memory_fraction:
-        result.notices.append(manager.set_memory_fraction(prefs.memory_fraction))
-    if prefs.use_gpu or manager.use_gpu or (previous is not None and previous.use_gpu != prefs.use_gpu):
-        try:
-            info = manager.set_use_gpu(prefs.use_gpu)
-        except GPUUnavailableError as exc:
-            info = manager.set_use_gpu(False)
-            result.notices.append(f"{exc} GPU use is off for this session.")
-            result.fell_back = True
-        if info.fell_back:
-            result.fell_back = True
-            result.notices.append(
-                "GPU requested, but JAX finds no GPU: computing on the CPU instead (fallback)."
-            )
-        elif info.kind == "gpu" and prefs.use_gpu:
-            result.notices.append(f"Computing on the GPU: {info.name}.")
-        result.device_label = info.label
-    else:
-        result.device_label = manager.device_label()
-    return result
+    changed = None if previous is None else {
+        name for name in ("backend", "use_gpu", "memory_fraction")
+        if getattr(previous, name) != getattr(prefs, name)
+    }
+    return configure(prefs.backend, prefs.use_gpu, prefs.gpu_fallback, prefs.memory_fraction,
+                     changed=changed)
