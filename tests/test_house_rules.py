@@ -46,3 +46,32 @@ def test_plain_import_is_light():
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_tab_models_import_with_qt_unimportable():
+    # Inside gui/, the models half (controllers, their state, the tab list, the session, the
+    # cancel token) imports with PySide6/pyqtgraph blocked outright, not merely unloaded.
+    import xpcsviewer.gui
+
+    models = ["xpcsviewer.gui.tabs", "xpcsviewer.gui.session", "xpcsviewer.gui._events",
+              "xpcsviewer.gui._token", "xpcsviewer.gui.tabs._model"]
+    for info in pkgutil.walk_packages(xpcsviewer.gui.__path__, prefix="xpcsviewer.gui."):
+        if info.name.endswith(".controller"):
+            models.append(info.name)
+    assert len([m for m in models if m.endswith(".controller")]) >= 10
+    code = (
+        "import importlib, importlib.abc, sys\n"
+        "class NoQt(importlib.abc.MetaPathFinder):\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        f"        if name.split('.')[0] in {QT_MODULES!r}:\n"
+        "            raise ImportError(name + ' blocked')\n"
+        "sys.meta_path.insert(0, NoQt())\n"
+        f"for name in {models!r}:\n"
+        "    importlib.import_module(name)\n"
+        "views = [m for m in sys.modules if m.endswith('.view')]\n"
+        "assert not views, views\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=180
+    )
+    assert result.returncode == 0, result.stderr[-2000:]

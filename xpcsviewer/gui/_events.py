@@ -6,6 +6,7 @@ glue pattern in HOUSE.md); the state never knows about the widgets.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from typing import Any
 
@@ -31,13 +32,15 @@ class Event:
 class State:
     """Base for a tab's settings: assigning a public attribute emits ``changed(name)``.
 
-    Subclasses declare their fields as class attributes with defaults; instances copy them.
+    Subclasses declare their fields as class attributes with defaults; each instance gets its
+    own (deep) copy, so a mutable default such as a dict is never shared between tabs.
     """
 
     def __init__(self, **values: Any) -> None:
         object.__setattr__(self, "changed", Event())
         for name in self.field_names():
-            object.__setattr__(self, name, values.pop(name, getattr(type(self), name)))
+            value = values.pop(name) if name in values else copy.deepcopy(getattr(type(self), name))
+            object.__setattr__(self, name, value)
         if values:
             raise TypeError(f"unknown settings for {type(self).__name__}: {sorted(values)}")
 

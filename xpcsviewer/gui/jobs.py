@@ -8,7 +8,6 @@ never run on the worker.
 
 from __future__ import annotations
 
-import threading
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -17,27 +16,9 @@ from typing import Any
 import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
+from ._token import CancelToken, JobCancelled
+
 Progress = Callable[[float, str], None]
-
-
-class JobCancelled(Exception):
-    """Raised inside a job by :meth:`CancelToken.raise_if_cancelled`."""
-
-
-class CancelToken:
-    def __init__(self) -> None:
-        self._event = threading.Event()
-
-    def cancel(self) -> None:
-        self._event.set()
-
-    @property
-    def cancelled(self) -> bool:
-        return self._event.is_set()
-
-    def raise_if_cancelled(self) -> None:
-        if self._event.is_set():
-            raise JobCancelled()
 
 
 @dataclass

@@ -1,8 +1,8 @@
-"""The tabs, in display order. Issue 7's analysis tabs are appended to ``TABS``."""
+"""The tabs, in display order. Importing this loads controllers only, never Qt."""
 
 from __future__ import annotations
 
-from ._base import Prepared, TabController, TabSpec, TabView
+from ._model import Prepared, TabController, TabSpec
 from .average import TAB as AVERAGE
 from .diffusion import TAB as DIFFUSION
 from .g2 import TAB as G2
@@ -18,4 +18,4 @@ TABS: list[TabSpec] = [
     SAXS2D, SAXS1D, QMAP, G2, DIFFUSION, TWOTIME, STABILITY, INTENSITY, AVERAGE, METADATA,
 ]
 
-__all__ = ["TABS", "Prepared", "TabController", "TabSpec", "TabView"]
+__all__ = ["TABS", "Prepared", "TabController", "TabSpec"]

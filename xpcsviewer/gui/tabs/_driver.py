@@ -11,7 +11,8 @@ from PySide6.QtCore import QObject, Signal
 
 from ..jobs import Job, JobError, JobRunner
 from ..session import Session
-from ._base import Prepared, TabController, TabView
+from ._base import TabView
+from ._model import Prepared, TabController
 
 
 class TabDriver(QObject):

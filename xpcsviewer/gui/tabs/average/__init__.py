@@ -1,7 +1,6 @@
 """Average tab."""
 
-from .._base import TabSpec
+from .._model import TabSpec
 from .controller import AverageController
-from .view import AverageView
 
-TAB = TabSpec("average", "Average", AverageController, AverageView)
+TAB = TabSpec("average", "Average", AverageController, "xpcsviewer.gui.tabs.average.view:AverageView")

@@ -19,7 +19,7 @@ from xpcsviewer.compute import average_files, average_g2
 from xpcsviewer.compute.average import AverageCancelled
 
 from ..._events import State
-from .._base import TabController
+from .._model import TabController
 
 
 class AverageState(State):

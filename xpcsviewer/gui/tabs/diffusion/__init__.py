@@ -1,7 +1,6 @@
 """Diffusion: tau(q) from the g2 tab's current fits, its power law, and parameters vs q."""
 
-from .._base import TabSpec
+from .._model import TabSpec
 from .controller import DiffusionController
-from .view import DiffusionView
 
-TAB = TabSpec("diffusion", "Diffusion", DiffusionController, DiffusionView)
+TAB = TabSpec("diffusion", "Diffusion", DiffusionController, "xpcsviewer.gui.tabs.diffusion.view:DiffusionView")

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from ..._events import State
-from .._base import TabController
+from .._model import TabController
 
 Q_LABEL = "q (Å⁻¹)"
 TAU_LABEL = "τ (s)"

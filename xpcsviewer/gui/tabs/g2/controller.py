@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from ..._events import State
-from .._base import TabController
+from .._model import TabController
 from ._settings import describe, fit_kwargs
 
 T_LABEL = "t (s)"

@@ -1,7 +1,6 @@
 """Intensity tab."""
 
-from .._base import TabSpec
+from .._model import TabSpec
 from .controller import IntensityController
-from .view import IntensityView
 
-TAB = TabSpec("intensity", "Intensity", IntensityController, IntensityView)
+TAB = TabSpec("intensity", "Intensity", IntensityController, "xpcsviewer.gui.tabs.intensity.view:IntensityView")

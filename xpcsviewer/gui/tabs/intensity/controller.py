@@ -14,7 +14,7 @@ from xpcsviewer.backends import ensure_numpy
 from xpcsviewer.compute import power_spectrum, rebin_intensity
 
 from ..._events import State
-from .._base import TabController
+from .._model import TabController
 
 I_LABEL = "I (photons/pixel/frame)"
 

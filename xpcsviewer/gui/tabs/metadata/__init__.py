@@ -1,7 +1,6 @@
 """Metadata: the reader's summary and the file's whole HDF5 tree with values and attributes."""
 
-from .._base import TabSpec
+from .._model import TabSpec
 from .controller import MetadataController
-from .view import MetadataView
 
-TAB = TabSpec("metadata", "Metadata", MetadataController, MetadataView)
+TAB = TabSpec("metadata", "Metadata", MetadataController, "xpcsviewer.gui.tabs.metadata.view:MetadataView")

@@ -14,7 +14,7 @@ import numpy as np
 from xpcsviewer import io
 
 from ..._events import State
-from .._base import TabController
+from .._model import TabController
 
 MAX_SHOWN_ELEMENTS = 16  # datasets up to this many elements are read and shown
 MAX_TEXT = 200  # characters of a value shown in the tree

@@ -11,7 +11,7 @@ from xpcsviewer.backends import ensure_numpy
 from xpcsviewer.compute.qmap import compute_qmap
 
 from ..._events import State
-from .._base import TabController
+from .._model import TabController
 
 
 class QmapState(State):

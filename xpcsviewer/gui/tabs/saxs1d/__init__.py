@@ -1,7 +1,6 @@
 """SAXS-1D: I(q) of the selected files overlaid, with phi slices, q range and CSV export."""
 
-from .._base import TabSpec
+from .._model import TabSpec
 from .controller import Saxs1dController
-from .view import Saxs1dView
 
-TAB = TabSpec("saxs_1d", "SAXS-1D", Saxs1dController, Saxs1dView)
+TAB = TabSpec("saxs_1d", "SAXS-1D", Saxs1dController, "xpcsviewer.gui.tabs.saxs1d.view:Saxs1dView")

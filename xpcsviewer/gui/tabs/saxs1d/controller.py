@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from ..._events import State
-from .._base import TabController
+from .._model import TabController
 
 X_LABEL = "q (Å⁻¹)"
 Y_LABEL = "I (photons/pixel/frame)"

@@ -12,7 +12,7 @@ from xpcsviewer.backends import ensure_numpy
 from xpcsviewer.compute.qmap import compute_qmap
 
 from ..._events import State
-from .._base import TabController
+from .._model import TabController
 from ..qmap.controller import bin_at_pixel
 
 IMAGE_UNITS = "photons/pixel/frame"

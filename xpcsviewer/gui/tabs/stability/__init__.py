@@ -1,7 +1,6 @@
 """Stability tab."""
 
-from .._base import TabSpec
+from .._model import TabSpec
 from .controller import StabilityController
-from .view import StabilityView
 
-TAB = TabSpec("stability", "Stability", StabilityController, StabilityView)
+TAB = TabSpec("stability", "Stability", StabilityController, "xpcsviewer.gui.tabs.stability.view:StabilityView")

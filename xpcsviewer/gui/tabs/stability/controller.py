@@ -19,7 +19,7 @@ from xpcsviewer.backends import ensure_numpy
 from xpcsviewer.compute import saxs_stability
 
 from ..._events import State
-from .._base import TabController
+from .._model import TabController
 
 Q_LABEL = "q (Å⁻¹)"
 I_LABEL = "I (photons/pixel/frame)"

@@ -1,7 +1,6 @@
 """Two-time tab."""
 
-from .._base import TabSpec
+from .._model import TabSpec
 from .controller import TwotimeController
-from .view import TwotimeView
 
-TAB = TabSpec("twotime", "Two-time", TwotimeController, TwotimeView)
+TAB = TabSpec("twotime", "Two-time", TwotimeController, "xpcsviewer.gui.tabs.twotime.view:TwotimeView")

@@ -17,7 +17,7 @@ from xpcsviewer.compute import correct_diagonal, cut_at_age, cut_at_lag, prepare
 from xpcsviewer.fitting import FitStatus, equal_windows, fit_aging, g2_model
 
 from ..._events import State
-from .._base import TabController
+from .._model import TabController
 
 
 class TwotimeState(State):
