@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 
 run: $(STAMP)
 	@bash scripts/install-system-deps.sh xcb
-	$(BIN)/xpcsviewer $(if $(FOLDER),"$(FOLDER)",--demo)
+	$(BIN)/xpcsviewer $(if $(FOLDER),"$(FOLDER)",)
 
 test: $(STAMP)
 	@bash scripts/install-system-deps.sh offscreen

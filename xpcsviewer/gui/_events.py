@@ -36,6 +36,9 @@ class State:
     own (deep) copy, so a mutable default such as a dict is never shared between tabs.
     """
 
+    # Fields a session does not save: results another tab publishes, request counters.
+    _transient: frozenset[str] = frozenset()
+
     def __init__(self, **values: Any) -> None:
         object.__setattr__(self, "changed", Event())
         for name in self.field_names():
@@ -62,6 +65,15 @@ class State:
             return
         object.__setattr__(self, name, value)
         self.changed.emit(name)
+
+    @property
+    def transient(self) -> frozenset[str]:
+        return self._transient
+
+    def decode(self, name: str, value: Any) -> Any:
+        """A saved (JSON) value back to the field's type; states with structured fields
+        override this. Raises TypeError/ValueError/KeyError for a value that does not fit."""
+        return value
 
     def as_dict(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in self.field_names()}

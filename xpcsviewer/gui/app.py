@@ -48,9 +48,13 @@ def run(folder: Path | None = None, demo: bool = False, snapshot: Path | None = 
     window.show()
     if folder is not None and not demo:
         window.load_folder(Path(folder))
-    else:
+    elif demo:
+        window.load_demo()
+    elif not window.restore_last_session(files=True):
+        # No folder given: the last session (folder, selection, tab), else the last folder,
+        # and the demo data only on a first start.
         last = settings.value("window/last_folder", "")
-        if not demo and last and Path(str(last)).is_dir():
+        if last and Path(str(last)).is_dir():
             window.load_folder(Path(str(last)))
         else:
             window.load_demo()

@@ -16,12 +16,14 @@ from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QTabWidget
 
 from xpcsviewer.backends import get_backend, reset_adapter_stats
 
+from . import session_file
 from .file_panel import FilePanel
 from .jobs import JobError, JobRunner
 from .menus import build_menus
 from .preferences import Preferences, apply_preferences, load_preferences, save_preferences
 from .preferences_dialog import PreferencesDialog
 from .session import Session
+from .session_file import SessionData, SessionError, capture_state, restore_state
 from .status_panel import StatusPanel
 from .tabs import TABS
 from .tabs._driver import TabDriver
@@ -44,6 +46,7 @@ class MainWindow(QMainWindow):
         self.scan_job: Any = None
         self.preferences_dialog: PreferencesDialog | None = None
         self._after_scan_select: int | None = None
+        self._after_scan_restore: SessionData | None = None
 
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
@@ -64,6 +67,7 @@ class MainWindow(QMainWindow):
         self.session.changed.connect(self._session_changed)
         self.tabs.currentChanged.connect(self._tab_changed)
         self._restore_window()
+        self.restore_last_session(files=False)  # every tab's settings, as last closed
         self._apply(self.prefs, previous=None)
         self._tab_changed(self.tabs.currentIndex())
 
@@ -75,14 +79,17 @@ class MainWindow(QMainWindow):
         return dock
 
     # -- folders ------------------------------------------------------------------------------
-    def load_folder(self, folder: Path, select: int | None = None) -> None:
-        """List ``folder`` in the background; then put the first ``select`` files on the list."""
+    def load_folder(self, folder: Path, select: int | None = None,
+                    restore: SessionData | None = None) -> None:
+        """List ``folder`` in the background; then put the first ``select`` files on the list
+        (or, with ``restore``, the session's selection and current file)."""
         from xpcsviewer.io import scan
 
         folder = Path(folder)
         if self.scan_job is not None:
             self.scan_job.cancel()
         self._after_scan_select = select
+        self._after_scan_restore = restore
         self.statusBar().showMessage(f"Scanning {folder} …")
         self.scan_job = self.runner.submit(
             f"scan {folder.name}", lambda token, progress: scan(folder),
@@ -100,6 +107,81 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"{folder}: {len(summaries)} files, {len(bad)} unreadable", 10000)
         if self._after_scan_select:
             self.file_panel.select_first(self._after_scan_select)
+        if self._after_scan_restore is not None:
+            self._restore_files(self._after_scan_restore, summaries)
+            self._after_scan_restore = None
+
+    # -- sessions -------------------------------------------------------------------------------
+    def capture_session(self) -> SessionData:
+        """Folder, current file, overlay set, shown tab and every tab's settings."""
+        return SessionData(
+            folder=self.session.folder, current=self.session.current,
+            selected=list(self.session.selected), tab=self.current_driver().controller.key,
+            tabs={d.controller.key: capture_state(d.controller.state) for d in self.drivers},
+        )  # fmt: skip
+
+    def apply_session(self, data: SessionData, files: bool = True) -> None:
+        """Restore each tab's settings (those that still exist) and, with ``files``, the
+        folder, overlay set and current file once the folder is listed."""
+        for driver in self.drivers:
+            restore_state(driver.controller.state, data.tabs.get(driver.controller.key, {}))
+        keys = [d.controller.key for d in self.drivers]
+        if data.tab in keys:
+            self.tabs.setCurrentIndex(keys.index(data.tab))
+        if files and data.folder is not None:
+            if data.folder.is_dir():
+                self.load_folder(data.folder, restore=data)
+            else:
+                self.report_error(f"The session's folder {data.folder} no longer exists.")
+
+    def _restore_files(self, data: SessionData, summaries: list[Any]) -> None:
+        listed = {Path(s.path) for s in summaries if not getattr(s, "error", None)}
+        chosen = [p for p in data.selected if p in listed]
+        if len(chosen) < len(data.selected):
+            self.report_error(f"{len(data.selected) - len(chosen)} files of the session are "
+                              "no longer in the folder (or unreadable).")
+        self.session.set_selected(chosen)
+        if data.current in listed:
+            self.session.set_current(data.current)
+
+    def restore_last_session(self, files: bool) -> bool:
+        """The session saved when the window last closed: tab settings always; with
+        ``files`` also its folder and selection. False when there is none (or it is unusable,
+        which is reported and otherwise ignored)."""
+        text = self.settings.value("session/last", "")
+        if not text:
+            return False
+        try:
+            data = session_file.loads(str(text), Path.home())
+        except SessionError as exc:
+            self.report_error(f"{exc}; starting with default settings.")
+            return False
+        self.apply_session(data, files=files)
+        return data.folder is not None and data.folder.is_dir()
+
+    def open_session(self, path: Path) -> bool:
+        try:
+            data = session_file.load(path)
+        except SessionError as exc:
+            self.report_error(str(exc))
+            return False
+        self.apply_session(data)
+        return True
+
+    def save_session(self, path: Path) -> Path:
+        return session_file.save(self.capture_session(), path)
+
+    def choose_session_open(self) -> None:
+        start = str(self.session.folder or Path.home())
+        path, _ = QFileDialog.getOpenFileName(self, "Open session", start, "Sessions (*.json)")
+        if path:
+            self.open_session(Path(path))
+
+    def choose_session_save(self) -> None:
+        start = str((self.session.folder or Path.home()) / "xpcsviewer-session.json")
+        path, _ = QFileDialog.getSaveFileName(self, "Save session", start, "Sessions (*.json)")
+        if path:
+            self.statusBar().showMessage(f"Wrote {self.save_session(Path(path))}", 10000)
 
     def _scan_failed(self, folder: Path, error: JobError) -> None:
         self.scan_job = None
@@ -245,6 +327,7 @@ class MainWindow(QMainWindow):
         return (area.width(), area.height())
 
     def closeEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
+        self.settings.setValue("session/last", session_file.dumps(self.capture_session()))
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/state", self.saveState())
         self.settings.setValue("window/tab", self.tabs.currentIndex())

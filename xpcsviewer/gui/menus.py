@@ -32,6 +32,8 @@ def build_menus(window: MainWindow) -> dict[str, QAction]:
     file_menu = bar.addMenu("&File")
     actions["open"] = _action(window, file_menu, "&Open folder…", window.choose_folder, QKeySequence.StandardKey.Open)
     actions["reload"] = _action(window, file_menu, "&Reload folder", window.reload_folder, "F5")
+    actions["open_session"] = _action(window, file_menu, "Open sess&ion…", window.choose_session_open)
+    actions["save_session"] = _action(window, file_menu, "Sa&ve session…", window.choose_session_save)
     file_menu.addSeparator()
     actions["export_csv"] = _action(window, file_menu, "Export tab data as &CSV…", window.choose_csv_export, "Ctrl+E")
     actions["export_figure"] = _action(window, file_menu, "Export tab &figure (PNG/SVG/PDF)…", window.choose_figure_export, "Ctrl+Shift+E")

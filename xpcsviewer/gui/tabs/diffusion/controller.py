@@ -30,6 +30,7 @@ class DiffusionState(State):
     q_min: float | None = None  # power-law q range, 1/A; None = no limit
     q_max: float | None = None
     param_view = "contrast"  # parameter shown against q in the second plot
+    _transient = frozenset({"g2_fit"})
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ import numpy as np
 
 from ..._events import State
 from .._model import TabController
-from ._settings import describe, fit_kwargs
+from ._settings import ParamSetting, describe, fit_kwargs
 
 T_LABEL = "t (s)"
 G2_LABEL = "g2"
@@ -36,6 +36,13 @@ class G2State(State):
     bayes_column = 0  # g2 column for "Bayesian fit"
     bayes_samples = 500  # NUTS draws per chain
     bayes_chains = 2
+    _transient = frozenset({"fit_request"})
+
+    def decode(self, name: str, value: Any) -> Any:
+        if name != "params":
+            return value
+        return {model: {param: ParamSetting(**setting) for param, setting in params.items()}
+                for model, params in value.items()}
 
 
 @dataclass(frozen=True)
