@@ -13,6 +13,7 @@ from ._average_write import AveragedFile, average_files
 from ._c2_cuts import C2Cut, cut_at_age, cut_at_lag
 from ._kernels import cached_kernels
 from .average import AverageCancelled, AverageReport, G2Average, Rejection, average_g2
+from .bins import BinMatch, PhiAverage, column_pixel_counts, match_bins, phi_average
 from .intensity import (
     IntensityTrace,
     PowerSpectrum,
@@ -41,6 +42,11 @@ __all__ = [
     "NORMALIZATIONS",
     "AverageReport",
     "AveragedFile",
+    "BinMatch",
+    "PhiAverage",
+    "column_pixel_counts",
+    "match_bins",
+    "phi_average",
     "C2Cut",
     "C2Display",
     "DetectorQMap",
