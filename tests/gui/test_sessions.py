@@ -57,9 +57,10 @@ def test_a_saved_session_reopens_the_same_work_in_a_fresh_window(
         shutil.copy(data_dir / name, folder / name)
     first = make_window(folder, select=2)
     first.session.set_current(folder / "aging_b_results.hdf")
-    first.drivers[3].controller.state.bin_last = 4  # g2 shows bins 0-4
+    first.drivers[3].controller.state.bin_last = 4  # g2 shows its first 5 panels
     view = tab(first, "g2")
-    columns = view.last_data.columns
+    columns, titles = view.last_data.columns, [s.title for s in view.last_data.slots]
+    assert len(titles) == 5
     saved = first.save_session(folder / "work.json")
     raw = json.loads(saved.read_text())
     assert raw["folder"] == "." and "aging_b_results.hdf" in raw["selected"]  # relative paths
@@ -75,7 +76,8 @@ def test_a_saved_session_reopens_the_same_work_in_a_fresh_window(
     assert fresh.session.current == folder / "aging_b_results.hdf"
     assert fresh.drivers[3].controller.state.bin_last == 4
     again = tab(fresh, "g2")
-    assert again.last_data.columns == columns == [0, 1, 2, 3, 4]
+    assert again.last_data.columns == columns
+    assert [s.title for s in again.last_data.slots] == titles
     assert [f.name for f in again.last_data.files] == [f.name for f in view.last_data.files]
 
 

@@ -63,6 +63,17 @@ def g2_view(qtbot, window):
     return show_tab(qtbot, window, "g2")
 
 
+def every_page(view) -> list[tuple[str, int, str]]:
+    """(title, data items, note) of every panel, paging through them as a user would."""
+    out, view.state.page = [], 0
+    while True:
+        out += [(p.titleLabel.text, len(p.listDataItems()), n)
+                for p, n in zip(view.grid.plots, view.grid.notes, strict=True)]
+        if not view.next_page.isEnabled():
+            return out
+        view.next_page.click()
+
+
 def wait_fit(qtbot, window, view) -> None:
     qtbot.waitUntil(lambda: view.last_data is not None and view.last_data.fit_kwargs is not None
                     and not window.current_driver().busy, timeout=WAIT_MS)
@@ -91,9 +102,10 @@ def test_fit_from_gui_equals_api_and_gui_stays_responsive(qtbot, make_window, on
     np.testing.assert_allclose(fit.values, ref.values, rtol=1e-10, equal_nan=True)
     np.testing.assert_allclose(fit.errors, ref.errors, rtol=1e-10, equal_nan=True)
     assert fit.status == ref.status
-    # Every panel carries its fit line; the table lists every bin with value ± error.
-    assert len(view.grid.plots) == 12
-    assert all(len(p.listDataItems()) == 2 for p in view.grid.plots)  # points + fit
+    # Every panel carries its fit line (paging through all 12); the table lists every bin.
+    panels = every_page(view)
+    assert len(panels) == 12 and all(items == 2 for _, items, _ in panels)  # points + fit
+    assert panels[0][0].startswith("roi 1: q=") and panels[11][0].startswith("roi 12: q=")
     assert view.table.rowCount() == 12
     assert view.table.cell(4, "baseline") == "1 (fixed)"
     assert "±" in view.table.cell(4, "tau (s)")
@@ -117,10 +129,15 @@ def test_files_with_different_bin_counts_fit_every_bin(qtbot, make_window, data_
     np.testing.assert_array_equal(fit.file_index, ref.file_index)
     np.testing.assert_allclose(fit.values, ref.values, rtol=1e-10)
     assert all(s.value == "converged" for s in fit.status)
-    # Panels 0-9 show both files with a fit line each; 10 and 11 only the 12-bin file's.
-    items = [len(p.listDataItems()) for p in view.grid.plots]
-    assert items == [4] * 10 + [2] * 2
-    assert not any(view.grid.notes), view.grid.notes
+    # The two partitions differ: bins pair by nearest q (8 pairs), never by column; the
+    # reference's 2 unmatched bins and the other file's 4 orphans get panels of their own,
+    # marked, in q order. Every bin of both files is on some page, with its fit line.
+    panels = every_page(view)
+    assert len(panels) == 14
+    assert sorted(items for _, items, _ in panels) == [2] * 6 + [4] * 8
+    marked = [note for _, items, note in panels if items == 2]
+    assert all("no bin" in note for note in marked), marked
+    assert "partitions differ" in view.notes_label.text()
     assert view.table.rowCount() == 22
 
 
@@ -138,7 +155,7 @@ def test_failed_fits_are_marked_not_raised(qtbot, make_window, one_file, tmp_pat
     view = g2_view(qtbot, window)
     view.state.fit_on = True
     wait_fit(qtbot, window, view)
-    notes = view.grid.notes
+    notes = [note for _, _, note in every_page(view)]
     assert notes[3].startswith("fit failed: too few points"), notes[3]
     assert not any(n.startswith("fit failed") for i, n in enumerate(notes) if i != 3)
     assert view.table.cell(3, "status").startswith("failed")
@@ -147,7 +164,7 @@ def test_failed_fits_are_marked_not_raised(qtbot, make_window, one_file, tmp_pat
     view.state.t_min = 1e5
     wait_fit(qtbot, window, view)
     assert view.last_data.fit is None and "no delay" in view.last_data.fit_error
-    assert all(n.startswith("fit failed: t_range") for n in view.grid.notes)
+    assert all(n.startswith("fit failed: t_range") for _, _, n in every_page(view))
     assert window.session.shared["g2_fit"] is None
 
 
@@ -222,11 +239,14 @@ def test_bayesian_fit_runs_and_cancel_stops_it(qtbot, make_window, one_file, mon
     assert view.table.cell(4, "R-hat") not in ("", "—")
     assert view.table.cell(4, "div.") == str(result.divergences)
     assert "R-hat" in view.fit_panel.bayes_status.text()
-    assert len(view.grid.plots[4].listDataItems()) == 4  # band edges, points, fit
+    s.page = 4 // view.grid.per_page  # the page with bin 4 (roi 5)
+    plot = view.grid.plots[4 % view.grid.per_page]
+    assert plot.titleLabel.text.startswith("roi 5:")
+    assert len(plot.listDataItems()) == 4  # band edges, points, fit
     # The band is drawn at the sampler's band_t (log10 t on the log axis), fill included.
-    edge = view.grid.plots[4].listDataItems()[0]
+    edge = plot.listDataItems()[0]
     np.testing.assert_allclose(edge.getData()[0], np.log10(result.band_t))
-    fill = [i for i in view.grid.plots[4].vb.addedItems if type(i).__name__ == "FillBetweenItem"]
+    fill = [i for i in plot.vb.addedItems if type(i).__name__ == "FillBetweenItem"]
     rect = fill[0].boundingRect()
     np.testing.assert_allclose([rect.left(), rect.right()], np.log10(result.band_t[[0, -1]]))
 

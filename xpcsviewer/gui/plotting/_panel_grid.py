@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import Signal
 
 from ._axes import log_axes
 from ._curves import pen_for
@@ -40,9 +41,19 @@ class Panel:
     note: str = ""  # shown in red inside the panel
 
 
-def grid_shape(n: int) -> tuple[int, int]:
-    """(rows, columns) for n panels: about 4:3, wider than tall."""
+#: Smallest panel that stays readable at 100 % scaling (tick labels, title, a decay): a page
+#: holds as many as fit, and the rest of the bins are on other pages.
+MIN_PANEL_PX = (220, 160)
+_HEADING_PX = 60  # the heading: title and a legend line
+_SPACING_PX = 14  # between panels: keeps "10¹" clear of the next panel's axis
+_MARGIN_PX = 20  # the layout's margins, both sides together
+
+
+def grid_shape(n: int, max_cols: int | None = None) -> tuple[int, int]:
+    """(rows, columns) for n panels: about 4:3, wider than tall, at most ``max_cols`` wide."""
     cols = max(1, math.ceil(math.sqrt(n * 4 / 3)))
+    if max_cols is not None:
+        cols = max(1, min(cols, max_cols))
     return math.ceil(n / cols), cols
 
 
@@ -64,6 +75,9 @@ def shared_y_range(panels: list[Panel]) -> tuple[float, float] | None:
 class PanelGrid(pg.GraphicsLayoutWidget):
     """``set_panels`` redraws every panel; ``plots`` lists the PlotItems (tests read them).
 
+    A page holds at most ``capacity()`` panels, each at least ``MIN_PANEL_PX``; callers page
+    through more (``capacity_changed`` fires when a resize changes how many fit).
+
     Plots are pooled and never destroyed while the widget lives: building a PlotItem is the
     slow part of a redraw, and a PlotItem dropped from the scene is left to Python's garbage
     collector, which may run on a worker thread (a crash with Qt objects) and leaves its
@@ -72,8 +86,12 @@ class PanelGrid(pg.GraphicsLayoutWidget):
     a redraw mostly only gives them new data.
     """
 
+    capacity_changed = Signal()
+
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
+        self._capacity = (0, 0)
+        self._laid_out: tuple[int, tuple[int, int]] | None = (0, (1, 1))
         self.plots: list[pg.PlotItem] = []
         self._pool: list[pg.PlotItem] = []
         self._items: list[PanelItems] = []  # one per pooled plot, same order
@@ -86,8 +104,10 @@ class PanelGrid(pg.GraphicsLayoutWidget):
         self.heading.setMaximumHeight(44)
 
     def _layout(self, n: int) -> None:
-        if n == len(self.plots):
+        shape = (n, grid_shape(max(n, 1), self.capacity()[1]))
+        if shape == self._laid_out:
             return
+        self._laid_out = shape
         layout, scene = self.ci, self.scene()
         for item in [self.heading, *self._pool]:
             if item in layout.items:
@@ -100,21 +120,47 @@ class PanelGrid(pg.GraphicsLayoutWidget):
             no_si_prefixes(plot)
             plot.setLogMode(x=True, y=False)
             plot.showGrid(x=True, y=True, alpha=0.15)
-            plot.getAxis("left").setWidth(38)  # narrow axes keep four panels a row on a laptop
-            plot.setMinimumWidth(60)
+            # The left axis sizes itself to its labels, so they stay inside their own panel.
             if self._pool:
                 plot.setXLink(self._pool[0])
             scene.addItem(plot)
             self._pool.append(plot)
             self._items.append(PanelItems(plot))
-        rows, cols = grid_shape(max(n, 1))
+        rows, cols = grid_shape(max(n, 1), self.capacity()[1])
         layout.addItem(self.heading, row=0, col=0, colspan=cols)
         self.heading.show()
         for i, plot in enumerate(self._pool[:n]):
             r, c = divmod(i, cols)
             layout.addItem(plot, row=r + 1, col=c)
             plot.show()
+        # Equal rows and columns, also when the last row is part-filled (a page of 3 on a
+        # 2 x 2 grid gave its lone panel a sliver), and none left over from a bigger page.
+        grid = layout.layout
+        for r in range(grid.rowCount()):
+            grid.setRowStretchFactor(r, 1 if 1 <= r <= rows else 0)
+            grid.setRowPreferredHeight(r, 0)
+        for c in range(grid.columnCount()):
+            grid.setColumnStretchFactor(c, 1 if c < cols else 0)
         self.plots = self._pool[:n]
+
+    def capacity(self) -> tuple[int, int]:
+        """(rows, columns) of readable panels that fit the widget now (at least 1 x 1)."""
+        # Margins and the spacing between panels count too, or the last column is clipped.
+        w, h = self.width() - _MARGIN_PX + _SPACING_PX, self.height() - _HEADING_PX - _MARGIN_PX
+        return (max(1, (h + _SPACING_PX) // (MIN_PANEL_PX[1] + _SPACING_PX)),
+                max(1, w // (MIN_PANEL_PX[0] + _SPACING_PX)))
+
+    @property
+    def per_page(self) -> int:
+        rows, cols = self.capacity()
+        return rows * cols
+
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        # pyqtgraph calls this from its own __init__, before ours has run.
+        if getattr(self, "_capacity", None) is not None and self.capacity() != self._capacity:
+            self._capacity = self.capacity()
+            self.capacity_changed.emit()
 
     def _fill_view(self) -> None:
         if self.ci.geometry() != self.range:
@@ -130,10 +176,11 @@ class PanelGrid(pg.GraphicsLayoutWidget):
                    heading: str = "") -> None:
         """``legend``: one name per colour, shown once above the grid (a legend inside a
         small panel would hide its data); fits are the lines, data the points."""
-        self.ci.layout.setHorizontalSpacing(14)  # keeps "10¹" clear of the next panel's axis
+        self.ci.layout.setHorizontalSpacing(_SPACING_PX)
+        self.ci.layout.setVerticalSpacing(_SPACING_PX)
         self._layout(len(panels))
         self.notes = [p.note for p in panels]
-        rows, cols = grid_shape(len(panels))
+        rows, cols = grid_shape(len(panels), self.capacity()[1])
         if legend:
             keys = "  ".join(f"<span style='color:{pen_for(i, n_colours).color().name()}'>"
                              f"●</span> {name}" for i, name in enumerate(legend))

@@ -16,6 +16,7 @@ import numpy as np
 
 from ..._events import State
 from .._model import TabController
+from ._bins import FileG2, Slot, load, slots, transform
 from ._settings import ParamSetting, describe, fit_kwargs
 
 T_LABEL = "t (s)"
@@ -36,6 +37,9 @@ class G2State(State):
     bayes_column = 0  # g2 column for "Bayesian fit"
     bayes_samples = 500  # NUTS draws per chain
     bayes_chains = 2
+    phi_mode = "each"  # see _bins.PHI_MODES
+    phi_pick: float | None = None  # φ (degrees) of the sector shown in "one" mode
+    page = 0  # page of panels shown (as many as fit the window at a readable size)
     _transient = frozenset({"fit_request"})
 
     def decode(self, name: str, value: Any) -> Any:
@@ -46,33 +50,22 @@ class G2State(State):
 
 
 @dataclass(frozen=True)
-class FileG2:
-    """One file's g2: ``t`` (n_tau,) s; ``g2``, ``g2_err`` (n_tau, n_bins); ``q`` (n_bins,)
-    1/A; ``phi`` (n_bins,) degrees; ``labels`` per column."""
-
-    name: str
-    path: str
-    t: np.ndarray
-    g2: np.ndarray
-    g2_err: np.ndarray
-    q: np.ndarray
-    phi: np.ndarray
-    labels: tuple[str, ...]
-
-    @property
-    def n_bins(self) -> int:
-        return int(self.g2.shape[1])
-
-
-@dataclass(frozen=True)
 class G2Data:
+    """What the g2 tab shows: ``files`` as plotted (after the φ mode), ``slots`` the panels
+    of the bin range (all pages), ``columns`` the reference file's columns in them."""
+
     files: list[FileG2]
-    columns: list[int]  # g2 columns shown, one panel each
+    columns: list[int]
     settings: dict[str, Any]
     fit: Any = None  # G2FitResult or None
     fit_kwargs: dict[str, Any] | None = None
     fit_error: str | None = None  # the whole fit could not run (e.g. an empty t range)
     notes: list[str] = field(default_factory=list)
+    slots: list[Slot] = field(default_factory=list)
+    n_colours: int = 1
+    n_slots_all: int = 0  # panels of the whole file, before the bin range
+    first_slot: int = 0  # index of slots[0] among them
+    sectors: list[float] = field(default_factory=list)  # φ of the first file, degrees
 
     def fit_row(self, file_index: int, column: int) -> int | None:
         """Row of ``fit`` for (file, column), or None when not fitted."""
@@ -81,11 +74,20 @@ class G2Data:
         rows = np.flatnonzero((self.fit.file_index == file_index) & (self.fit.column == column))
         return int(rows[0]) if rows.size else None
 
+    def fit_bins(self) -> list[list[int]]:
+        """Per file, the columns its curves in the shown panels use (what is fitted)."""
+        bins: list[set[int]] = [set() for _ in self.files]
+        for slot in self.slots:
+            for m in slot.members:
+                bins[m.file_index].add(m.column)
+        return [sorted(b) for b in bins]
 
-def shown_columns(n_bins: int, first: int, last: int | None) -> list[int]:
-    first = max(0, min(int(first), n_bins - 1))
-    last = n_bins - 1 if last is None else max(first, min(int(last), n_bins - 1))
-    return list(range(first, last + 1))
+
+def shown_range(n: int, first: int, last: int | None) -> tuple[int, int]:
+    """(first, last) panel indices, inclusive, clamped to the ``n`` panels that exist."""
+    first = max(0, min(int(first), n - 1))
+    last = n - 1 if last is None else max(first, min(int(last), n - 1))
+    return first, last
 
 
 class G2Controller(TabController):
@@ -94,7 +96,7 @@ class G2Controller(TabController):
     files_from = "overlay"
     state_class = G2State
     render_only = frozenset({"y_per_panel", "view_mode", "bayes_column", "bayes_samples",
-                             "bayes_chains"})
+                             "bayes_chains", "page"})
 
     def __init__(self, **preferences: Any) -> None:
         super().__init__(**preferences)
@@ -106,39 +108,41 @@ class G2Controller(TabController):
 
     def prepare(self, files: list[Any], token: Any, progress: Any) -> G2Data:
         settings = self.state.as_dict()
-        loaded, sources, notes = [], [], []
+        loaded, notes, sectors = [], [], []
         for f in files:
             if f.g2 is None or f.tau is None:
-                notes.append(f"{f.name}: no multitau g2 in this file")
+                notes.append(f"{f.name}: no multi-tau g2 in this file (a two-time only run: "
+                             "see the Two-time tab)")
                 continue
-            labels = tuple(f.bin_label(c) for c in range(f.n_bins))
-            err = f.g2_err if f.g2_err is not None else np.full(f.g2.shape, np.nan)
-            loaded.append(FileG2(f.name, str(f.path), f.tau, f.g2, err, f.dynamic_q,
-                                 f.dynamic_phi, labels))
-            sources.append(f)
+            token.raise_if_cancelled()
+            raw = load(f)
+            sectors = sectors or sorted({round(float(p), 6) for p in raw.phi})
+            loaded.append(transform(raw, settings["phi_mode"], settings["phi_pick"]))
         if not loaded:
             return G2Data([], [], settings, notes=notes or ["no file with g2"])
-        n_max = max(f.n_bins for f in loaded)
-        columns = shown_columns(n_max, settings["bin_first"], settings["bin_last"])
-        data = G2Data(loaded, columns, settings, notes=notes)
+        every, pair_notes, n_colours = slots(loaded, settings["phi_mode"])
+        first, last = shown_range(len(every), settings["bin_first"], settings["bin_last"])
+        shown = every[first:last + 1]
+        columns = sorted({m.column for s in shown for m in s.members if m.file_index == 0})
+        data = G2Data(loaded, columns, settings, notes=notes + pair_notes, slots=shown,
+                      n_colours=n_colours, n_slots_all=len(every), first_slot=first,
+                      sectors=sectors)
         if not settings["fit_on"]:
             return data
         token.raise_if_cancelled()
-        n_fit = sum(len([c for c in columns if c < f.n_bins]) for f in loaded)
+        n_fit = sum(len(b) for b in data.fit_bins())
         progress(0.5, f"fitting {n_fit} bins of {len(loaded)} files")
-        return self.fit(data, sources)
+        return self.fit(data)
 
-    def fit(self, data: G2Data, sources: list[Any]) -> G2Data:
-        """``data`` with the batched least-squares fit of its columns; a fit that cannot run
-        at all (bad t range, every parameter fixed) is returned as ``fit_error``, not raised."""
+    def fit(self, data: G2Data) -> G2Data:
+        """``data`` with the batched least-squares fit of the shown bins (as plotted: a φ
+        average is fitted as such); a fit that cannot run at all (bad t range, every
+        parameter fixed) is returned as ``fit_error``, not raised."""
         import xpcsviewer
 
-        # Each file fits the shown columns it has, so files with different bin counts (a
-        # 12-bin and a 10-bin file) are all fitted, in one batched call.
-        bins = [[c for c in data.columns if c < f.n_bins] for f in data.files]
-        kwargs = fit_kwargs(data.settings, bins)
+        kwargs = fit_kwargs(data.settings, data.fit_bins())
         try:
-            fit = xpcsviewer.fit_g2(sources, **kwargs)
+            fit = xpcsviewer.fit_g2(data.files, **kwargs)
         except Exception as exc:  # noqa: BLE001 - shown on every panel, the tab carries on
             return _replace(data, fit_kwargs=kwargs, fit_error=str(exc))
         return _replace(data, fit=fit, fit_kwargs=kwargs)
@@ -182,14 +186,15 @@ class G2Controller(TabController):
             if data.fit_kwargs is not None:
                 handle.write(f"# fit: {describe(data.fit_kwargs)}; parameters in {path.stem}_fit.csv\n")
             writer = csv.writer(handle)
+            # column: the file's own g2 column (roi label - 1); -1 for a φ average
             writer.writerow(["file", "column", "q_1_per_A", "phi_deg", "t_s", "g2", "g2_err", "g2_fit"])
-            for k, f in enumerate(data.files):
-                for c in (c for c in data.columns if c < f.n_bins):
+            for k, (f, columns) in enumerate(zip(data.files, data.fit_bins(), strict=True)):
+                for c in columns:
                     row = data.fit_row(k, c)
                     fitted = (data.fit.curve(row, f.t)[1] if row is not None
                               else np.full(f.t.shape, np.nan))
                     for i, t in enumerate(f.t):
-                        writer.writerow([f.name, c, repr(float(f.q[c])), repr(float(f.phi[c])),
+                        writer.writerow([f.name, int(f.source[c]), repr(float(f.q[c])), repr(float(f.phi[c])),
                                          repr(float(t)), repr(float(f.g2[i, c])),
                                          repr(float(f.g2_err[i, c])), repr(float(fitted[i]))])
         if data.fit is not None:

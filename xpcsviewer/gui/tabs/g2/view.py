@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QSpinBox,
     QSplitter,
     QStackedWidget,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
 from ...jobs import JobRunner
 from ...plotting.analysis import G2MapPanel, Panel, PanelGrid, Series, export_grid_figure
 from .._base import TabView
+from ._bins import PHI_MODES, page_of
 from ._fit_panel import FitPanel
 from ._settings import describe
 from ._table import FitTable, nuts_summary
@@ -44,11 +46,13 @@ class G2View(TabView):
     def __init__(self, controller: G2Controller, parent: QWidget | None = None) -> None:
         super().__init__(controller, parent)
         s = self.state
+        # Bins are numbered from 1 on screen, as roi labels and boost_corr's "-d 2-4" are.
         self.first, self.last = QSpinBox(), QSpinBox()
-        self.first.valueChanged.connect(lambda v: setattr(s, "bin_first", v))
-        self.last.setSpecialValueText("last")  # minimum (-1) means "up to the last bin"
-        self.last.setMinimum(-1)
-        self.last.valueChanged.connect(lambda v: setattr(s, "bin_last", None if v < 0 else v))
+        self.first.setMinimum(1)
+        self.first.valueChanged.connect(lambda v: setattr(s, "bin_first", v - 1))
+        self.last.setSpecialValueText("last")  # minimum (0) means "up to the last bin"
+        self.last.setMinimum(0)
+        self.last.valueChanged.connect(lambda v: setattr(s, "bin_last", None if v < 1 else v - 1))
         self.per_panel = QCheckBox("own y range per panel")
         self.per_panel.toggled.connect(lambda on: setattr(s, "y_per_panel", on))
         self.mode = QComboBox()
@@ -56,11 +60,33 @@ class G2View(TabView):
         self.mode.addItem("g2(q, t) map", "map")
         self.mode.currentIndexChanged.connect(
             lambda i: setattr(s, "view_mode", self.mode.itemData(i)))
+        self.phi_mode = QComboBox()
+        for key, text in PHI_MODES.items():
+            self.phi_mode.addItem(text, key)
+        self.phi_mode.currentIndexChanged.connect(
+            lambda i: setattr(s, "phi_mode", self.phi_mode.itemData(i)))
+        self.phi_pick = QComboBox()  # filled with the file's φ sectors
+        self.phi_pick.activated.connect(
+            lambda i: setattr(s, "phi_pick", self.phi_pick.itemData(i)))
         options = QHBoxLayout()
-        for widget in (QLabel("bins"), self.first, QLabel("to"), self.last, self.per_panel,
-                       self.mode):
+        for widget in (QLabel("bins"), self.first, QLabel("to"), self.last, QLabel("φ"),
+                       self.phi_mode, self.phi_pick, self.per_panel, self.mode):
             options.addWidget(widget)
         options.addStretch(1)
+        self.prev_page, self.next_page = QToolButton(), QToolButton()
+        self.prev_page.setText("◀ previous")
+        self.next_page.setText("next ▶")
+        self.prev_page.clicked.connect(lambda: setattr(s, "page", max(0, s.page - 1)))
+        self.next_page.clicked.connect(lambda: setattr(s, "page", s.page + 1))
+        self.page_label = QLabel("")
+        self.notes_label = QLabel("")
+        self.notes_label.setWordWrap(True)  # never widens the window
+        self.notes_label.setStyleSheet("color: #8a5300;")
+        self.notes_label.hide()
+        paging = QHBoxLayout()
+        for widget in (self.prev_page, self.page_label, self.next_page):
+            paging.addWidget(widget)
+        paging.addWidget(self.notes_label, 1)
 
         self.grid = PanelGrid()
         self.map = G2MapPanel()
@@ -77,6 +103,7 @@ class G2View(TabView):
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addLayout(options)
+        left_layout.addLayout(paging)
         left_layout.addWidget(self.stack, 1)
         top.addWidget(left)
         top.addWidget(self.fit_panel)
@@ -91,6 +118,7 @@ class G2View(TabView):
         self._own_runner: JobRunner | None = None
         self._watched: JobRunner | None = None
         s.changed.connect(self._sync_options)
+        self.grid.capacity_changed.connect(self._capacity_changed)
         self._sync_options("")
 
     # -- the window's session and job runner (the shell hands tabs neither) -------------------
@@ -106,22 +134,34 @@ class G2View(TabView):
 
     def _sync_options(self, name: str) -> None:
         s = self.state
-        for widget, value in ((self.first, s.bin_first), (self.last, -1 if s.bin_last is None
-                                                          else s.bin_last)):
+        for widget, value in ((self.first, s.bin_first + 1),
+                              (self.last, 0 if s.bin_last is None else s.bin_last + 1)):
             was = widget.blockSignals(True)
             widget.setValue(value)
             widget.blockSignals(was)
         self.per_panel.setChecked(s.y_per_panel)
         self.mode.setCurrentIndex(max(0, self.mode.findData(s.view_mode)))
+        was = self.phi_mode.blockSignals(True)
+        self.phi_mode.setCurrentIndex(max(0, self.phi_mode.findData(s.phi_mode)))
+        self.phi_mode.blockSignals(was)
+        self.phi_pick.setVisible(s.phi_mode == "one")
+
+    def _capacity_changed(self) -> None:
+        # More or fewer panels fit now: re-page what is already loaded (no new job).
+        if self.last_data is not None and self.last_data.files and self.state.view_mode == "panels":
+            self.render(self.last_data)
 
     # -- drawing --------------------------------------------------------------------------------
     def render(self, data: G2Data) -> None:
-        n_max = max((f.n_bins for f in data.files), default=0)
-        for widget in (self.first, self.last):
+        n_max = max(data.n_slots_all, 1)
+        for widget, low in ((self.first, 1), (self.last, 0)):
             was = widget.blockSignals(True)
-            widget.setMaximum(max(0, n_max - 1))
+            widget.setRange(low, n_max)
             widget.blockSignals(was)
-        self.fit_panel.set_bin_count(n_max)
+        if data.files:  # the spinners show the range plotted, clamped to what exists
+            self._show_range(data.first_slot + 1, data.first_slot + len(data.slots))
+        self.fit_panel.set_bin_count(data.files[0].n_bins if data.files else 0)
+        self._fill_phi_pick(data)
         if not data.files:
             self.show_message("; ".join(data.notes))
             return
@@ -129,14 +169,41 @@ class G2View(TabView):
         if session is not None:
             session.publish("g2_fit", data.fit)
         self.table.show_fit(data.fit, self.controller.bayes, [f.name for f in data.files])
+        self.table.setVisible(data.fit is not None)  # no fit: the panels get the height
+        self.notes_label.setText("; ".join(data.notes))
+        self.notes_label.setVisible(bool(data.notes))
         if self.state.view_mode == "map":
             self._render_map(data)
             self.stack.setCurrentWidget(self.map)
             return
-        self.grid.set_panels(self.panels(data), len(data.files), T_LABEL, G2_LABEL,
+        page, start, stop = page_of(len(data.slots), self.grid.per_page, self.state.page)
+        n_pages = max(1, -(-len(data.slots) // self.grid.per_page))
+        self.page_label.setText(f"bins {data.first_slot + start + 1}–{data.first_slot + stop} "
+                                f"of {data.n_slots_all} (page {page + 1}/{n_pages})")
+        self.prev_page.setEnabled(page > 0)
+        self.next_page.setEnabled(page < n_pages - 1)
+        self.grid.set_panels(self.panels(data, start, stop), data.n_colours, T_LABEL, G2_LABEL,
                              shared_y=not self.state.y_per_panel, heading=self.heading(data),
                              legend=self.legend(data))
         self.stack.setCurrentWidget(self.grid)
+
+    def _show_range(self, first: int, last: int) -> None:
+        for widget, value in ((self.first, first), (self.last, last)):
+            was = widget.blockSignals(True)
+            widget.setValue(value)
+            widget.blockSignals(was)
+
+    def _fill_phi_pick(self, data: G2Data) -> None:
+        """The φ sectors of the reference file, the one shown in "one" mode selected."""
+        was = self.phi_pick.blockSignals(True)
+        if [self.phi_pick.itemData(i) for i in range(self.phi_pick.count())] != data.sectors:
+            self.phi_pick.clear()
+            for phi in data.sectors:
+                self.phi_pick.addItem(f"{phi:g}°", phi)
+        shown = data.files[0].phi if data.files and data.settings["phi_mode"] == "one" else []
+        if len(shown):
+            self.phi_pick.setCurrentIndex(max(0, self.phi_pick.findData(round(float(shown[0]), 6))))
+        self.phi_pick.blockSignals(was)
 
     def heading(self, data: G2Data) -> str:
         names = ", ".join(f.name for f in data.files[:3]) + (" …" if len(data.files) > 3 else "")
@@ -147,40 +214,41 @@ class G2View(TabView):
         else:
             n_bad = sum(1 for s in data.fit.status if s.value == "failed")
             fit = f"fit: {describe(data.fit_kwargs)}" + (f", {n_bad} bins failed" if n_bad else "")
-        notes = f" ({'; '.join(data.notes)})" if data.notes else ""
-        return f"g2 of {names}{notes} — {fit}"
+        return f"g2 of {names} — {fit}"
 
     @staticmethod
     def legend(data: G2Data) -> list[str]:
+        """One name per colour, in colour order (files; φ sectors in the per-q mode)."""
+        names: dict[int, str] = {}
+        for slot in data.slots:
+            for m in slot.members:
+                names.setdefault(m.colour, m.label)
+        keys = [names.get(i, "") for i in range(data.n_colours)]
         fitted = "points: data ± 1σ, lines: fit" if data.fit is not None else "points: data ± 1σ"
-        return [f"{f.name}" for f in data.files[:-1]] + [f"{data.files[-1].name}   ({fitted})"]
+        return keys[:-1] + [f"{keys[-1]}   ({fitted})"] if keys else []
 
-    def panels(self, data: G2Data) -> list[Panel]:
+    def panels(self, data: G2Data, start: int = 0, stop: int | None = None) -> list[Panel]:
+        """Panels for ``data.slots[start:stop]`` (one page; all by default)."""
         panels = []
-        many = len(data.files) > 1
-        for c in data.columns:
-            points, lines, note, band = [], [], "", None
-            title = ""
-            for k, f in enumerate(data.files):
-                if c >= f.n_bins:
-                    continue
-                title = title or f"{c}: q={f.q[c]:.3g} Å⁻¹, φ={f.phi[c]:.3g}°"
-                points.append(Series(f.t, f.g2[:, c], f.g2_err[:, c], f.name if many else "data", k))
-                row = data.fit_row(k, c)
+        for slot in data.slots[start:stop]:
+            points, lines, band, note = [], [], None, slot.note
+            for m in slot.members:
+                f, c = data.files[m.file_index], m.column
+                points.append(Series(f.t, f.g2[:, c], f.g2_err[:, c], m.label, m.colour))
+                row = data.fit_row(m.file_index, c)
                 if data.fit_error:
                     note = f"fit failed: {data.fit_error}"
                 elif row is not None and data.fit.status[row].value == "failed":
                     note = f"fit failed: {data.fit.message[row]}"
                 elif row is not None:
                     t, y = data.fit.curve(row)
-                    lines.append(Series(t, y, None, f"{f.name} {data.fit.model} fit" if many
-                                        else f"{data.fit.model} fit", k))
+                    lines.append(Series(t, y, None, f"{m.label} {data.fit.model} fit", m.colour))
                     if data.fit.status[row].value == "at_bound":
                         note = data.fit.message[row]
-                result = self.controller.bayes.get((f.path, c))
+                result = self.controller.bayes.get((f.path, int(f.source[c])))
                 if result is not None and band is None:
                     band = (result.band_t, result.band_lo, result.band_hi)
-            panels.append(Panel(title, points, lines, band, note))
+            panels.append(Panel(slot.title, points, lines, band, note))
         return panels
 
     def _render_map(self, data: G2Data) -> None:
@@ -188,7 +256,9 @@ class G2View(TabView):
         cols = [c for c in data.columns if c < f.n_bins]
         values = normalised(np.asarray(f.g2[:, cols], dtype=np.float64).T)
         others = f" ({len(data.files) - 1} more selected; map shows the first)" if len(data.files) > 1 else ""
-        self.map.set_map(f.t, values, [f"{f.q[c]:.4g}" for c in cols],
+        self.map.set_map(f.t, values, [f"{f.q[c]:.4g}" + ("" if not np.isfinite(f.phi[c]) or
+                                                           np.unique(f.phi).size < 2
+                                                           else f", {f.phi[c]:.3g}°") for c in cols],
                          title=f"g2(q, t) of {f.name}{others}", x_label=T_LABEL,
                          y_label="q (Å⁻¹), one row per bin", colour_label=MAP_LABEL)
 
@@ -216,8 +286,13 @@ class G2View(TabView):
         if not files or session is None:
             self.fit_panel.bayes_status.setText("Select a file with that bin first.")
             return None
+        f, settings = files[0], s.as_dict()
+        column = int(f.source[s.bayes_column])  # the file's own g2 column
+        if column < 0:
+            self.fit_panel.bayes_status.setText(
+                "NUTS fits one of the file's own bins: choose φ mode 'each (q, φ) bin'.")
+            return None
         self.cancel_bayes()
-        f, column, settings = files[0], s.bayes_column, s.as_dict()
         path = Path(f.path)
         runner = self.runner()
         job = runner.submit(

@@ -1,0 +1,130 @@
+"""The g2 workspace at beamline scale (issue 13), on the real multi-φ file phi_c (18 q x 6 φ,
+59 bins with pixels): readable panels paged, every bin reachable, each φ mode plotting the
+API's values, and overlays paired by (q, φ)."""
+
+from __future__ import annotations
+
+import shutil
+
+import numpy as np
+import pytest
+from conftest import show_tab
+
+import xpcsviewer as xv
+from xpcsviewer.compute.bins import column_pixel_counts, match_bins, phi_average
+from xpcsviewer.gui.plotting._panel_grid import MIN_PANEL_PX
+
+
+@pytest.fixture
+def phi_folder(tmp_path, data_dir):
+    folder = tmp_path / "phi"
+    folder.mkdir()
+    shutil.copy(data_dir / "phi_c_results.hdf", folder)
+    return folder
+
+
+def pages(view, qtbot):
+    """Per page: the plots shown (paging with the buttons, as a user does), once laid out."""
+    view.state.page = 0
+    while True:
+        qtbot.wait(30)  # the layout is applied on a posted event, as before a user sees it
+        yield list(view.grid.plots)
+        if not view.next_page.isEnabled():
+            return
+        view.next_page.click()
+
+
+def test_every_bin_is_reachable_on_readable_non_overlapping_panels(qtbot, make_window, phi_folder):
+    window = make_window(phi_folder, select=1)
+    for size in ((1280, 720), (1920, 1080)):
+        window.resize(*size)
+        view = show_tab(qtbot, window, "g2")
+        qtbot.wait(300)  # the layout settles on posted events
+        titles = []
+        for plots in pages(view, qtbot):
+            rects = [p.sceneBoundingRect() for p in plots]
+            view_rect = view.grid.mapToScene(view.grid.viewport().rect()).boundingRect()
+            for plot, rect in zip(plots, rects, strict=True):
+                assert rect.width() >= MIN_PANEL_PX[0] - 10 and rect.height() >= MIN_PANEL_PX[1] - 10
+                assert view_rect.contains(rect.adjusted(1, 1, -1, -1)), (rect, view_rect)  # not clipped
+                axis = plot.getAxis("left")  # tick labels fit inside the panel's own axis
+                assert axis.textWidth <= axis.width() and rect.contains(axis.sceneBoundingRect())
+                titles.append(plot.titleLabel.text)
+            for i, a in enumerate(rects):
+                assert not any(a.intersects(b) for b in rects[i + 1:])
+        assert len(titles) == 59 == len(set(titles))
+        assert titles[0].startswith("roi 1: q=") and titles[-1].startswith("roi 59: q=")
+        assert view.page_label.text().endswith(f"of 59 (page {view.state.page + 1}/"
+                                               f"{-(-59 // view.grid.per_page)})")
+
+
+def test_each_phi_mode_plots_the_apis_values(qtbot, make_window, phi_folder):
+    window = make_window(phi_folder, select=1)
+    view = show_tab(qtbot, window, "g2")
+    with xv.open(phi_folder / "phi_c_results.hdf") as f:
+        g2, err, q, phi = f.g2, f.g2_err, f.dynamic_q, f.dynamic_phi
+        qm = f.qmap
+        q_index = np.asarray(qm.dynamic_index_mapping) // qm.dynamic_num_pts[1]
+        counts = column_pixel_counts(qm.dynamic_roi_map, f.n_bins)
+
+    def wait(mode, **extra):
+        for name, value in extra.items():
+            setattr(view.state, name, value)
+        view.state.phi_mode = mode
+        qtbot.waitUntil(lambda: view.last_data.settings["phi_mode"] == mode
+                        and not window.current_driver().busy, timeout=20_000)
+        return view.last_data
+
+    data = wait("per_q")  # one panel per q ring, one curve per φ sector
+    assert len(data.slots) == 18
+    ring = data.slots[2]  # the third q ring holds all six sectors
+    assert [m.column for m in ring.members] == list(np.flatnonzero(q_index == 2))
+    first = view.panels(data, 2, 3)[0]
+    for series, m in zip(first.points, ring.members, strict=True):
+        np.testing.assert_array_equal(series.y, g2[:, m.column])
+        assert series.label == f"φ={phi[m.column]:.3g}°"
+
+    data = wait("average")  # pixel-weighted φ average, one panel per q
+    avg = phi_average(g2, err, q, q_index, counts)
+    assert len(data.slots) == 18
+    np.testing.assert_allclose(data.files[0].g2, avg.g2, rtol=1e-12, equal_nan=True)
+    np.testing.assert_allclose(data.files[0].q, avg.q, rtol=1e-12)
+    view.state.fit_on = True  # the φ average is fitted as plotted
+    qtbot.waitUntil(lambda: view.last_data.fit is not None, timeout=120_000)
+    ref = xv.fit_g2(view.last_data.files, model="single", bins=view.last_data.fit_bins())
+    np.testing.assert_allclose(view.last_data.fit.values, ref.values, rtol=1e-10, equal_nan=True)
+    view.state.fit_on = False
+
+    data = wait("one", phi_pick=30.0)  # only the sector at +30°
+    keep = np.flatnonzero(np.isclose(phi, 30.0))
+    assert len(data.slots) == keep.size
+    np.testing.assert_array_equal(data.files[0].g2, g2[:, keep])
+    assert view.phi_pick.isVisible() and view.phi_pick.currentData() == 30.0
+    assert all("φ=30°" in s.title for s in data.slots)
+
+
+def test_overlays_pair_bins_by_q_and_name_each_files_q(qtbot, make_window, data_dir, tmp_path):
+    # aging_b (10 bins) and brownian_a (12 bins) have different partitions: column k of one
+    # is not column k of the other. Each panel pairs the nearest q and names both q values.
+    folder = tmp_path / "two"
+    folder.mkdir()
+    for name in ("aging_b_results.hdf", "brownian_a_results.hdf"):
+        shutil.copy(data_dir / name, folder)
+    window = make_window(folder, select=2)
+    view = show_tab(qtbot, window, "g2")
+    data = view.last_data
+    a, b = data.files
+    m = match_bins(a.q, a.phi, b.q, b.phi)
+    paired = [s for s in data.slots if len(s.members) == 2]
+    assert len(paired) == int((m.partner >= 0).sum()) == 8
+    for slot in paired:
+        ref, other = slot.members
+        assert other.column == m.partner[ref.column]
+        assert f"q={b.q[other.column]:.4g}" in slot.title  # the other file's own q is named
+    assert any(o.column != r.column for r, o in (s.members for s in paired))  # not by column
+    orphans = [s for s in data.slots if s.members[0].file_index == 1 and len(s.members) == 1]
+    assert sorted(s.members[0].column for s in orphans) == sorted(m.orphans.tolist())
+    assert all(s.note.startswith("only in brownian_a") for s in orphans)
+    assert "partitions differ" in view.notes_label.text()
+    qs = [data.files[s.members[0].file_index].q[s.members[0].column] for s in data.slots]
+    assert qs == sorted(qs)  # panels in q order

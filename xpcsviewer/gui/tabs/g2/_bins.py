@@ -1,0 +1,202 @@
+"""Which g2 curves go in which panel: φ modes and overlays paired by (q, φ). Qt-free.
+
+A file's g2 columns are its compact roi labels (label r is column r - 1), so column k of
+one file is in general another (q, φ) cell than column k of the next file. Panels are
+therefore built around the first (reference) file's bins, and each other file contributes
+the bin nearest in (q, φ) (``compute.bins.match_bins``); bins without a partner are named.
+
+φ modes (``G2State.phi_mode``):
+- ``each``: one panel per (q, φ) bin;
+- ``per_q``: one panel per q, one curve per φ (colour = φ sector);
+- ``average``: one panel per q with the pixel-weighted φ average (``compute.bins``);
+- ``one``: only the φ sector nearest ``phi_pick`` degrees.
+Bins are labelled 1-based, as the file's roi labels and boost_corr's ``-d 2-4`` are.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+
+from xpcsviewer.compute.bins import match_bins, phi_average
+
+PHI_MODES = {"each": "each (q, φ) bin", "per_q": "per q, curve per φ",
+             "average": "φ average", "one": "one φ sector"}
+
+
+@dataclass(frozen=True)
+class FileG2:
+    """One file's g2 as plotted: ``t`` (n_tau,) s; ``g2``, ``g2_err`` (n_tau, n_bins); ``q``
+    (n_bins,) Å⁻¹; ``phi`` (n_bins,) degrees (NaN for a φ average); ``q_index`` (n_bins,)
+    q grid index; ``weights`` pixels per bin; ``source`` (n_bins,) the file's own g2 column
+    (-1 for an average); ``labels`` per column."""
+
+    name: str
+    path: str
+    t: np.ndarray
+    g2: np.ndarray
+    g2_err: np.ndarray
+    q: np.ndarray
+    phi: np.ndarray
+    labels: tuple[str, ...]
+    q_index: np.ndarray
+    weights: np.ndarray
+    source: np.ndarray
+
+    @property
+    def n_bins(self) -> int:
+        return int(self.g2.shape[1])
+
+    # what fit_g2 reads from a file-like object
+    @property
+    def tau(self) -> np.ndarray:
+        return self.t
+
+    @property
+    def dynamic_q(self) -> np.ndarray:
+        return self.q
+
+
+def bin_label(q: float, phi: float) -> str:
+    where = "φ avg" if not np.isfinite(phi) else f"φ={phi:.3g}°"
+    return f"q={q:.4g} Å⁻¹, {where}"
+
+
+def load(f: Any) -> FileG2:
+    """A file's g2 with its q grid index and pixel counts per column (from its qmap)."""
+    from xpcsviewer.compute.bins import column_pixel_counts
+
+    n = f.n_bins
+    try:
+        qm = f.qmap
+        q_index = np.asarray(qm.dynamic_index_mapping, np.int64) // int(qm.dynamic_num_pts[1])
+        weights = column_pixel_counts(qm.dynamic_roi_map, n).astype(np.float64)
+    except Exception:  # noqa: BLE001 - no usable qmap: group by q value, weigh bins equally
+        q_index = np.unique(np.round(f.dynamic_q, 12), return_inverse=True)[1]
+        weights = np.ones(n)
+    err = f.g2_err if f.g2_err is not None else np.full(f.g2.shape, np.nan)
+    labels = tuple(f"roi {c + 1}: {bin_label(f.dynamic_q[c], f.dynamic_phi[c])}" for c in range(n))
+    return FileG2(f.name, str(f.path), f.tau, f.g2, err, np.asarray(f.dynamic_q, np.float64),
+                  np.asarray(f.dynamic_phi, np.float64), labels, np.asarray(q_index, np.int64),
+                  np.where(weights > 0, weights, 1.0), np.arange(n))
+
+
+def _subset(f: FileG2, cols: np.ndarray) -> FileG2:
+    return replace(f, g2=f.g2[:, cols], g2_err=f.g2_err[:, cols], q=f.q[cols], phi=f.phi[cols],
+                   labels=tuple(f.labels[c] for c in cols), q_index=f.q_index[cols],
+                   weights=f.weights[cols], source=f.source[cols])
+
+
+def transform(f: FileG2, mode: str, phi_pick: float | None) -> FileG2:
+    """``f`` as the φ mode shows it: averaged over φ, or only the sector nearest ``phi_pick``."""
+    if mode == "average":
+        avg = phi_average(f.g2, f.g2_err, f.q, f.q_index, f.weights)
+        n = avg.q.size
+        return replace(f, g2=avg.g2, g2_err=avg.g2_err, q=avg.q, phi=np.full(n, np.nan),
+                       labels=tuple(f"q bin {k + 1}: {bin_label(avg.q[k], np.nan)}" for k in range(n)),
+                       q_index=np.unique(f.q_index), weights=avg.n_pixels.astype(np.float64),
+                       source=np.full(n, -1))
+    if mode == "one":
+        target = f.phi[0] if phi_pick is None else phi_pick
+        d = np.abs((f.phi - target + 180.0) % 360.0 - 180.0)
+        return _subset(f, np.flatnonzero(np.isclose(d, d.min(), atol=1e-6)))
+    return f
+
+
+@dataclass(frozen=True)
+class Member:
+    """One curve of a panel: column ``column`` of file ``file_index``, its legend ``label``
+    and colour index."""
+
+    file_index: int
+    column: int
+    label: str
+    colour: int
+
+
+@dataclass(frozen=True)
+class Slot:
+    """One panel: ``title``, the curves, and a note (e.g. a file with no bin near here)."""
+
+    title: str
+    members: tuple[Member, ...]
+    note: str = ""
+
+
+def _pairs(files: list[FileG2]) -> list[Any]:
+    ref = files[0]
+    return [None] + [match_bins(ref.q, ref.phi, f.q, f.phi) for f in files[1:]]
+
+
+def slots(files: list[FileG2], mode: str) -> tuple[list[Slot], list[str], int]:
+    """All panels for ``files`` (already transformed), notes on unpaired bins, and the
+    number of colours used."""
+    ref, many = files[0], len(files) > 1
+    pairs = _pairs(files)
+    notes = []
+    for k, m in enumerate(pairs[1:], start=1):
+        if m.same_partition:
+            continue
+        if (m.partner < 0).all() and (np.unique(ref.phi).size > 1) != (np.unique(files[k].phi).size > 1):
+            notes.append(f"{files[k].name}: no bin pairs with {ref.name} (one file is "
+                         "φ-resolved, the other not): choose φ average")
+        elif m.orphans.size or (m.partner < 0).any():
+            notes.append(f"partitions differ: {files[k].name} has {m.orphans.size} bins "
+                         f"without a partner in {ref.name}, {int((m.partner < 0).sum())} of "
+                         f"{ref.name}'s have none in it (paired by nearest q, φ)")
+    if mode == "per_q":
+        return _per_q(files, pairs), notes, max(1, np.unique(ref.phi).size * len(files))
+    out = []
+    for c in range(ref.n_bins):
+        members = [Member(0, c, ref.name if many else "data", 0)]
+        extra, note = [], []
+        for k, m in enumerate(pairs[1:], start=1):
+            p = int(m.partner[c])
+            if p < 0:
+                note.append(f"{files[k].name}: no bin near this (q, φ)")
+                continue
+            members.append(Member(k, p, files[k].name, k))
+            if abs(m.dq_rel[c]) > 1e-6 or m.dphi[c] > 1e-6:
+                extra.append(f"{files[k].name}: {bin_label(files[k].q[p], files[k].phi[p])}")
+        title = ref.labels[c] + ("" if not extra else "; " + "; ".join(extra))
+        out.append((ref.q[c], ref.phi[c], Slot(title, tuple(members), "; ".join(note))))
+    # A bin of another file with no partner in the reference gets a panel of its own, so
+    # every bin of every file is shown (and fitted), in q order among the others.
+    for k, m in enumerate(pairs[1:], start=1):
+        f = files[k]
+        for o in m.orphans:
+            out.append((f.q[o], f.phi[o], Slot(f"{f.name} {f.labels[o]}", (Member(k, int(o), f.name, k),),
+                                               f"only in {f.name}: no bin of {ref.name} near")))
+    out.sort(key=lambda item: (item[0], np.nan_to_num(item[1])))
+    return [slot for _, _, slot in out], notes, len(files)
+
+
+def _per_q(files: list[FileG2], pairs: list[Any]) -> list[Slot]:
+    ref = files[0]
+    sectors = np.unique(np.round(ref.phi, 9))
+    out = []
+    for group in np.unique(ref.q_index):
+        cols = np.flatnonzero(ref.q_index == group)
+        members = []
+        for c in cols:
+            colour = int(np.searchsorted(sectors, np.round(ref.phi[c], 9)))
+            for k, f in enumerate(files):
+                p = c if k == 0 else int(pairs[k].partner[c])
+                if p < 0:
+                    continue
+                name = f"{f.name} " if len(files) > 1 else ""
+                members.append(Member(k, p, f"{name}φ={f.phi[p]:.3g}°",
+                                      colour + k * sectors.size))
+        q = float(np.average(ref.q[cols], weights=ref.weights[cols]))
+        out.append(Slot(f"q bin {len(out) + 1}: q={q:.4g} Å⁻¹, {cols.size} φ", tuple(members)))
+    return out
+
+
+def page_of(n_slots: int, per_page: int, page: int) -> tuple[int, int, int]:
+    """(page, first, stop) for ``page`` clamped to what exists; slots[first:stop] show."""
+    per_page = max(1, int(per_page))
+    n_pages = max(1, -(-n_slots // per_page))
+    page = min(max(0, int(page)), n_pages - 1)
+    return page, page * per_page, min(n_slots, (page + 1) * per_page)
