@@ -165,7 +165,8 @@ def write_result_file(
             if c2:
                 _write_config(h5, "twotime", metadata, stride, avg)
                 cols = sorted(c2)
-                labels = np.asarray(qmap.dynamic_index_mapping)[cols] + 1  # 1-based roi labels
+                # compact roi labels: g2 column c is dynamic roi label c + 1
+                labels = np.asarray(cols, np.int64) + 1
                 _put(h5, K["c2_processed_bins"], labels, np.int64)
                 for ordinal, col in enumerate(cols, start=1):
                     # two-time maps are the big part of a file: one stage each
