@@ -120,13 +120,14 @@ def segment_scale(
         if s1 is None or s1.shape != pixels.shape or not (s1 @ pixels) > 0:
             return SegmentScale(False, "two-time segments need the run's SAXS-1D to check")
         check = (seg @ pixels) / (s1 @ pixels) / (per_seg / np.mean(inten))
-        factor = 1.0
+        factor, what = 1.0, ("pixel-weighted segment means / SAXS-1D's differ from the trace's "
+                             "relative means by up to {:.3g}: not boost_corr two-time segments")
     else:
         check = (seg @ pixels) / pixels.sum() * n / m
-        factor = n / m * mean_i
+        factor, what = n / m * mean_i, ("pixel-weighted segment means x N/m deviate from 1 by "
+                                        "up to {:.3g}: not frame-normalised boost_corr segments")
     worst = float(np.max(np.abs(check - 1.0)))
     if not np.isfinite(worst) or worst > SCALE_TOLERANCE:
-        return SegmentScale(False, f"the segments' check deviates from 1 by up to {worst:.3g}: "
-                                   f"not {run} boost_corr segments")
+        return SegmentScale(False, what.format(worst))
     return SegmentScale(True, "", m, np.arange(n_seg, dtype=np.int64) * m, n, mean_i,
                         factor, check, run)
