@@ -150,3 +150,20 @@ def test_processed_bin_without_a_roi_is_refused(data_dir, tmp_path):
     with pytest.raises(xio.XpcsFormatError, match=r"processed_bins lists roi 9.*1\.\.8") as info:
         xpcsviewer.open(dst)
     assert dst.name in str(info.value)
+
+
+def test_writer_refuses_grid_index_labels(data_dir, tmp_path):
+    """Labels numbered by grid index (the old way) on phi_c's partition cannot be written."""
+    f = xpcsviewer.open(data_dir / "phi_c_results.hdf")
+    qm = f.qmap
+    roi = qm.dynamic_roi_map
+    grid_labels = np.where(roi > 0, qm.dynamic_index_mapping[np.maximum(roi, 1) - 1] + 1, 0)
+    bad = xio.QMap(qm.mask, grid_labels, *[getattr(qm, k) for k in (
+        "static_roi_map", "dynamic_q_list", "dynamic_phi_list", "static_q_list", "static_phi_list",
+        "dynamic_index_mapping", "static_index_mapping", "dynamic_num_pts", "static_num_pts",
+        "beam_center_x", "beam_center_y", "detector_distance_m", "pixel_size_m", "energy_kev")])
+    with pytest.raises(ValueError, match="labels must be compact"):
+        xio.write_result_file(tmp_path / "bad.hdf", metadata=f.metadata, qmap=bad,
+                              saxs_2d=f.saxs_2d, saxs_1d=f.saxs_1d[1], tau=f.tau, g2=f.g2,
+                              g2_err=f.g2_err)
+    assert not (tmp_path / "bad.hdf").exists()
