@@ -216,7 +216,11 @@ class XpcsFile:
 
     @property
     def qmap(self) -> QMap:
-        """The q/phi partition (masks, roi maps, value lists, index mappings, geometry)."""
+        """The q/phi partition (masks, roi maps, value lists, index mappings, geometry).
+
+        Raises XpcsFormatError when the roi maps disagree with the rest of the file (a label
+        above the length of its index mapping, another detector shape). Checked here, on first
+        use, not at open: the maps are the size of the detector and opening stays cheap."""
         return self._lazy("qmap", self._reader.qmap)
 
     def c2(self, col: int) -> C2Map:
