@@ -71,8 +71,8 @@ def main() -> None:
     img_dev, roi_dev = jxb.device_put(img), jxb.device_put(part.roi_map)
     _case(
         "SAXS-1D 1,000 bins",
-        lambda: saxs_1d(img, part.roi_map, part.q_values, backend=npb).intensity,
-        lambda: saxs_1d(img_dev, roi_dev, part.q_values, backend=jxb).intensity,
+        lambda: saxs_1d(img, part.roi_map, part.index_mapping, part.q_values, backend=npb).intensity,
+        lambda: saxs_1d(img_dev, roi_dev, part.index_mapping, part.q_values, backend=jxb).intensity,
         block,
         args.repeat,
     )

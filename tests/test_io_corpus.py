@@ -40,7 +40,7 @@ def tiny(path: Path, n_q=3, n_phi=2, index=None, n_tau=5, shape=(8, 9), c2=None,
     """A small valid file from the writer: grid n_q x n_phi, ``index`` = stored bins."""
     index = np.arange(n_q * n_phi) if index is None else np.asarray(index)
     roi = np.zeros(shape, np.int64)
-    roi.flat[: index.size] = index + 1
+    roi.flat[: index.size] = np.arange(1, index.size + 1)  # compact labels: column + 1
     qm = xio.QMap(
         np.ones(shape, bool), roi, roi, np.linspace(0.001, 0.003, n_q),
         np.linspace(0, 90, n_phi), np.linspace(0.001, 0.003, n_q), np.linspace(0, 90, n_phi),

@@ -44,22 +44,27 @@ def _geometry() -> tuple[np.ndarray, np.ndarray]:
     return q, np.degrees(np.arctan2(dy, dx))
 
 
-def _partition(q: np.ndarray, mask: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
-    """Roi map (0 = excluded, label = bin + 1) of ``n`` linear q bins, and the bin centres."""
+def _partition(q: np.ndarray, mask: np.ndarray, n: int):
+    """Roi map of ``n`` linear q bins in compact numbering (0 = excluded; the bins that hold
+    pixels are labelled 1..K in order, as pySimpleMask does), the bin centres, and the index
+    mapping (the bin of each label)."""
     edges = np.linspace(q[mask].min(), q[mask].max() * (1 + 1e-9), n + 1)
-    roi = np.where(mask, np.digitize(q, edges), 0).astype(np.int64)
-    roi[roi > n] = 0
-    return roi, 0.5 * (edges[:-1] + edges[1:])
+    grid = np.where(mask, np.digitize(q, edges), 0).astype(np.int64)  # bin + 1
+    grid[grid > n] = 0
+    occupied = np.flatnonzero(np.bincount(grid.ravel(), minlength=n + 1)[1:])
+    relabel = np.zeros(n + 1, np.int64)
+    relabel[occupied + 1] = np.arange(1, occupied.size + 1)
+    return relabel[grid], 0.5 * (edges[:-1] + edges[1:]), occupied
 
 
 def _qmap(q: np.ndarray) -> QMap:
     mask = (q > 1.2e-3) & (q < 9.5e-3)
     mask[:, 100:104] = False  # a detector gap, so the mask is not trivially a ring
-    dyn, dq = _partition(q, mask, _N_Q)
-    sta, sq = _partition(q, mask, _N_STATIC)
+    dyn, dq, dyn_index = _partition(q, mask, _N_Q)
+    sta, sq, sta_index = _partition(q, mask, _N_STATIC)
     return QMap(
         mask, dyn, sta, dq, np.zeros(1), sq, np.zeros(1),
-        np.arange(_N_Q), np.arange(_N_STATIC), (_N_Q, 1), (_N_STATIC, 1),
+        dyn_index, sta_index, (_N_Q, 1), (_N_STATIC, 1),
         _CENTER[0], _CENTER[1], _DIST_M, _PIX_M, _ENERGY_KEV,
     )  # fmt: skip
 
@@ -87,12 +92,13 @@ def _saxs(q: np.ndarray, qm: QMap, rng, n_frames: int, n_seg: int, drift: float 
     """SAXS-2D (photons/pixel/frame), SAXS-1D per static bin, segments, intensity trace."""
     model = 2.0 / (1 + (q / 0.004) ** 2) ** 2 + 0.01
     saxs_2d = rng.poisson(model * n_frames) / n_frames * qm.mask
-    labels = qm.static_roi_map.ravel()
-    counts = np.bincount(labels, minlength=_N_STATIC + 1)[1:]
-    per_bin = np.bincount(labels, saxs_2d.ravel(), minlength=_N_STATIC + 1)[1:]
+    labels = qm.static_roi_map.ravel()  # compact: label r is column r - 1
+    n_static = qm.static_index_mapping.size
+    counts = np.bincount(labels, minlength=n_static + 1)[1:]
+    per_bin = np.bincount(labels, saxs_2d.ravel(), minlength=n_static + 1)[1:]
     saxs_1d = per_bin / np.maximum(counts, 1)
     decline = 1 - drift * np.linspace(0, 1, n_seg)[:, None]  # beam damage, if any
-    segments = saxs_1d * decline * (1 + 0.01 * rng.standard_normal((n_seg, _N_STATIC)))
+    segments = saxs_1d * decline * (1 + 0.01 * rng.standard_normal((n_seg, n_static)))
     mean = float(saxs_2d[qm.mask].mean())
     trace = mean * (1 + 0.02 * rng.standard_normal(n_frames))
     return saxs_2d, saxs_1d, segments, trace
@@ -113,7 +119,8 @@ def _diffusion(path: Path, seed: int) -> Path:
     qm = _qmap(q)
     delays = _delays(n_frames)
     tau = delays * frame_time
-    rate = 2 * DIFFUSION_A2_S * qm.dynamic_q_list**2  # g2 decay rate, 1/s
+    q_col = qm.dynamic_q_list[qm.dynamic_index_mapping]  # q of each g2 column
+    rate = 2 * DIFFUSION_A2_S * q_col**2  # g2 decay rate, 1/s
     g2, err = _noisy_g2(rng, CONTRAST * np.exp(-np.outer(tau, rate)), delays, n_frames)
     saxs_2d, saxs_1d, seg, trace = _saxs(q, qm, rng, n_frames, 10)
     meta = _metadata("demo_brownian", frame_time, f"2026-01-01T10:0{seed % 10}:00")
@@ -134,8 +141,9 @@ def _aging(path: Path, seed: int) -> Path:
     lag = np.abs(s[:, None] - s[None, :])
     c2 = {}
     delays = _delays(n_frames)
-    mean_g2 = np.empty((delays.size, _N_Q))
-    for col, qv in enumerate(qm.dynamic_q_list):
+    q_col = qm.dynamic_q_list[qm.dynamic_index_mapping]  # q of each g2 column
+    mean_g2 = np.empty((delays.size, q_col.size))
+    for col, qv in enumerate(q_col):
         full = CONTRAST * np.exp(-2 * qv**2 * lag)
         for i, d in enumerate(delays.astype(int)):
             mean_g2[i, col] = np.diagonal(full, d).mean()

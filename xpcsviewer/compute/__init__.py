@@ -23,6 +23,7 @@ from .intensity import (
 )
 from .partition import Partition, QPartitions, make_partition, make_partitions
 from .qmap import E2K_KEV_A, DetectorQMap, compute_qmap, wavevector
+from .roi import bin_at_pixel
 from .saxs import NORMALIZATIONS, Saxs1D, roi_mean, saxs_1d
 from .stability import Stability, saxs_stability
 from .twotime import (
@@ -61,6 +62,7 @@ __all__ = [
     "Stability",
     "average_files",
     "average_g2",
+    "bin_at_pixel",
     "cached_kernels",
     "compute_qmap",
     "correct_diagonal",

@@ -124,8 +124,12 @@ def average_g2(
     for k in range(n):
         if not (g_np[k].shape == e_np[k].shape and g_np[k].shape[:1] == tau_np[k].shape):
             raise ValueError(f"{names[k]}: tau, g2 and g2_err shapes do not agree")
-    if len({g.shape[1] for g in g_np}) != 1:
-        raise ValueError("files have different numbers of q bins: not one partition")
+    for k in range(1, n):
+        if g_np[k].shape[1] != g_np[0].shape[1]:
+            raise ValueError(
+                f"{names[k]} has {g_np[k].shape[1]} q bins but {names[0]} has "
+                f"{g_np[0].shape[1]}: not one partition"
+            )
     grid = _common_grid(tau_np, names)
     regridded, notes = [], []
     for k in range(n):

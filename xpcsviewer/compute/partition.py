@@ -8,8 +8,11 @@ bin centres (geometric centres for log bins). Phi bins tile (-180, 180] + offset
 symmetry fold ``s`` the angle is folded into a wedge of 360/s degrees first, so opposite
 (s = 2) or s-fold equivalent sectors share a bin. Bin values for phi are wedge centres.
 
-Roi numbering: ``roi = iq * n_phi + iphi + 1`` (q outer, phi inner); 0 marks pixels that are
-masked or outside the q range. ``index_mapping`` lists the 0-based rois that hold pixels.
+Roi numbering (pySimpleMask's, which boost_corr reads; ``tests/data/README.md``): only the
+(q, phi) cells that hold pixels get a label. Their flat grid index is ``iq * n_phi + iphi``
+(q outer, phi inner); the cells with pixels, in increasing grid index, are labelled 1..K, and
+``index_mapping[r - 1]`` is the grid index of label r (label r is stored column r - 1 of
+``scattering_1d`` / ``normalized_g2``). 0 marks pixels that are masked or outside the q range.
 """
 
 from __future__ import annotations
@@ -30,12 +33,14 @@ from .qmap import DetectorQMap
 class Partition:
     """One partition (dynamic or static).
 
-    roi_map: (ny, nx) int32 backend array, 1-based roi per pixel, 0 = excluded.
+    roi_map: (ny, nx) int32 backend array, compact 1-based label per pixel (1..K, K cells hold
+    pixels), 0 = excluded.
     q_values: (n_q,) float64 Å⁻¹ bin centres (``v_list_dim0``).
     phi_values: (n_phi,) float64 degrees (``v_list_dim1``).
     q_edges: (n_q + 1,) float64 Å⁻¹. phi_edges: (n_phi + 1,) degrees, in the folded frame.
-    counts: (n_q * n_phi,) int64 pixels per roi (roi r at index r - 1).
-    index_mapping: (k,) int64 0-based rois that hold at least one pixel.
+    counts: (n_q * n_phi,) int64 pixels per grid cell (cell ``iq * n_phi + iphi``).
+    index_mapping: (K,) int64 grid index of each label (label r -> ``index_mapping[r - 1]``),
+    increasing: the cells that hold at least one pixel.
     num_pts: (n_q, n_phi).
     """
 
@@ -102,8 +107,13 @@ def _build(backend: BackendProtocol, n_q: int, n_phi: int, log: bool, fold: int,
         rel = phi - phi_offset + 0.5 * wedge
         rel = rel - b.floor(rel / wedge) * wedge
         iphi = b.clip(b.floor(rel / wedge * n_phi), 0, n_phi - 1)
-        roi = b.where(inside, iq * n_phi + iphi + 1, 0).astype("int32")
-        counts = b.bincount(b.reshape(roi, (-1,)), length=n_q * n_phi + 1)[1:]
+        cell = b.where(inside, iq * n_phi + iphi + 1, 0).astype("int32")  # grid index + 1
+        counts = b.bincount(b.reshape(cell, (-1,)), length=n_q * n_phi + 1)[1:]
+        # Compact labels: a cell's label is the number of occupied cells up to and including
+        # it (so occupied cells get 1..K in grid order); fixed shapes, so it compiles once.
+        rank = b.cumsum((counts > 0).astype("int32"))
+        label = b.take(rank, b.clip(cell - 1, 0, n_q * n_phi - 1))
+        roi = b.where(cell > 0, label, 0).astype("int32")
         if log:
             q_edges = b.exp(b.linspace(0.0, 1.0, n_q + 1) * (x1 - x0) + x0)
             q_values = b.sqrt(q_edges[:-1] * q_edges[1:])
@@ -130,7 +140,7 @@ def make_partition(
     q_range: tuple[float, float] | None = None,
     backend: BackendProtocol | str | None = None,
 ) -> Partition:
-    """Partition pixels into ``n_q`` x ``n_phi`` rois.
+    """Partition pixels into ``n_q`` x ``n_phi`` cells, labelled compactly (module docstring).
 
     q: (ny, nx) Å⁻¹; phi: (ny, nx) degrees; mask: (ny, nx), nonzero = valid pixel.
     scale: ``"linear"`` or ``"log"`` q bins. phi_offset in degrees; symmetry_fold >= 1.

@@ -1,8 +1,9 @@
 """SAXS-1D: radial (and per-phi) average of the time-averaged SAXS-2D by static partition.
 
 The correlator's ``scattering_1d`` is the plain mean of ``scattering_2d`` over the pixels of
-each static roi; :func:`saxs_1d` reproduces it (to float32 rounding) and adds what a viewer
-needs: phi resolution, background subtraction, normalisation and a q range.
+each static roi, column r - 1 for label r; :func:`saxs_1d` reproduces it (to float32
+rounding), places each column in its (q, phi) cell through ``static_index_mapping``, and adds
+what a viewer needs: phi resolution, background subtraction, normalisation and a q range.
 """
 
 from __future__ import annotations
@@ -25,8 +26,9 @@ class Saxs1D:
     """Radial profile(s).
 
     q: (n_q,) float64 Å⁻¹ (bins inside the q range only). phi: (n_phi,) float64 degrees.
-    intensity: (n_phi, n_q) float64, mean counts per pixel per frame times the normalisation;
-    NaN where a roi holds no pixel. counts: (n_phi, n_q) int64 pixels per roi.
+    intensity: (n_phi, n_q) float64, mean counts per pixel per frame over the finite pixels of
+    each (q, phi) cell, times the normalisation; NaN where a cell holds no finite pixel.
+    counts: (n_phi, n_q) int64 finite pixels averaged in each cell.
     """
 
     q: Any
@@ -44,26 +46,49 @@ def _build(backend: BackendProtocol, n_rois: int, shape: tuple):
 
     def roi_mean_kernel(image, roi_map):
         ids = b.reshape(roi_map, (-1,))
-        sums = b.bincount(ids, weights=b.reshape(image, (-1,)), length=n_rois + 1)[1:]
-        counts = b.bincount(ids, length=n_rois + 1)[1:]
-        mean = sums / b.where(counts > 0, counts, 1)
-        return b.where(counts > 0, mean, np.nan), counts
+        values = b.reshape(image, (-1,))
+        # NaN/inf pixels (dead, saturated, gaps filled with NaN) are left out of the mean
+        # and out of the count, so a cell's mean is over the pixels actually used.
+        good = b.isfinite(values)
+        sums = b.bincount(ids, weights=b.where(good, values, 0.0), length=n_rois + 1)[1:]
+        counts = b.bincount(ids, weights=good.astype("float64"), length=n_rois + 1)[1:]
+        mean = sums / b.where(counts > 0, counts, 1.0)
+        return b.where(counts > 0, mean, np.nan), counts.astype("int64")
 
     return roi_mean_kernel
 
 
 def roi_mean(
-    image: Any, roi_map: Any, n_rois: int, *, backend: BackendProtocol | None = None
+    image: Any, roi_map: Any, n_rois: int, *, backend: BackendProtocol | str | None = None
 ) -> tuple[Any, Any]:
-    """Mean of ``image`` (ny, nx) over each roi 1..n_rois of ``roi_map``: ((n_rois,) f64, counts)."""
+    """Mean of ``image`` (ny, nx) over each label 1..n_rois of ``roi_map`` (ny, nx) ints.
+
+    Returns ((n_rois,) float64 mean over the label's finite pixels, NaN where it has none;
+    (n_rois,) int64 finite pixels used). Label 0 and labels above ``n_rois`` are ignored.
+    """
     b = resolve(backend)
     run = kernel(b, "roi_mean", (int(n_rois), tuple(np.shape(image))), _build)
     return run(b.asarray(image, dtype="float64"), b.asarray(roi_map, dtype="int32"))
 
 
+def _check_labels(b: BackendProtocol, roi_map: Any, mapping: np.ndarray, n_cells: int) -> None:
+    """Compact numbering: labels 1..K with K = len(index_mapping), mapping into the grid."""
+    if mapping.ndim != 1 or (mapping.size and (mapping.min() < 0 or mapping.max() >= n_cells)):
+        raise ValueError(f"index_mapping must list grid indices in 0..{n_cells - 1}")
+    if np.unique(mapping).size != mapping.size:
+        raise ValueError("index_mapping lists a grid cell twice")
+    top = int(b.to_numpy(b.max(b.asarray(roi_map)))) if np.size(roi_map) else 0
+    if top > mapping.size:
+        raise ValueError(
+            f"static_roi_map has label {top} but index_mapping lists {mapping.size} cells "
+            "(labels are compact: 1..K, label r is index_mapping[r - 1])"
+        )
+
+
 def saxs_1d(
     saxs_2d: Any,
     static_roi_map: Any,
+    index_mapping: Any,
     q_values: Any,
     phi_values: Any = (0.0,),
     *,
@@ -73,13 +98,17 @@ def saxs_1d(
     q_range: tuple[float, float] | None = None,
     backend: BackendProtocol | str | None = None,
 ) -> Saxs1D:
-    """SAXS-1D from SAXS-2D and the static partition.
+    """SAXS-1D from SAXS-2D and the static partition, on the (q, phi) grid.
 
-    saxs_2d: (ny, nx) (a leading axis of 1, as stored, is accepted). static_roi_map: (ny, nx)
-    ints, roi = iq * n_phi + iphi + 1. q_values: (n_q,) Å⁻¹; phi_values: (n_phi,) degrees.
-    background_2d: SAXS-2D of a background file, same shape, subtracted (times
-    ``background_scale``) pixel by pixel before averaging. q_range: keep bins with
-    q_min <= q <= q_max.
+    saxs_2d: (ny, nx) (a leading axis of 1, as stored, is accepted); NaN/inf pixels are left
+    out. static_roi_map: (ny, nx) ints, compact labels 1..K (0 = unused pixel).
+    index_mapping: (K,) ints, the flat grid index ``iq * n_phi + iphi`` of label r at
+    ``index_mapping[r - 1]`` (``/xpcs/qmap/static_index_mapping``; the convention is
+    pySimpleMask's, see ``tests/data/README.md``). q_values: (n_q,) Å⁻¹; phi_values: (n_phi,)
+    degrees (the grid's bin centres). background_2d: SAXS-2D of a background file, same shape,
+    subtracted (times ``background_scale``) pixel by pixel before averaging. q_range: keep bins
+    with q_min <= q <= q_max. Raises ValueError when a label has no entry in
+    ``index_mapping`` or the mapping leaves the grid.
     """
     if normalization not in NORMALIZATIONS:
         raise ValueError(f"normalization must be one of {NORMALIZATIONS}, got {normalization!r}")
@@ -93,13 +122,23 @@ def saxs_1d(
         if bg.shape != image.shape:
             raise ValueError(f"background shape {bg.shape} differs from SAXS-2D {image.shape}")
         image = image - float(background_scale) * bg
+    if tuple(np.shape(static_roi_map)) != tuple(image.shape):
+        raise ValueError(
+            f"static_roi_map shape {np.shape(static_roi_map)} differs from SAXS-2D {image.shape}"
+        )
     q = b.asarray(q_values, dtype="float64")
     phi = b.asarray(phi_values, dtype="float64")
     n_q, n_phi = int(q.shape[0]), int(phi.shape[0])
-    mean, counts = roi_mean(image, static_roi_map, n_q * n_phi, backend=b)
-    # roi - 1 = iq * n_phi + iphi: rows of the reshape are q, so transpose to (n_phi, n_q).
-    intensity = b.transpose(b.reshape(mean, (n_q, n_phi)))
-    counts = b.transpose(b.reshape(counts, (n_q, n_phi)))
+    mapping = np.asarray(b.to_numpy(b.asarray(index_mapping)), dtype=np.int64).reshape(-1)
+    _check_labels(b, static_roi_map, mapping, n_q * n_phi)
+    mean, counts = roi_mean(image, static_roi_map, mapping.size, backend=b)
+    # Scatter each label's value to its grid cell; cells that hold no pixel stay NaN / 0.
+    cells = b.asarray(mapping, dtype="int32")
+    grid = b.set_at(b.full((n_q * n_phi,), np.nan, dtype="float64"), cells, mean)
+    grid_counts = b.set_at(b.zeros((n_q * n_phi,), dtype="int64"), cells, counts)
+    # Grid index = iq * n_phi + iphi: rows of the reshape are q, so transpose to (n_phi, n_q).
+    intensity = b.transpose(b.reshape(grid, (n_q, n_phi)))
+    counts = b.transpose(b.reshape(grid_counts, (n_q, n_phi)))
     if normalization == "q2":
         intensity = intensity * q**2
     elif normalization == "q4":

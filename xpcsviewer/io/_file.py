@@ -156,38 +156,48 @@ class XpcsFile:
     def saxs_1d_segments(self) -> np.ndarray:
         """(n_segments, n_static) float64 SAXS-1D of successive parts of the run, as stored.
 
-        NOT on the scale of ``saxs_1d``. In boost_corr (NeXus) files each frame was divided by
-        its own mean intensity, segment k sums m = 2**L frames [k m, (k + 1) m) and the sum is
-        divided by the run's N frames: dimensionless, ~m / (N Ī) of ``saxs_1d`` (0.222 in
-        tests/data brownian_a, 0.139 in aging_b). ``saxs_1d_segments_normalised`` undoes it;
-        the derivation and the evidence are in ``xpcsviewer/io/_segments.py``. The legacy
-        layout's scale is not known.
+        Not always on the scale of ``saxs_1d``. In boost_corr multi-tau (and Both) files each
+        frame was divided by its own mean intensity, segment k sums m = 2**L frames
+        [k m, (k + 1) m) and the sum is divided by the run's N frames: dimensionless,
+        ~m / (N Ī) of ``saxs_1d`` (0.222 in tests/data brownian_a, 0.139 in aging_b).
+        Twotime-only files store 10 plain means of N // 10 frames, in photons/pixel/frame.
+        ``saxs_1d_segments_normalised`` puts both on the scale of ``saxs_1d``; the derivation
+        and the evidence are in ``xpcsviewer/io/_segments.py``. The legacy layout's scale is
+        not known.
         """
         return self._lazy("segments", lambda s: frozen(self._reader.segments(s)))
 
     @property
     def segment_scale(self) -> SegmentScale:
         """How the stored segments map to photons/pixel/frame (``ok``, ``factor``,
-        ``frames_per_segment``, ``first_frame``), checked against this file's data; ``reason``
-        says why not when ``ok`` is False (legacy layout, or values not on that scale)."""
+        ``frames_per_segment``, ``first_frame``, ``run``), checked against this file's data
+        by the rule of the correlator that wrote it (multi-tau, or two-time for Twotime-only
+        files); ``reason`` says why not when ``ok`` is False (legacy layout, or values not on
+        that scale)."""
 
         def load() -> SegmentScale:
             if self.layout != "aps-8idi-nexus":
                 return SegmentScale(False, f"{self.layout} layout: the segments' scale is unknown")
             qm = self.qmap
-            labels = np.asarray(qm.static_index_mapping, np.int64) + 1  # roi labels are 1-based
-            counts = np.bincount(np.asarray(qm.static_roi_map, np.int64).ravel(),
-                                 minlength=int(labels.max(initial=0)) + 1)
-            return segment_scale(self.saxs_1d_segments, self.intensity_t[1], counts[labels])
+            # compact labels: static column c is label c + 1, its weight that label's pixels
+            n_static = np.asarray(qm.static_index_mapping).size
+            ids = np.asarray(qm.static_roi_map, np.int64).ravel()
+            pixels = np.bincount(ids, minlength=n_static + 1)[1 : n_static + 1]
+            # Twotime-only runs write the segments their own way (see _segments.py)
+            run = "multitau" if "multitau" in self.kinds else "twotime"
+            return segment_scale(self.saxs_1d_segments, self.intensity_t[1], pixels,
+                                 run=run, saxs_1d=self.saxs_1d[1])
 
         return self._cache.get("segment_scale", load)
 
     @property
     def saxs_1d_segments_normalised(self) -> np.ndarray | None:
         """(n_segments, n_static) float64 segments in photons/pixel/frame, on the scale of
-        ``saxs_1d`` (stored x N / m x Ī, Ī the mean intensity of the covered frames); None
-        when ``segment_scale.ok`` is False. Each frame's total intensity was divided out by
-        the correlator, so these show changes of the profile's shape, not of the beam."""
+        ``saxs_1d`` (stored x ``segment_scale.factor``: N / m x Ī for multi-tau files, Ī the
+        mean intensity of the covered frames, 1 for Twotime-only files); None when
+        ``segment_scale.ok`` is False. In multi-tau files each frame's total intensity was
+        divided out by the correlator, so these show changes of the profile's shape, not of
+        the beam; two-time segments keep the beam's changes."""
         scale = self.segment_scale
         if not scale.ok:
             return None
@@ -206,7 +216,11 @@ class XpcsFile:
 
     @property
     def qmap(self) -> QMap:
-        """The q/phi partition (masks, roi maps, value lists, index mappings, geometry)."""
+        """The q/phi partition (masks, roi maps, value lists, index mappings, geometry).
+
+        Raises XpcsFormatError when the roi maps disagree with the rest of the file (a label
+        above the length of its index mapping, another detector shape). Checked here, on first
+        use, not at open: the maps are the size of the detector and opening stays cheap."""
         return self._lazy("qmap", self._reader.qmap)
 
     def c2(self, col: int) -> C2Map:

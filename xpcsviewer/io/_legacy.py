@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._agree import labels_within, same_detector, same_length
 from ._core import Core
 from ._errors import XpcsFormatError
 from ._h5 import Source
@@ -78,7 +79,13 @@ def core(src: Source) -> Core:
                 c2_keys[label - 1] = key
     if not kinds:
         raise XpcsFormatError(src.path, f"legacy layout without {K['g2']} or {K['c2_group']}")
-    src.check(K["saxs_2d"], ndim=2)
+    shapes = {K["saxs_2d"]: src.check(K["saxs_2d"], ndim=2).shape}
+    for key in ("mask", "dynamic_roi_map", "static_roi_map"):
+        if src.has(K[key]):
+            shapes[K[key]] = src.check(K[key], ndim=2).shape
+    same_detector(src.path, shapes)
+    if src.has(K["saxs_1d"]):
+        same_length(src.path, K["saxs_1d"], _vec(src, K["saxs_1d"]).size, K["static_q"], sta_q.size)
     return Core(
         kinds=frozenset(kinds), n_bins=n_bins, tau=tau, g2=g2, g2_err=g2_err,
         dynamic_q=frozen(dyn_q), dynamic_phi=frozen(dyn_phi), static_q=frozen(sta_q),
@@ -115,6 +122,10 @@ def qmap(src: Source) -> QMap:
     mask = src.read(K["mask"], ndim=2) != 0 if src.has(K["mask"]) else np.ones(shape, bool)
     dyn = src.read(K["dynamic_roi_map"], ndim=2).astype(np.int64)
     sta = src.read(K["static_roi_map"], ndim=2).astype(np.int64)
+    same_detector(src.path, {K["saxs_2d"]: shape, K["dynamic_roi_map"]: dyn.shape,
+                             K["static_roi_map"]: sta.shape, K["mask"]: mask.shape})
+    labels_within(src.path, K["dynamic_roi_map"], dyn, dq.size, K["dynamic_q"])
+    labels_within(src.path, K["static_roi_map"], sta, sq.size, K["static_q"])
     phi0 = dphi[:1] if dphi.size else np.zeros(1)
     arrays = (
         mask, dyn, sta, dq, phi0, sq, phi0.copy(),

@@ -4,13 +4,16 @@ Facts of the layout this relies on: g2 columns are the dynamic rois that have pi
 (q, phi) by ``dynamic_index_mapping`` (q-major flat index into ``dynamic_num_pts``); the same
 holds for static bins; ``scattering_1d`` is (1, n) and ``scattering_2d`` (1, ny, nx); two-time
 maps ``c2_NNNNN`` are numbered by their ordinal in ``processed_bins``, which holds 1-based
-dynamic roi labels; files without multi-tau have no ``/xpcs/multitau`` group at all.
+dynamic roi labels; files without multi-tau have no ``/xpcs/multitau`` group at all. Roi
+labels are compact (pySimpleMask's numbering): label r is column r-1, whose grid cell is
+``*_index_mapping[r-1]``; cells without pixels have no label and no column.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from ._agree import labels_within, same_detector, same_length
 from ._core import Core
 from ._errors import XpcsFormatError
 from ._h5 import Source
@@ -111,7 +114,7 @@ def core(src: Source) -> Core:
     c2_keys: dict[int, str] = {}
     c2_dt = dt
     if "twotime" in kinds:
-        c2_keys = _c2_keys(src, dyn_index)
+        c2_keys = _c2_keys(src, n_bins)
         c2_dt = dt * _config_factor(src, "twotime")
     _check_lazy(src)
     return Core(
@@ -121,45 +124,58 @@ def core(src: Source) -> Core:
     )  # fmt: skip
 
 
-def _c2_keys(src: Source, dyn_index: np.ndarray) -> dict[int, str]:
-    """g2 column -> key of its two-time map (roi label r is grid index r-1)."""
+def _c2_keys(src: Source, n_bins: int) -> dict[int, str]:
+    """g2 column -> key of its two-time map (compact labels: roi label r is column r-1)."""
     labels = src.read(K["c2_processed_bins"], ndim=1, empty_ok=True).astype(np.int64)
     group = src.group(K["c2_group"])
     out: dict[int, str] = {}
     for ordinal, label in enumerate(labels, start=1):
-        cols = np.flatnonzero(dyn_index == label - 1)
         name = C2_NAME_NEXUS.format(ordinal)
-        if cols.size != 1 or name not in group:
+        if not 1 <= label <= n_bins:
             raise XpcsFormatError(
                 src.path,
-                f"two-time bin {label} (map {K['c2_group']}/{name}) has no matching map "
-                "or dynamic roi",
+                f"{K['c2_processed_bins']} lists roi {label}, but the dynamic rois are "
+                f"1..{n_bins} ({K['dynamic_index_mapping']})",
+            )
+        if name not in group:
+            raise XpcsFormatError(
+                src.path, f"two-time bin {label} has no map {K['c2_group']}/{name}"
             )
         key = f"{K['c2_group']}/{name}"
         ds = src.check(key, ndim=2)
         if ds.shape[0] != ds.shape[1]:
             raise XpcsFormatError(src.path, f"{key} has shape {ds.shape}, expected square")
-        out[int(cols[0])] = key
+        out[int(label) - 1] = key
     return out
 
 
 def _check_lazy(src: Source) -> None:
-    """Shapes and dtypes of the big arrays, checked from metadata without reading them."""
-    src.check(K["saxs_2d"], ndim=(2, 3))
+    """Shapes and dtypes of the big arrays, alone and against each other, from metadata only."""
+    image = src.check(K["saxs_2d"], ndim=(2, 3))
+    if image.ndim == 3 and image.shape[0] != 1:
+        raise XpcsFormatError(
+            src.path, f"{K['saxs_2d']} has shape {image.shape}, expected (1, ny, nx) or (ny, nx)"
+        )
     n_static = src.get(K["static_index_mapping"]).shape[0]
     s1 = src.check(K["saxs_1d"], ndim=(1, 2))
     if s1.shape[-1] != n_static:
         raise XpcsFormatError(
             src.path, f"{K['saxs_1d']} has {s1.shape[-1]} bins, qmap lists {n_static} static bins"
         )
+    if src.has(K["saxs_1d_segments"]):
+        seg = src.check(K["saxs_1d_segments"], ndim=(1, 2), empty_ok=True)
+        same_length(src.path, K["saxs_1d_segments"], seg.shape[-1],
+                    K["static_index_mapping"], n_static)
     if src.has(K["intensity_vs_time"]):
         it = src.check(K["intensity_vs_time"], ndim=2, empty_ok=True)
         if it.shape[0] != 2:
             raise XpcsFormatError(
                 src.path, f"{K['intensity_vs_time']} has shape {it.shape}, expected (2, n)"
             )
-    for key in ("mask", "dynamic_roi_map", "static_roi_map"):
-        src.check(K[key], ndim=2)
+    shapes = {K["mask"]: src.check(K["mask"], ndim=2).shape, K["saxs_2d"]: image.shape}
+    for key in ("dynamic_roi_map", "static_roi_map"):
+        shapes[K[key]] = src.check(K[key], ndim=2).shape
+    same_detector(src.path, shapes)
 
 
 def saxs_2d(src: Source) -> np.ndarray:
@@ -194,10 +210,10 @@ def qmap(src: Source) -> QMap:
     mask = src.read(K["mask"], ndim=2) != 0
     dyn = src.read(K["dynamic_roi_map"], ndim=2).astype(np.int64)
     sta = src.read(K["static_roi_map"], ndim=2).astype(np.int64)
-    if dyn.shape != mask.shape or sta.shape != mask.shape:
-        raise XpcsFormatError(
-            src.path, f"qmap shapes differ: mask {mask.shape}, rois {dyn.shape}/{sta.shape}"
-        )
+    same_detector(src.path, {K["mask"]: mask.shape, K["dynamic_roi_map"]: dyn.shape,
+                             K["static_roi_map"]: sta.shape})
+    labels_within(src.path, K["dynamic_roi_map"], dyn, dindex.size, K["dynamic_index_mapping"])
+    labels_within(src.path, K["static_roi_map"], sta, sindex.size, K["static_index_mapping"])
     arrays = (mask, dyn, sta, dq, dphi, sq, sphi, dindex, sindex)
     for a in arrays:
         frozen(a)

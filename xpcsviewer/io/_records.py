@@ -47,10 +47,11 @@ class QMap:
     """The q/phi partition the correlator used.
 
     ``mask``: (ny, nx) bool, True = pixel used. ``dynamic_roi_map``/``static_roi_map``:
-    (ny, nx) int64 roi labels, 0 = excluded, label r is flat index r-1 of the
-    (n_q, n_phi) grid (q-major). ``*_v_lists``: (q values (n_q,) 1/Å, phi values (n_phi,) deg),
-    bin centres of the grid. ``*_index_mapping``: (n_bins,) int64, the flat grid index of
-    each stored column (only bins with pixels are stored). ``*_num_pts``: (n_q, n_phi).
+    (ny, nx) int64 compact roi labels, 0 = excluded, label r (1..n_bins) is stored column r-1
+    (pySimpleMask's numbering, ``tests/data/README.md``). ``*_v_lists``: (q values (n_q,) 1/Å,
+    phi values (n_phi,) deg), bin centres of the grid. ``*_index_mapping``: (n_bins,) int64,
+    the flat grid index ``iq * n_phi + iphi`` of each stored column, i.e. of label r at
+    ``[r - 1]`` (only cells with pixels are stored). ``*_num_pts``: (n_q, n_phi).
     """
 
     mask: np.ndarray

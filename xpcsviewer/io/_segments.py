@@ -1,7 +1,10 @@
 """The scale of ``scattering_1d_segments`` in boost_corr (APS-8IDI NeXus) files, and undoing it.
 
-What the correlator stores, established from ``tests/data`` (see ``tests/test_io_segments.py``):
-with N frames, every frame f is first divided by its own mean intensity Ī_f (the value in
+boost_corr writes the segments in two ways, by which correlator made the file (the analysis
+type; established from ``tests/data``, see ``tests/test_io_segments.py``, and from how
+boost_corr's multi-tau and two-time correlators average frames).
+
+**Multitau (and Both: the multi-tau pass writes ``temporal_mean``).** With N frames, every frame f is first divided by its own mean intensity Ī_f (the value in
 ``intensity_vs_time``, photons/pixel/frame over the masked pixels), and segment k is the sum of
 m = 2**L consecutive normalised frames, frames [k m, (k + 1) m), divided by N:
 
@@ -21,6 +24,15 @@ scale of ``scattering_1d``. What the division by Ī_f removed (a drift of the to
 within the run) cannot be restored from the segments; only changes of the profile's shape
 remain visible. Which frames a segment covers comes from the correlator's algorithm (it bins
 consecutive frames in pairs), not from the data, which cannot show it.
+
+**Twotime only.** The two-time correlator keeps every frame and averages them in
+K = 10 equal slices of m = N // 10 frames, frames [k m, (k + 1) m), before any normalisation:
+the stored segments are already mean photons/pixel/frame (factor 1), and they follow the
+beam: in dstep_c (1,500 frames, 10 segments of 150) each segment's pixel-weighted mean,
+relative to that of ``scattering_1d``, equals the trace's mean over the same frames relative to
+its run mean to 1e-7, while the segments' means vary by 2 %. That ratio is the check. (The
+trace of a Twotime run averages only the pixels of the processed dynamic rois, so its level
+is not the image's; its relative changes are what agree.)
 """
 
 from __future__ import annotations
@@ -30,18 +42,22 @@ from dataclasses import dataclass
 import numpy as np
 
 MAX_SEGMENTS = 16  # the correlator picks the coarsest binning level with at most this many
-SCALE_TOLERANCE = 0.01  # largest |pixel-weighted mean x N / m - 1| accepted (5e-4 seen)
+TWOTIME_SEGMENTS = 10  # the two-time correlator's fixed number of equal slices
+SCALE_TOLERANCE = 0.01  # largest |check - 1| accepted (5e-4 seen multi-tau, 1e-7 two-time)
 
 
 @dataclass(frozen=True)
 class SegmentScale:
     """How to bring stored segments to photons/pixel/frame, or why not.
 
+    run: ``"multitau"`` or ``"twotime"``, the rule that applies (module docstring).
     frames_per_segment: m; first_frame: (n_seg,) int64, frame index where each segment starts;
     n_frames: N; mean_intensity: Ī over the covered frames, photons/pixel/frame; factor:
-    N / m x Ī, what the stored values are multiplied by; check: (n_seg,) float64, each
-    segment's pixel-weighted mean x N / m (1 when the scale holds). ``ok`` False with
-    ``reason`` when the file's segments are not on this scale (factor and check then NaN).
+    what the stored values are multiplied by (N / m x Ī multi-tau, 1 two-time); check:
+    (n_seg,) float64, 1 when the scale holds (multi-tau: each segment's pixel-weighted mean x
+    N / m; two-time: its pixel-weighted mean over that of ``scattering_1d``, divided by the
+    trace's mean over its frames over the trace's run mean). ``ok`` False with ``reason``
+    when the file's segments are not on this scale (factor and check then NaN).
     """
 
     ok: bool
@@ -52,6 +68,7 @@ class SegmentScale:
     mean_intensity: float = float("nan")
     factor: float = float("nan")
     check: np.ndarray | None = None
+    run: str = "multitau"
 
 
 def frames_per_segment(n_frames: int) -> int:
@@ -62,30 +79,55 @@ def frames_per_segment(n_frames: int) -> int:
     return 2**level
 
 
-def segment_scale(segments: np.ndarray, intensity: np.ndarray, pixels: np.ndarray) -> SegmentScale:
+def segment_scale(
+    segments: np.ndarray,
+    intensity: np.ndarray,
+    pixels: np.ndarray,
+    *,
+    run: str = "multitau",
+    saxs_1d: np.ndarray | None = None,
+) -> SegmentScale:
     """The scale of stored segments, checked against the data.
 
     segments: (n_seg, n_static) as stored; intensity: (n_frames,) mean photons/pixel/frame of
-    each frame (``intensity_vs_time``); pixels: (n_static,) number of pixels in each static
-    bin (the weights of the pixel mean).
+    each frame (``intensity_vs_time``); pixels: (n_static,) number of pixels of each static
+    bin (label r's count for column r - 1: the weights of the pixel mean). run: the
+    correlator that wrote them, ``"multitau"`` (also for Both) or ``"twotime"`` (Twotime-only
+    files); saxs_1d: (n_static,) the whole-run curve, needed for ``"twotime"``.
     """
+    if run not in ("multitau", "twotime"):
+        raise ValueError(f"run must be 'multitau' or 'twotime', got {run!r}")
     seg = np.asarray(segments, np.float64)
     inten = np.asarray(intensity, np.float64)
     pixels = np.asarray(pixels, np.float64)
     n_seg, n = seg.shape[0] if seg.ndim == 2 else 0, inten.size
     if n_seg == 0 or n == 0:
         return SegmentScale(False, "the file has no segments or no intensity-vs-time trace")
-    m = frames_per_segment(n)
-    if n // m != n_seg:
-        return SegmentScale(False, f"{n_seg} segments, but the correlator makes {n // m} of "
-                                   f"{m} frames from {n} frames: another scale or program")
+    if run == "twotime":
+        expect, m = TWOTIME_SEGMENTS, n // TWOTIME_SEGMENTS
+        rule = f"the two-time correlator makes {expect} of {m} frames from {n} frames"
+    else:
+        m = frames_per_segment(n)
+        expect, rule = n // m, f"the multi-tau correlator makes {n // m} of {m} frames from {n} frames"
+    if n_seg != expect or m < 1:
+        return SegmentScale(False, f"{n_seg} segments, but {rule}: another scale or program")
     if pixels.shape != seg.shape[1:] or pixels.sum() <= 0:
         return SegmentScale(False, "static bins and their pixel counts do not match")
-    check = (seg @ pixels) / pixels.sum() * n / m
+    per_seg = np.array([inten[k * m:(k + 1) * m].mean() for k in range(n_seg)])
+    mean_i = float(np.mean(inten[: n_seg * m]))
+    if run == "twotime":
+        s1 = np.asarray(saxs_1d, np.float64) if saxs_1d is not None else None
+        if s1 is None or s1.shape != pixels.shape or not (s1 @ pixels) > 0:
+            return SegmentScale(False, "two-time segments need the run's SAXS-1D to check")
+        check = (seg @ pixels) / (s1 @ pixels) / (per_seg / np.mean(inten))
+        factor, what = 1.0, ("pixel-weighted segment means / SAXS-1D's differ from the trace's "
+                             "relative means by up to {:.3g}: not boost_corr two-time segments")
+    else:
+        check = (seg @ pixels) / pixels.sum() * n / m
+        factor, what = n / m * mean_i, ("pixel-weighted segment means x N/m deviate from 1 by "
+                                        "up to {:.3g}: not frame-normalised boost_corr segments")
     worst = float(np.max(np.abs(check - 1.0)))
     if not np.isfinite(worst) or worst > SCALE_TOLERANCE:
-        return SegmentScale(False, f"pixel-weighted segment means x N/m deviate from 1 by up "
-                                   f"to {worst:.3g}: not frame-normalised boost_corr segments")
-    mean_i = float(np.mean(inten[: n_seg * m]))
+        return SegmentScale(False, what.format(worst))
     return SegmentScale(True, "", m, np.arange(n_seg, dtype=np.int64) * m, n, mean_i,
-                        n / m * mean_i, check)
+                        factor, check, run)

@@ -51,6 +51,16 @@ def _write_config(h5: h5py.File, kind: str, meta: Metadata, stride: int, avg: in
             _put(h5, f"{K[kind + '_config']}/{name}", value)
 
 
+def _check_labels(qm: QMap) -> None:
+    """Compact numbering (label r is column r - 1), or the reader would refuse the file."""
+    for prefix in ("dynamic", "static"):
+        top = int(np.max(getattr(qm, f"{prefix}_roi_map"), initial=0))
+        n = np.size(getattr(qm, f"{prefix}_index_mapping"))
+        if top > n:
+            raise ValueError(f"{prefix}_roi_map has label {top} but {prefix}_index_mapping "
+                             f"lists {n} bins: labels must be compact (1..{n})")
+
+
 def _write_qmap(h5: h5py.File, qm: QMap) -> None:
     _put(h5, K["mask"], qm.mask, np.int32)
     _put(h5, K["dynamic_roi_map"], qm.dynamic_roi_map, np.uint32)
@@ -112,7 +122,8 @@ def write_result_file(
 
     Raises ``FileExistsError`` when ``path`` exists (unless ``overwrite=True``) and
     ``ValueError`` when ``path`` is one of ``sources`` (inputs are never replaced, whatever
-    ``overwrite`` says) or when the multitau arrays are incomplete.
+    ``overwrite`` says), when the multitau arrays are incomplete, or when a roi map's labels
+    are not compact (a label above the length of its index mapping; label r is column r - 1).
 
     ``progress(fraction, message)``, fraction 0..1 of this write, is called before each stage
     and last with 1.0 once the file is in place; if it raises, nothing is left on disk.
@@ -127,6 +138,7 @@ def write_result_file(
         raise ValueError("tau, g2 and g2_err go together")
     if g2 is None and not c2:
         raise ValueError("nothing to write: give multitau (tau, g2, g2_err) and/or c2 maps")
+    _check_labels(qmap)
     if g2 is not None:
         want = (np.size(tau), np.size(qmap.dynamic_index_mapping))
         if np.shape(g2) != want or np.shape(g2_err) != want:
@@ -165,7 +177,8 @@ def write_result_file(
             if c2:
                 _write_config(h5, "twotime", metadata, stride, avg)
                 cols = sorted(c2)
-                labels = np.asarray(qmap.dynamic_index_mapping)[cols] + 1  # 1-based roi labels
+                # compact roi labels: g2 column c is dynamic roi label c + 1
+                labels = np.asarray(cols, np.int64) + 1
                 _put(h5, K["c2_processed_bins"], labels, np.int64)
                 for ordinal, col in enumerate(cols, start=1):
                     # two-time maps are the big part of a file: one stage each

@@ -9,6 +9,7 @@ import numpy as np
 
 from xpcsviewer.backends import ensure_numpy
 from xpcsviewer.compute.qmap import compute_qmap
+from xpcsviewer.compute.roi import bin_at_pixel
 
 from ..._events import State
 from .._model import TabController
@@ -38,24 +39,6 @@ class QmapData:
     settings: dict[str, Any]
     index_mapping: np.ndarray | None = None  # (n_bins,) grid index of each g2 column
     used: np.ndarray | None = None  # (ny, nx) bool, True = pixel not masked
-
-
-def bin_at_pixel(roi_map: np.ndarray, index_mapping: np.ndarray | None, used: np.ndarray | None,
-                 column: int, row: int) -> int | None:
-    """The g2 column of pixel (``column``, ``row``), or None for a masked pixel, one in no
-    dynamic roi, or one whose roi has no stored column.
-
-    ``roi_map`` (ny, nx) int dynamic roi labels (0 = excluded); label r is grid index r-1, and
-    g2 column c holds grid index ``index_mapping[c]`` (only rois with pixels are stored, so
-    columns and labels need not line up).
-    """
-    if index_mapping is None or not (0 <= row < roi_map.shape[0] and 0 <= column < roi_map.shape[1]):
-        return None
-    if used is not None and not bool(used[row, column]):
-        return None
-    label = int(roi_map[row, column])
-    columns = np.flatnonzero(np.asarray(index_mapping) == label - 1) if label > 0 else []
-    return int(columns[0]) if len(columns) else None
 
 
 def _labels(roi_map: np.ndarray) -> np.ndarray:

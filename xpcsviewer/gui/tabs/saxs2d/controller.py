@@ -10,10 +10,10 @@ import numpy as np
 
 from xpcsviewer.backends import ensure_numpy
 from xpcsviewer.compute.qmap import compute_qmap
+from xpcsviewer.compute.roi import bin_at_pixel
 
 from ..._events import State
 from .._model import TabController
-from ..qmap.controller import bin_at_pixel
 
 IMAGE_UNITS = "photons/pixel/frame"
 
