@@ -131,9 +131,11 @@ class Source:
     def _enter(self, key: str, link: h5py.ExternalLink, origin: h5py.File, hops: int) -> Any:
         """Object at the far end of an external link written in ``origin``: the target must be
         a file of this folder, and the path inside it is walked by the same rules."""
-        origin_dir = Path(os.path.realpath(origin.filename)).parent
-        target, problem = link_target(self.folder, origin_dir, key, link.filename)
+        origin_path = Path(os.path.realpath(origin.filename))
+        target, problem = link_target(self.folder, origin_path.parent, key, link.filename)
         if problem:
+            if origin_path != Path(os.path.realpath(self.path)):  # say which file links onwards
+                problem += f" (a link inside {origin_path.name}, which {key} leads to)"
             raise XpcsFormatError(self.path, problem)
         ext = open_h5(target, report_as=self.path, what=f"{key} links to {link.filename}: ")
         self._files.append(ext)

@@ -29,6 +29,7 @@ import numpy as np
 from ._keys import LEGACY_APS, NEXUS_8IDI
 
 MAX_TEXT_BYTES = 64 * 1024
+MAX_TEXT_ITEMS = 16  # a text is one string; some writers wrap it in a short array
 MAX_DETECTOR_PIXELS = 2**27  # 134 M: 7x a 16-megapixel detector
 MAX_LIST = 2**24
 MAX_TABLE = 2**26
@@ -98,7 +99,12 @@ def scalar_problem(key: str, shape: tuple[int, ...] | None) -> str:
 
 
 def text_problem(key: str, shape: tuple[int, ...] | None, dtype: np.dtype) -> str:
-    """Why ``key`` cannot be a short text (fixed strings over MAX_TEXT_BYTES), or ""."""
+    """Why ``key`` cannot be a short text (more than MAX_TEXT_ITEMS strings, or fixed strings
+    over MAX_TEXT_BYTES), or ""."""
+    n = 0 if shape is None else math.prod(int(d) for d in shape)
+    if n > MAX_TEXT_ITEMS:
+        return (f"{key} declares shape {shape} ({n:,} values), not one short text; refusing "
+                "to read it")
     if dtype.kind in "SU" and dtype.itemsize > MAX_TEXT_BYTES:
         return (f"{key} declares strings of {dtype.itemsize:,} bytes, more than the "
                 f"{MAX_TEXT_BYTES:,} of a text field; refusing to read it")
