@@ -11,6 +11,7 @@ from __future__ import annotations
 import errno
 import os
 import shutil
+import warnings
 from pathlib import Path
 
 import h5py
@@ -163,3 +164,51 @@ def test_file_already_open_in_this_process(tmp_path, mode, locking):
         assert f.saxs_2d.shape == (128, 128) and f.metadata.sample_name == "brownian_a"
         assert xv.scan(tmp_path)[0].error == ""
         assert held["/xpcs/multitau/normalized_g2"].shape == (48, 12)
+
+
+def test_damaged_bytes_give_only_format_errors(tmp_path):
+    """Seeded damage (truncations, bytes overwritten in the header region and anywhere):
+    open with every lazy part, scan and read_tree raise XpcsFormatError or nothing."""
+    real = (DATA / "aging_b_results.hdf").read_bytes()
+    rng = np.random.default_rng(11)
+    path = tmp_path / "damaged.hdf"
+    for case in range(24):
+        raw = bytearray(real)
+        if case % 3 == 0:
+            raw = raw[: int(rng.integers(100, len(raw)))]
+        else:
+            span = 200_000 if case % 2 else len(raw)
+            for at in rng.integers(0, span, size=int(rng.integers(1, 20))):
+                raw[int(at)] = int(rng.integers(0, 256))
+        path.write_bytes(bytes(raw))
+        try:
+            f = xv.open(path)
+            _ = (f.metadata, f.saxs_2d, f.qmap, f.intensity_t, f.saxs_1d_segments)
+            with warnings.catch_warnings():
+                # damaged numbers may warn in arithmetic (a C2 of garbage floats cast to
+                # float64); this test is about exceptions
+                warnings.simplefilter("ignore", RuntimeWarning)
+                _ = [f.c2(c) for c in f.c2_bins]
+        except xio.XpcsFormatError:
+            pass
+        try:
+            xio.read_tree(path)
+        except xio.XpcsFormatError:
+            pass
+        (row,) = xv.scan(tmp_path)
+        assert row.name == "damaged.hdf"
+
+
+def test_links_to_files_of_the_folder_that_are_not_hdf5(tmp_path):
+    (tmp_path / "notes.txt").write_text("not HDF5")
+    os.mkfifo(tmp_path / "pipe")  # would block an open
+    path = copy(tmp_path / "links.hdf")
+    key = "/xpcs/temporal_mean/scattering_2d"
+    for target, words in (("notes.txt", "links to notes.txt: not an HDF5 file"),
+                          ("pipe", "links to pipe, which is not a regular file")):
+        with h5py.File(path, "a") as h5:
+            del h5[key]
+            h5[key] = h5py.ExternalLink(target, "/img")
+        with pytest.raises(xio.XpcsFormatError) as info:
+            xv.open(path)
+        assert key in info.value.problem and words in info.value.problem, info.value.problem

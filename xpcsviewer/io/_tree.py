@@ -20,7 +20,7 @@ import numpy as np
 
 from ._errors import XpcsFormatError
 from ._h5 import Source
-from ._limits import text_problem
+from ._limits import size_problem, text_problem
 
 MAX_INLINE = 16  # datasets with at most this many elements are read into the tree
 MAX_ATTR_BYTES = 1 << 20  # attributes are small; a larger one is described, not read
@@ -81,7 +81,11 @@ def plain(value: Any) -> Any:
 
 def _attrs(obj: Any) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    for key in obj.attrs:
+    try:
+        names = list(obj.attrs)
+    except (OSError, RuntimeError, TypeError, ValueError) as exc:
+        return {"<attributes>": f"<unreadable: {exc}>"}
+    for key in names:
         try:
             declared = obj.attrs.get_id(key)
             shape = declared.shape
@@ -97,7 +101,11 @@ def _attrs(obj: Any) -> dict[str, Any]:
 
 
 def _dataset(src: Source, name: str, path: str, ds: h5py.Dataset, max_inline: int) -> TreeNode:
-    shape = tuple(int(n) for n in ds.shape) if ds.shape is not None else None
+    try:
+        shape = tuple(int(n) for n in ds.shape) if ds.shape is not None else None
+        str(ds.dtype)
+    except (OSError, RuntimeError, TypeError, ValueError) as exc:
+        return TreeNode(name, path, "dataset", note=f"cannot read: {exc}")
     size = int(np.prod(shape)) if shape is not None else 0
     common = dict(shape=shape, dtype=str(ds.dtype), attrs=_attrs(ds))
     if shape is None:  # HDF5 null dataspace: there is nothing to read
@@ -105,7 +113,9 @@ def _dataset(src: Source, name: str, path: str, ds: h5py.Dataset, max_inline: in
     if size > max_inline:
         return TreeNode(name, path, "dataset", note=f"not loaded ({size:,} value{'' if size == 1 else 's'})", **common)
     # the reader's rules: bytes only from HDF5 files of the folder, no oversized strings
-    problem = src.dataset_problem(path, ds) or text_problem(path, shape, ds.dtype)
+    problem = src.dataset_problem(path, ds) or (
+        text_problem(path, shape, ds.dtype) if ds.dtype.kind in "OSU" else
+        size_problem(path, shape, ds.dtype))
     if problem:
         return TreeNode(name, path, "dataset", note=f"not loaded: {problem}", **common)
     try:
@@ -130,10 +140,12 @@ def read_tree(path: str | Path, max_inline: int = MAX_INLINE) -> TreeNode:
             return info.fileno, info.addr
 
         def group(name: str, where: str, grp: h5py.Group) -> TreeNode:
-            seen.add(identity(grp))
-            children = []
-            for key in grp:
-                children.append(member(grp, key, f"{where.rstrip('/')}/{key}"))
+            try:  # a damaged group header: say so here, keep the rest of the tree
+                seen.add(identity(grp))
+                keys = list(grp)
+            except (OSError, KeyError, RuntimeError, ValueError) as exc:
+                return TreeNode(name, where, "group", note=f"cannot list: {exc}")
+            children = [member(grp, key, f"{where.rstrip('/')}/{key}") for key in keys]
             return TreeNode(name, where, "group", attrs=_attrs(grp), children=tuple(children))
 
         def member(grp: h5py.Group, key: str, where: str) -> TreeNode:
@@ -151,8 +163,12 @@ def read_tree(path: str | Path, max_inline: int = MAX_INLINE) -> TreeNode:
                 return TreeNode(key, where, "link", note=exc.problem)
             except (OSError, KeyError, RuntimeError, ValueError) as exc:
                 return TreeNode(key, where, "link", note=f"cannot open: {exc}")
+            try:
+                known = isinstance(obj, h5py.Group) and identity(obj) in seen
+            except (OSError, RuntimeError, ValueError) as exc:
+                return TreeNode(key, where, "link", note=f"cannot open: {exc}")
             if isinstance(obj, h5py.Group):
-                if identity(obj) in seen:  # a hard-link or external cycle
+                if known:  # a hard-link or external cycle
                     return TreeNode(key, where, "link", note=f"{via or 'hard link'} (shown above)")
                 node = group(key, where, obj)
             elif isinstance(obj, h5py.Dataset):
