@@ -50,9 +50,9 @@ class XpcsFile:
         self.path = Path(path)
         self._cache = ArrayCache(cache_mb)
         with Source(self.path) as src:
-            self._reader: ModuleType
-            self._core: Core
-            self._reader, self._core = read_core(src)
+            reader, core = read_core(src)  # the same reading and checks as scan's
+        self._reader: ModuleType = reader
+        self._core: Core = core
         self.layout: str = self._reader.NAME
         self._notes: list[str] = list(self._core.notes)  # grows as lazy parts are read
 
