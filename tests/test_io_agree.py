@@ -85,18 +85,19 @@ def test_stack_of_images_is_refused(data_dir, tmp_path):
 
 
 @pytest.mark.parametrize("kind,n", [("dynamic", 59), ("static", 291)])
-def test_roi_label_beyond_index_mapping_is_refused(data_dir, tmp_path, kind, n):
+def test_roi_label_beyond_index_mapping_is_unused_and_named(data_dir, tmp_path, kind, n):
+    # Impossible values keep what is usable (issue 11 §4): the pixels are left out, said so.
     p = _copy(data_dir, tmp_path, "phi_c")
     key = f"/xpcs/qmap/{kind}_roi_map"
     with h5py.File(p, "a") as h5:
         roi = h5[key][()]
         roi[roi == n] = n + 1  # the old grid-index numbering would leave such gaps
         _put(h5, key, roi)
-    f = xpcsviewer.open(p)  # the small data still opens; the maps are refused on use
-    with pytest.raises(xio.XpcsFormatError) as info:
-        _ = f.qmap
-    message = str(info.value)
-    assert p.name in message and f"label {n + 1}" in message and f"lists {n} bins" in message
+    f = xpcsviewer.open(p)
+    roi = getattr(f.qmap, f"{kind}_roi_map")
+    assert roi.max() == n - 1 or roi.max() <= n  # the label-(n+1) pixels are now unused
+    assert not (roi == n + 1).any()
+    assert any(f"beyond the {n} stored {kind} bins ({n + 1})" in note for note in f.notes)
 
 
 def test_segments_with_another_number_of_static_bins_are_refused(data_dir, tmp_path):
@@ -128,7 +129,8 @@ def _legacy(path, *, image=(6, 7), dqmap=(6, 7), top_label=2):
 def test_legacy_layout_checks_the_same(tmp_path):
     assert xpcsviewer.open(_legacy(tmp_path / "ok.hdf")).qmap.shape == (6, 7)
     _refused(_legacy(tmp_path / "t.hdf", image=(7, 6)), "pixelSum is 7 x 6", "transposed")
-    _refused(_legacy(tmp_path / "l.hdf", top_label=3), "dqmap has roi label 3", "2 bins")
+    f = xpcsviewer.open(_legacy(tmp_path / "l.hdf", top_label=3))
+    assert f.qmap.dynamic_roi_map[0, 0] == 0 and "(3)" in f.notes[0]
 
 
 def test_average_names_the_file_with_other_bins():

@@ -1,4 +1,8 @@
-"""CSV and JSON writers shared by the result types (NaN and inf become null in JSON)."""
+"""CSV and JSON writers shared by the result types (NaN and inf become null in JSON).
+
+Given a path, the text is written as a new file: ``FileExistsError`` when it exists, unless
+``overwrite=True``; the file appears complete or not at all (``xpcsviewer.io._atomic``).
+"""
 
 from __future__ import annotations
 
@@ -28,18 +32,27 @@ def _clean(x: Any) -> Any:
     return x
 
 
-def write_json(payload: dict, path: str | Path | None) -> str:
-    """Dump ``payload`` as strict JSON; also write it to ``path`` when given. Returns the text."""
+def _save(path: str | Path, text: str, overwrite: bool) -> None:
+    from xpcsviewer.io._atomic import write_new_text  # on use: fitting needs no h5py to import
+
+    write_new_text(Path(path), text, overwrite=overwrite)
+
+
+def write_json(payload: dict, path: str | Path | None, *, overwrite: bool = False) -> str:
+    """Dump ``payload`` as strict JSON; also write it to ``path`` when given (an existing file
+    only with ``overwrite=True``, else ``FileExistsError``). Returns the text."""
     text = json.dumps(_clean(payload), indent=1, allow_nan=False)
     if path is not None:
-        Path(path).write_text(text, encoding="utf-8")
+        _save(path, text, overwrite)
     return text
 
 
 def write_csv(
-    header: list[str], rows: list[list[Any]], path: str | Path | None, comment: str
+    header: list[str], rows: list[list[Any]], path: str | Path | None, comment: str,
+    *, overwrite: bool = False,
 ) -> str:
-    """A CSV table preceded by ``# `` comment lines (provenance); returns the text."""
+    """A CSV table preceded by ``# `` comment lines (provenance); returns the text. Written
+    to ``path`` when given (an existing file only with ``overwrite=True``)."""
     buf = io.StringIO()
     for line in comment.splitlines():
         buf.write(f"# {line}\n")
@@ -49,7 +62,7 @@ def write_csv(
         writer.writerow([_fmt(v) for v in row])
     text = buf.getvalue()
     if path is not None:
-        Path(path).write_text(text, encoding="utf-8")
+        _save(path, text, overwrite)
     return text
 
 

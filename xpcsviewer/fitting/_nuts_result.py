@@ -78,14 +78,15 @@ class NUTSResult:
             "provenance": self.provenance.to_dict(),
         }
 
-    def to_json(self, path: str | Path | None = None, *, samples: bool = False) -> str:
+    def to_json(self, path: str | Path | None = None, *, samples: bool = False,
+                overwrite: bool = False) -> str:
         doc = self.to_dict()
         if samples:
             doc["samples"] = {k: np.asarray(v) for k, v in self.samples.items()}
-        return write_json(doc, path)
+        return write_json(doc, path, overwrite=overwrite)
 
-    def to_csv(self, path: str | Path | None = None) -> str:
+    def to_csv(self, path: str | Path | None = None, *, overwrite: bool = False) -> str:
         """The summary table, one line per parameter; provenance as ``#`` comments."""
         cols = ["mean", "sd", "hdi_3%", "hdi_97%", "r_hat", "ess_bulk"]
         rows = [[name] + [s[c] for c in cols] for name, s in self.summary.items()]
-        return write_csv(["param", *cols], rows, path, json.dumps(self.provenance.to_dict()))
+        return write_csv(["param", *cols], rows, path, json.dumps(self.provenance.to_dict()), overwrite=overwrite)

@@ -112,11 +112,11 @@ class G2FitResult:
             rows.append(row + [self.message[r]])
         return header, rows
 
-    def to_csv(self, path: str | Path | None = None) -> str:
+    def to_csv(self, path: str | Path | None = None, *, overwrite: bool = False) -> str:
         """One line per row (bin); provenance as ``#`` comment lines. Returns the text."""
         header, rows = self.table()
         comment = json.dumps(self.provenance.to_dict())
-        return write_csv(header, rows, path, comment)
+        return write_csv(header, rows, path, comment, overwrite=overwrite)
 
     def to_dict(self) -> dict:
         return {
@@ -149,6 +149,6 @@ class G2FitResult:
             ],
         }
 
-    def to_json(self, path: str | Path | None = None) -> str:
+    def to_json(self, path: str | Path | None = None, *, overwrite: bool = False) -> str:
         """Everything needed to redraw the fits, with provenance. Returns the text."""
-        return write_json(self.to_dict(), path)
+        return write_json(self.to_dict(), path, overwrite=overwrite)

@@ -133,10 +133,10 @@ class SVIResult:
             ],
         }
 
-    def to_json(self, path: str | Path | None = None) -> str:
-        return write_json(self.to_dict(), path)
+    def to_json(self, path: str | Path | None = None, *, overwrite: bool = False) -> str:
+        return write_json(self.to_dict(), path, overwrite=overwrite)
 
-    def to_csv(self, path: str | Path | None = None) -> str:
+    def to_csv(self, path: str | Path | None = None, *, overwrite: bool = False) -> str:
         header = ["file", "column", "q_1_per_A"]
         for p in self.params:
             header += [p, f"{p}_sd", f"{p}_ci94_lo", f"{p}_ci94_hi"]
@@ -150,4 +150,4 @@ class SVIResult:
             for i in range(len(self.params)):
                 row += [self.mean[r, i], self.sd[r, i], self.ci_lo[r, i], self.ci_hi[r, i]]
             rows.append(row)
-        return write_csv(header, rows, path, json.dumps(self.provenance.to_dict()))
+        return write_csv(header, rows, path, json.dumps(self.provenance.to_dict()), overwrite=overwrite)

@@ -82,10 +82,10 @@ class TauQResult:
             ],
         }
 
-    def to_json(self, path: str | Path | None = None) -> str:
-        return write_json(self.to_dict(), path)
+    def to_json(self, path: str | Path | None = None, *, overwrite: bool = False) -> str:
+        return write_json(self.to_dict(), path, overwrite=overwrite)
 
-    def to_csv(self, path: str | Path | None = None) -> str:
+    def to_csv(self, path: str | Path | None = None, *, overwrite: bool = False) -> str:
         """One line per file; provenance as ``#`` comment lines."""
         header = [
             "file",
@@ -114,4 +114,4 @@ class TauQResult:
             ]
             for k, p in enumerate(self.paths)
         ]
-        return write_csv(header, rows, path, json.dumps(self.provenance.to_dict()))
+        return write_csv(header, rows, path, json.dumps(self.provenance.to_dict()), overwrite=overwrite)

@@ -12,8 +12,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-import numpy as np
-
 from ._errors import XpcsFormatError
 
 
@@ -35,22 +33,6 @@ def same_detector(path: Path, shapes: Mapping[str, tuple[int, ...]]) -> None:
                 f"{key} is {shape[0]} x {shape[1]} pixels but {ref_key} is "
                 f"{ref[0]} x {ref[1]}{how}: image, mask and roi maps must cover one detector",
             )
-
-
-def labels_within(path: Path, key: str, roi_map: np.ndarray, n_bins: int, bins_key: str) -> None:
-    """Raise when ``roi_map`` holds a label above ``n_bins`` (labels 1..n_bins, 0 = unused).
-
-    Labels are compact (label r is stored column r - 1), so a larger label has no column.
-    """
-    top = int(roi_map.max(initial=0))
-    if top > n_bins:
-        raise XpcsFormatError(
-            path,
-            f"{key} has roi label {top} but {bins_key} lists {n_bins} bins "
-            f"(label r is column r - 1 of 1..{n_bins})",
-        )
-    if int(roi_map.min(initial=0)) < 0:
-        raise XpcsFormatError(path, f"{key} has negative roi labels")
 
 
 def same_length(path: Path, what: str, n: int, other: str, n_other: int) -> None:

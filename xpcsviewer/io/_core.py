@@ -14,6 +14,7 @@ class Core:
     ``tau`` (n_tau,) s; ``g2``/``g2_err`` (n_tau, n_bins) float64; ``dynamic_q``/``dynamic_phi``
     (n_bins,); ``static_q``/``static_phi`` (n_static,); ``c2_keys`` maps a g2 column to the
     key path of its two-time map; ``frame_time_s`` is the frame time; ``c2_dt`` is the two-time frame step in s.
+    ``notes``: what was wrong in the file and set aside (``_sanity``), one sentence each.
     """
 
     kinds: frozenset[str]
@@ -28,3 +29,4 @@ class Core:
     frame_time_s: float
     c2_keys: dict[int, str]
     c2_dt: float
+    notes: tuple[str, ...] = ()

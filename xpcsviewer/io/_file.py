@@ -11,8 +11,9 @@ from ._cache import DEFAULT_CACHE_MB, ArrayCache
 from ._core import Core
 from ._errors import XpcsFormatError
 from ._h5 import Source
-from ._layout import probe
+from ._layout import read_core
 from ._records import C2Map, Metadata, QMap, frozen
+from ._sanity import check_qmap
 from ._segments import SegmentScale, segment_scale
 
 
@@ -49,9 +50,11 @@ class XpcsFile:
         self.path = Path(path)
         self._cache = ArrayCache(cache_mb)
         with Source(self.path) as src:
-            self._reader: ModuleType = probe(src)
-            self._core: Core = self._reader.core(src)
+            reader, core = read_core(src)  # the same reading and checks as scan's
+        self._reader: ModuleType = reader
+        self._core: Core = core
         self.layout: str = self._reader.NAME
+        self._notes: list[str] = list(self._core.notes)  # grows as lazy parts are read
 
     # -- context manager ----------------------------------------------------------------------
     def __enter__(self) -> XpcsFile:
@@ -79,10 +82,21 @@ class XpcsFile:
         return self._core.kinds
 
     @property
+    def notes(self) -> tuple[str, ...]:
+        """What the reader found wrong in this file and worked around, one sentence each
+        (what was wrong, what was kept): from opening, plus those of the parts read so far
+        (metadata fields, the q-map). Empty for a sound file."""
+        return tuple(dict.fromkeys(self._notes))
+
+    def _noted(self, value, notes: tuple[str, ...]):
+        self._notes.extend(notes)
+        return value
+
+    @property
     def metadata(self) -> Metadata:
         """Measurement and correlator metadata (read on first use: config groups are many
         small datasets, and opening a file should not pay for them)."""
-        return self._lazy("metadata", self._reader.metadata)
+        return self._lazy("metadata", lambda s: self._noted(m := self._reader.metadata(s), m.notes))
 
     @property
     def n_bins(self) -> int:
@@ -218,10 +232,10 @@ class XpcsFile:
     def qmap(self) -> QMap:
         """The q/phi partition (masks, roi maps, value lists, index mappings, geometry).
 
-        Raises XpcsFormatError when the roi maps disagree with the rest of the file (a label
-        above the length of its index mapping, another detector shape). Checked here, on first
-        use, not at open: the maps are the size of the detector and opening stays cheap."""
-        return self._lazy("qmap", self._reader.qmap)
+        Raises XpcsFormatError when the maps belong to another detector shape. Roi labels
+        beyond the stored bins are treated as unused (0) and named in ``notes``. Checked here,
+        on first use, not at open: the maps are the size of the detector."""
+        return self._lazy("qmap", lambda s: self._noted(*check_qmap(self.path, self._reader.qmap(s))))
 
     def c2(self, col: int) -> C2Map:
         """Full symmetric two-time map of g2 column ``col`` (one of ``c2_bins``)."""

@@ -5,9 +5,11 @@ from __future__ import annotations
 from types import ModuleType
 
 from . import _legacy, _nexus
+from ._core import Core
 from ._errors import XpcsFormatError
 from ._h5 import Source
 from ._keys import LEGACY_APS, NEXUS_8IDI
+from ._sanity import check_core
 
 
 def probe(src: Source) -> ModuleType:
@@ -25,3 +27,13 @@ def probe(src: Source) -> ModuleType:
             f"(no {NEXUS_8IDI['xpcs']} group; top-level keys: {top[:8]})"
         )
     raise XpcsFormatError(src.path, problem)
+
+
+def read_core(src: Source) -> tuple[ModuleType, Core]:
+    """(reader module, checked core) of ``src``: what opening a file reads and validates.
+
+    ``scan`` and ``open`` both call this, so a file is listed as readable exactly when it
+    opens. Raises :class:`XpcsFormatError`.
+    """
+    reader = probe(src)
+    return reader, check_core(src.path, reader.core(src))

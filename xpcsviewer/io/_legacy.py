@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._agree import labels_within, same_detector, same_length
+from ._agree import same_detector, same_length
 from ._core import Core
 from ._errors import XpcsFormatError
 from ._h5 import Source
@@ -124,8 +124,6 @@ def qmap(src: Source) -> QMap:
     sta = src.read(K["static_roi_map"], ndim=2).astype(np.int64)
     same_detector(src.path, {K["saxs_2d"]: shape, K["dynamic_roi_map"]: dyn.shape,
                              K["static_roi_map"]: sta.shape, K["mask"]: mask.shape})
-    labels_within(src.path, K["dynamic_roi_map"], dyn, dq.size, K["dynamic_q"])
-    labels_within(src.path, K["static_roi_map"], sta, sq.size, K["static_q"])
     phi0 = dphi[:1] if dphi.size else np.zeros(1)
     arrays = (
         mask, dyn, sta, dq, phi0, sq, phi0.copy(),

@@ -1,4 +1,9 @@
-"""Metadata fields both layouts store the same way, read through a layout's key table."""
+"""Metadata fields both layouts store the same way, read through a layout's key table.
+
+Every field is read on its own and tolerantly: one that is damaged or refused (a text whose
+bytes live outside the folder, a "scalar" that declares a million values) comes back NaN or ""
+and is named in ``Metadata.notes``, so the other fields, tabs and files still show.
+"""
 
 from __future__ import annotations
 
@@ -20,25 +25,35 @@ def read_metadata(
     detector_shape: tuple[int, int],
     correlator: dict[str, Any],
 ) -> Metadata:
-    """Geometry, timing and provenance; absent numbers are NaN, absent texts empty.
+    """Geometry, timing and provenance; absent or unreadable numbers are NaN, texts empty.
 
-    The arguments are what the layouts store differently (or not at all).
+    The arguments are what the layouts store differently (or not at all). ``notes`` collects
+    what ``src`` could not read while this file's metadata was gathered (the arguments'
+    texts and config values included).
     """
-    energy = src.scalar(keys["energy_kev"], np.nan)
-    return Metadata(
+
+    def number(name: str) -> float:
+        return src.scalar(keys[name], np.nan, tolerant=True)
+
+    energy = number("energy_kev")
+    fields = dict(
         energy_kev=energy,
         wavelength_a=HC_KEV_A / energy if energy and np.isfinite(energy) else np.nan,
-        detector_distance_m=src.scalar(keys["detector_distance_m"], np.nan),
-        pixel_size_m=src.scalar(keys["pixel_size_m"], np.nan),
-        beam_center_x=src.scalar(keys["beam_center_x"], np.nan),
-        beam_center_y=src.scalar(keys["beam_center_y"], np.nan),
-        frame_time_s=src.scalar(keys["frame_time_s"], np.nan),
-        count_time_s=src.scalar(keys["count_time_s"], np.nan),
+        detector_distance_m=number("detector_distance_m"),
+        pixel_size_m=number("pixel_size_m"),
+        beam_center_x=number("beam_center_x"),
+        beam_center_y=number("beam_center_y"),
+        frame_time_s=number("frame_time_s"),
+        count_time_s=number("count_time_s"),
         sample_name=src.text(keys["sample_name"]),
         start_time=src.text(keys["start_time"]),
-        beamline=beamline,
         raw_data_path=src.text(keys["raw_data_path"]),
+    )
+    return Metadata(
+        **fields,
+        beamline=beamline,
         qmap_path=qmap_path,
         detector_shape=detector_shape,
         correlator=correlator,
+        notes=tuple(dict.fromkeys(src.notes)),
     )

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._agree import labels_within, same_detector, same_length
+from ._agree import same_detector, same_length
 from ._core import Core
 from ._errors import XpcsFormatError
 from ._h5 import Source
@@ -212,8 +212,6 @@ def qmap(src: Source) -> QMap:
     sta = src.read(K["static_roi_map"], ndim=2).astype(np.int64)
     same_detector(src.path, {K["mask"]: mask.shape, K["dynamic_roi_map"]: dyn.shape,
                              K["static_roi_map"]: sta.shape})
-    labels_within(src.path, K["dynamic_roi_map"], dyn, dindex.size, K["dynamic_index_mapping"])
-    labels_within(src.path, K["static_roi_map"], sta, sindex.size, K["static_index_mapping"])
     arrays = (mask, dyn, sta, dq, dphi, sq, sphi, dindex, sindex)
     for a in arrays:
         frozen(a)

@@ -22,7 +22,9 @@ class Metadata:
     ``raw_data_path`` and ``qmap_path`` are paths on the machine that made the file: shown,
     never opened. ``detector_shape`` is (ny, nx) in pixels; beam centre is in pixels (x, y).
     ``correlator`` maps an analysis kind (``"multitau"``, ``"twotime"``) to its config values.
-    Absent numbers are NaN, absent text is "".
+    Absent numbers are NaN, absent text is "". A field that is present but cannot be read
+    (damaged, refused by the reader's rules) is also NaN or "", and ``notes`` says which and
+    why: one bad field does not hide the others.
     """
 
     energy_kev: float
@@ -40,6 +42,7 @@ class Metadata:
     qmap_path: str
     detector_shape: tuple[int, int]
     correlator: dict[str, dict[str, Any]] = field(default_factory=dict, hash=False)
+    notes: tuple[str, ...] = field(default=(), compare=False)
 
 
 @dataclass(frozen=True, eq=False)

@@ -2,8 +2,10 @@
 
 What the Metadata tab shows, and what a script can walk without h5py. The file is opened
 through :class:`~xpcsviewer.io._h5.Source`, so the reader's rules hold here too: mode ``"r"``,
-no locking, and external links followed only to files inside the opened file's folder.
-Soft links are listed with their target, not followed (the target appears at its own place).
+no locking, external links followed only to files inside the opened file's folder (and
+inside those, by the same rules), and no value read whose bytes live elsewhere (virtual
+datasets, external raw storage) or that declares an oversized string or attribute. Soft links
+are listed with their target, not followed (the target appears at its own place).
 """
 
 from __future__ import annotations
@@ -18,8 +20,10 @@ import numpy as np
 
 from ._errors import XpcsFormatError
 from ._h5 import Source
+from ._limits import size_problem, text_problem
 
 MAX_INLINE = 16  # datasets with at most this many elements are read into the tree
+MAX_ATTR_BYTES = 1 << 20  # attributes are small; a larger one is described, not read
 
 
 @dataclass(frozen=True)
@@ -77,8 +81,18 @@ def plain(value: Any) -> Any:
 
 def _attrs(obj: Any) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    for key in obj.attrs:
+    try:
+        names = list(obj.attrs)
+    except (OSError, RuntimeError, TypeError, ValueError) as exc:
+        return {"<attributes>": f"<unreadable: {exc}>"}
+    for key in names:
         try:
+            declared = obj.attrs.get_id(key)
+            shape = declared.shape
+            size = int(np.prod(shape)) if shape else 1
+            if size * max(declared.dtype.itemsize, 1) > MAX_ATTR_BYTES:
+                out[key] = f"<not loaded: {size:,} values of {declared.dtype}>"
+                continue
             out[key] = plain(obj.attrs[key])
         except (OSError, RuntimeError, TypeError, ValueError) as exc:
             # a damaged or exotic attribute must not hide the rest of the tree
@@ -86,14 +100,24 @@ def _attrs(obj: Any) -> dict[str, Any]:
     return out
 
 
-def _dataset(name: str, path: str, ds: h5py.Dataset, max_inline: int) -> TreeNode:
-    shape = tuple(int(n) for n in ds.shape) if ds.shape is not None else None
+def _dataset(src: Source, name: str, path: str, ds: h5py.Dataset, max_inline: int) -> TreeNode:
+    try:
+        shape = tuple(int(n) for n in ds.shape) if ds.shape is not None else None
+        str(ds.dtype)
+    except (OSError, RuntimeError, TypeError, ValueError) as exc:
+        return TreeNode(name, path, "dataset", note=f"cannot read: {exc}")
     size = int(np.prod(shape)) if shape is not None else 0
     common = dict(shape=shape, dtype=str(ds.dtype), attrs=_attrs(ds))
     if shape is None:  # HDF5 null dataspace: there is nothing to read
         return TreeNode(name, path, "dataset", note="empty (null dataspace)", **common)
     if size > max_inline:
         return TreeNode(name, path, "dataset", note=f"not loaded ({size:,} value{'' if size == 1 else 's'})", **common)
+    # the reader's rules: bytes only from HDF5 files of the folder, no oversized strings
+    problem = src.dataset_problem(path, ds) or (
+        text_problem(path, shape, ds.dtype) if ds.dtype.kind in "OSU" else
+        size_problem(path, shape, ds.dtype))
+    if problem:
+        return TreeNode(name, path, "dataset", note=f"not loaded: {problem}", **common)
     try:
         value = plain(ds[()])
     except (OSError, RuntimeError, TypeError, ValueError) as exc:
@@ -116,10 +140,12 @@ def read_tree(path: str | Path, max_inline: int = MAX_INLINE) -> TreeNode:
             return info.fileno, info.addr
 
         def group(name: str, where: str, grp: h5py.Group) -> TreeNode:
-            seen.add(identity(grp))
-            children = []
-            for key in grp:
-                children.append(member(grp, key, f"{where.rstrip('/')}/{key}"))
+            try:  # a damaged group header: say so here, keep the rest of the tree
+                seen.add(identity(grp))
+                keys = list(grp)
+            except (OSError, KeyError, RuntimeError, ValueError) as exc:
+                return TreeNode(name, where, "group", note=f"cannot list: {exc}")
+            children = [member(grp, key, f"{where.rstrip('/')}/{key}") for key in keys]
             return TreeNode(name, where, "group", attrs=_attrs(grp), children=tuple(children))
 
         def member(grp: h5py.Group, key: str, where: str) -> TreeNode:
@@ -129,7 +155,7 @@ def read_tree(path: str | Path, max_inline: int = MAX_INLINE) -> TreeNode:
                     return TreeNode(key, where, "link", note=f"soft link -> {link.path}")
                 if isinstance(link, h5py.ExternalLink):
                     # the reader's policy: inside the file's folder only, else refused
-                    obj = src.follow_external(where, link)
+                    obj = src.follow_external(where, link, grp.file)
                     via = f"external link -> {link.filename}:{link.path}"
                 else:
                     obj, via = grp[key], ""
@@ -137,12 +163,16 @@ def read_tree(path: str | Path, max_inline: int = MAX_INLINE) -> TreeNode:
                 return TreeNode(key, where, "link", note=exc.problem)
             except (OSError, KeyError, RuntimeError, ValueError) as exc:
                 return TreeNode(key, where, "link", note=f"cannot open: {exc}")
+            try:
+                known = isinstance(obj, h5py.Group) and identity(obj) in seen
+            except (OSError, RuntimeError, ValueError) as exc:
+                return TreeNode(key, where, "link", note=f"cannot open: {exc}")
             if isinstance(obj, h5py.Group):
-                if identity(obj) in seen:  # a hard-link or external cycle
+                if known:  # a hard-link or external cycle
                     return TreeNode(key, where, "link", note=f"{via or 'hard link'} (shown above)")
                 node = group(key, where, obj)
             elif isinstance(obj, h5py.Dataset):
-                node = _dataset(key, where, obj, max_inline)
+                node = _dataset(src, key, where, obj, max_inline)
             else:  # a committed datatype: nothing to show but its name
                 node = TreeNode(key, where, "link", note=f"{type(obj).__name__}")
             if via:

@@ -1,8 +1,11 @@
 """``write_result_file``: write the APS-8IDI NeXus result layout, atomically.
 
-Used by the demo and by file averaging. The file appears complete or not at all: it is
-written to a temporary file in the destination folder, then moved into place with
-``os.replace`` (atomic on one file system). It never replaces a file it was told is an input.
+Used by the demo and by file averaging. The file appears complete or not at all, and never
+replaces anything unasked: it is written to a recognisable temporary in the destination folder
+(``.NAME.xpcsviewer-XXXXXXXX.tmp``, the user's umask), then linked into place, which fails if
+the destination appeared meanwhile (``os.replace`` only with ``overwrite=True``); temporaries
+that killed writers left there are removed first. See ``_atomic``. It never replaces a file it
+was told is an input.
 
 Progress and cancel: ``progress(fraction, message)`` is called before each write stage. It may
 raise (a caller's cancel does exactly that); the temporary file is then removed and the
@@ -11,8 +14,6 @@ exception goes on, so an aborted write leaves nothing behind.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ import h5py
 import numpy as np
 
 from ..backends import HDF5Adapter
+from ._atomic import NewFile
 from ._keys import C2_NAME_NEXUS
 from ._keys import NEXUS_8IDI as K
 from ._records import Metadata, QMap
@@ -120,7 +122,8 @@ def write_result_file(
     its (n, n) two-time map (only the upper triangle is stored, float32, lzf). Give
     multitau (tau + g2 + g2_err) or c2 or both.
 
-    Raises ``FileExistsError`` when ``path`` exists (unless ``overwrite=True``) and
+    Raises ``FileExistsError`` when ``path`` exists (unless ``overwrite=True``), also when it
+    was created by someone else while this file was being written, and
     ``ValueError`` when ``path`` is one of ``sources`` (inputs are never replaced, whatever
     ``overwrite`` says), when the multitau arrays are incomplete, or when a roi map's labels
     are not compact (a label above the length of its index mapping; label r is column r - 1).
@@ -148,10 +151,10 @@ def write_result_file(
             )
     report = progress or (lambda fraction, message: None)
     n_c2 = len(c2) if c2 else 0
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        with h5py.File(tmp, "w") as h5:
+    with NewFile(path, overwrite=overwrite) as new:
+        # locking=False: the temporary is already locked by NewFile (HDF5's own lock would
+        # collide with it), and nobody else opens it
+        with h5py.File(new.tmp, "w", locking=False) as h5:
             report(0.0, f"{path.name}: metadata and partition")
             _write_metadata(h5, metadata)
             _write_qmap(h5, qmap)
@@ -187,11 +190,8 @@ def write_result_file(
                     upper = np.triu(np.asarray(c2[col], np.float64))
                     key = f"{K['c2_group']}/{C2_NAME_NEXUS.format(ordinal)}"
                     _put(h5, key, upper, np.float32, compress=True)
-        # the last chance to abort: after the rename the file is complete and stays
+        # the last chance to abort: once in place the file is complete and stays
         report(0.95, f"{path.name}: moving into place")
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        new.install()
     report(1.0, f"wrote {path.name}")
     return path

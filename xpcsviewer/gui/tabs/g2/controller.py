@@ -197,12 +197,15 @@ class G2Controller(TabController):
                         writer.writerow([f.name, int(f.source[c]), repr(float(f.q[c])), repr(float(f.phi[c])),
                                          repr(float(t)), repr(float(f.g2[i, c])),
                                          repr(float(f.g2_err[i, c])), repr(float(fitted[i]))])
+        # the side files belong to the export the user confirmed in the file dialog, so an
+        # earlier export's side files are replaced with it (the API default refuses)
         if data.fit is not None:
-            data.fit.to_csv(path.with_name(f"{path.stem}_fit.csv"))
-            data.fit.to_json(path.with_name(f"{path.stem}_fit.json"))
+            data.fit.to_csv(path.with_name(f"{path.stem}_fit.csv"), overwrite=True)
+            data.fit.to_json(path.with_name(f"{path.stem}_fit.json"), overwrite=True)
         for (file_path, column), result in self.bayes.items():
             if any(f.path == file_path for f in data.files) and hasattr(result, "to_json"):
-                result.to_json(path.with_name(f"{path.stem}_nuts_{Path(file_path).stem}_bin{column}.json"))
+                result.to_json(path.with_name(f"{path.stem}_nuts_{Path(file_path).stem}_bin{column}.json"),
+                               overwrite=True)
         return path
 
 
