@@ -184,3 +184,45 @@ def test_first_window_fits_a_laptop_screen_and_the_status_is_one_line(qtbot, set
     panel.details_button.click()
     assert not panel.details.isVisible()
     window.close()
+
+
+def test_what_the_reader_left_out_is_said_in_the_window(qtbot, make_window, tab, data_dir,
+                                                         tmp_path):
+    # A file with a NaN delay (said at listing: amber row, tooltip, status message) and roi
+    # labels beyond its bins (said when a tab first reads its q-map), each said once.
+    import shutil
+
+    import h5py
+    import numpy as np
+    from PySide6.QtCore import Qt
+
+    from xpcsviewer.gui.file_panel import PATH_ROLE
+
+    folder = tmp_path / "odd"
+    folder.mkdir()
+    path = folder / "odd_results.hdf"
+    shutil.copyfile(data_dir / "brownian_a_results.hdf", path)
+    with h5py.File(path, "a") as h5:
+        delays = h5["/xpcs/multitau/delay_list"][()].astype(np.float64)
+        delays[3] = np.nan
+        del h5["/xpcs/multitau/delay_list"]
+        h5["/xpcs/multitau/delay_list"] = delays
+        roi = h5["/xpcs/qmap/dynamic_roi_map"][()]
+        roi[0, :4] = 99
+        del h5["/xpcs/qmap/dynamic_roi_map"]
+        h5["/xpcs/qmap/dynamic_roi_map"] = roi
+    window = make_window(folder, select=1)
+    model = window.file_panel.proxy
+    row = next(r for r in range(model.rowCount())
+               if model.index(r, 0).data(PATH_ROLE) == str(path))
+    assert "NaN" in model.index(row, 0).data(Qt.ItemDataRole.ToolTipRole)
+    assert model.index(row, 0).data(Qt.ItemDataRole.ForegroundRole).color().name() == "#9a6200"
+    tab(window, "qmap")
+    tab(window, "saxs_2d")  # reads the q-map again: the note is not repeated
+
+    def messages():
+        panel = window.status_panel
+        return [panel.messages.item(i).text() for i in range(panel.messages.count())]
+
+    assert sum("NaN" in m for m in messages()) == 1
+    assert sum("beyond the 12 stored dynamic bins" in m for m in messages()) == 1

@@ -72,10 +72,14 @@ class FileTableModel(QAbstractTableModel):
             return self._rows[index.row()][index.column()]
         if role == PATH_ROLE:
             return str(summary.path)
+        notes = getattr(summary, "notes", ())
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{summary.name}: {error}" if error else str(summary.path)
-        if role == Qt.ItemDataRole.ForegroundRole and error:
-            return QBrush(QColor("#b00020"))
+            if error:
+                return f"{summary.name}: {error}"
+            return "\n".join([str(summary.path), *notes])
+        if role == Qt.ItemDataRole.ForegroundRole and (error or notes):
+            # red: unreadable; amber: readable, with values the reader left out (see tooltip)
+            return QBrush(QColor("#b00020" if error else "#9a6200"))
         return None
 
 

@@ -104,6 +104,9 @@ class MainWindow(QMainWindow):
         bad = [s for s in summaries if getattr(s, "error", None)]
         for summary in bad:
             self.report_error(f"{summary.name}: {summary.error}")
+        for summary in summaries:  # readable, but with values left out: say which and why
+            for note in self.session.new_notes(summary):  # once: tabs reading it stay quiet
+                self.report_error(f"{summary.name}: {note}")
         self.statusBar().showMessage(f"{folder}: {len(summaries)} files, {len(bad)} unreadable", 10000)
         if self._after_scan_select:
             self.file_panel.select_first(self._after_scan_select)

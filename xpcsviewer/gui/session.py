@@ -37,6 +37,7 @@ class Session:
         self.shared: dict[str, Any] = {}  # results one tab publishes for others (see publish)
         self._open: OrderedDict[Path, Any] = OrderedDict()
         self._lock = threading.Lock()
+        self._noted: set[tuple[str, str]] = set()  # (path, note) already reported
 
     # -- listing and selection (GUI thread) -----------------------------------------------
     def set_listing(self, folder: Path, summaries: list[Any]) -> None:
@@ -113,6 +114,15 @@ class Session:
                 _, old = self._open.popitem(last=False)
                 old.close()
             return handle
+
+    def new_notes(self, f: Any) -> list[str]:
+        """Notes of ``f`` (an open XpcsFile, whose ``notes`` grow as lazy parts are read, or
+        a listing's FileSummary) not returned before in this session (any thread)."""
+        path = str(getattr(f, "path", ""))
+        with self._lock:
+            fresh = [n for n in getattr(f, "notes", ()) if (path, n) not in self._noted]
+            self._noted.update((path, n) for n in fresh)
+        return fresh
 
     def close_all(self) -> None:
         with self._lock:

@@ -108,6 +108,10 @@ class TabDriver(QObject):
         if not inputs:
             return Prepared(None, opened, errors)
         data = self.controller.prepare(inputs, token, progress)
+        # What the reader left out while this tab read (a q-map label, a metadata field):
+        # each file's notes are reported once per session (Session.new_notes).
+        for f in inputs:
+            errors += [f"{f.name}: {n}" for n in self._session.new_notes(f)]
         return Prepared(data, opened, errors)
 
     def _show(self, job: Job, prepared: Prepared) -> None:
