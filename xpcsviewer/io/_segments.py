@@ -66,7 +66,8 @@ def segment_scale(segments: np.ndarray, intensity: np.ndarray, pixels: np.ndarra
     """The scale of stored segments, checked against the data.
 
     segments: (n_seg, n_static) as stored; intensity: (n_frames,) mean photons/pixel/frame of
-    each frame (``intensity_vs_time``); pixels: (n_static,) number of pixels in each static
+    each stored frame (``intensity_vs_time``), NaN for a bad frame (it still counts in N, but
+    not in the mean intensity); pixels: (n_static,) number of pixels in each static
     bin (the weights of the pixel mean).
     """
     seg = np.asarray(segments, np.float64)
@@ -86,6 +87,10 @@ def segment_scale(segments: np.ndarray, intensity: np.ndarray, pixels: np.ndarra
     if not np.isfinite(worst) or worst > SCALE_TOLERANCE:
         return SegmentScale(False, f"pixel-weighted segment means x N/m deviate from 1 by up "
                                    f"to {worst:.3g}: not frame-normalised boost_corr segments")
-    mean_i = float(np.mean(inten[: n_seg * m]))
+    covered = inten[: n_seg * m]
+    covered = covered[np.isfinite(covered)]
+    if covered.size == 0:
+        return SegmentScale(False, "no good frame in the frames the segments cover")
+    mean_i = float(np.mean(covered))
     return SegmentScale(True, "", m, np.arange(n_seg, dtype=np.int64) * m, n, mean_i,
                         n / m * mean_i, check)
