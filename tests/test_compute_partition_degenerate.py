@@ -73,3 +73,16 @@ def test_two_pixels_same_partition_on_both_backends(geometry):
     jx, npy = (make_partition(q, phi, mask, 5, 2, backend=get_backend(n)) for n in ("jax", "numpy"))
     np.testing.assert_array_equal(np.asarray(jx.roi_map), np.asarray(npy.roi_map))
     assert np.asarray(npy.counts).sum() == 2 and np.count_nonzero(np.asarray(npy.roi_map)) == 2
+
+
+@BACKENDS
+def test_valid_pixel_without_an_angle_is_refused(geometry, b):
+    q, phi = geometry
+    holed = phi.copy()
+    holed[5, 6] = np.nan
+    with pytest.raises(ValueError, match="phi is not finite at 1 valid pixel"):
+        make_partition(q, holed, np.ones(q.shape), 4, 3, backend=b)
+    mask = np.ones(q.shape)
+    mask[5, 6] = 0  # masked: its angle does not matter
+    part = make_partition(q, holed, mask, 4, 3, backend=b)
+    assert np.asarray(part.counts).sum() == q.size - 1

@@ -14,13 +14,21 @@ from typing import Any
 import numpy as np
 
 
-def check_partition_input(q: Any, mask: Any, scale: str, q_range: tuple[float, float] | None) -> None:
+def check_partition_input(
+    q: Any, phi: Any, mask: Any, scale: str, q_range: tuple[float, float] | None
+) -> None:
     """Raise ``ValueError`` for a mask that cannot be partitioned (see the module docstring).
 
-    q: (ny, nx) Å⁻¹; mask: (ny, nx), nonzero = valid; scale: ``"linear"`` or ``"log"``.
+    q: (ny, nx) Å⁻¹; phi: (ny, nx) degrees; mask: (ny, nx), nonzero = valid; scale:
+    ``"linear"`` or ``"log"``. A valid pixel with a finite q but a non-finite phi has no
+    phi bin (the kernel would number it at random): refused too.
     """
     qn = np.asarray(q, dtype=np.float64)
     valid = (np.asarray(mask) != 0) & np.isfinite(qn)
+    bad_phi = int(np.count_nonzero(valid & ~np.isfinite(np.asarray(phi, dtype=np.float64))))
+    if bad_phi:
+        raise ValueError(f"phi is not finite at {bad_phi} valid pixel(s) with a finite q: "
+                         "mask them or give their angle")
     if scale == "log":
         if q_range is not None and not float(q_range[0]) > 0:
             raise ValueError(f"log q bins need q_range[0] > 0, got {q_range}")
