@@ -240,3 +240,18 @@ def test_averaged_file_skips_missing_pixels_bins_and_frames(b, data_dir, tmp_pat
         good = np.delete(f1.intensity_t[1], 5000)
     # the bad frame is left out of the intensity judged (its 0 is not averaged in)
     assert out.average.report.intensity[1] == pytest.approx(good.mean(), rel=1e-12)
+
+
+def test_age_window_fit_survives_a_dead_frame(c2_dead):
+    """The Two-time tab fits tau per age window (fit_aging over g2_from_c2): a dead frame
+    made window 2 of 4 fail (so the tab dropped it); now every window's tau matches the
+    clean map's within 0.2 %."""
+    from xpcsviewer.fitting import FitStatus, fit_aging
+    from xpcsviewer.io import C2Map
+
+    full, dead, t = c2_dead
+    q = 0.00386  # roi 4 of aging_b; tau scales with it, the comparison does not depend on it
+    clean = fit_aging(C2Map(full, t, 3), 4, q=q)
+    holed = fit_aging(C2Map(dead, t, 3), 4, q=q)
+    assert all(s is FitStatus.CONVERGED for s in holed.status)
+    np.testing.assert_allclose(np.asarray(holed.tau), np.asarray(clean.tau), rtol=2e-3)
