@@ -255,3 +255,24 @@ def test_age_window_fit_survives_a_dead_frame(c2_dead):
     holed = fit_aging(C2Map(dead, t, 3), 4, q=q)
     assert all(s is FitStatus.CONVERGED for s in holed.status)
     np.testing.assert_allclose(np.asarray(holed.tau), np.asarray(clean.tau), rtol=2e-3)
+
+
+@BACKENDS
+def test_regridded_zero_error_is_unknown_not_exact(b):
+    """A zero error interpolated as a number gave its neighbours huge weights."""
+    tau_a = np.geomspace(1e-3, 1.0, 31)
+    tau_b = tau_a * 1.1  # another grid: b is interpolated onto a's (within the overlap)
+    g_a = np.full((31, 1), 1.10)
+    g_b = np.full((31, 1), 1.20)
+    e_a = np.full((31, 1), 0.01)
+    e_b = np.full((31, 1), 0.01)
+    e_b[-1] = 0.0  # b's last delay: error unknown, as boost_corr writes it
+    out = average_g2([tau_a, tau_b], [g_a, g_b], [e_a, e_b], intensities=[1.0, 1.0],
+                     names=["a", "b"], backend=b)
+    g = np.asarray(out.g2)[:, 0]
+    tau = np.asarray(out.tau)
+    # between b's last two nodes b's error is unknown: a alone (before, b weighed ~all)
+    last = tau > tau_b[-2]
+    assert last.any()
+    np.testing.assert_allclose(g[last], 1.10, rtol=1e-12)
+    np.testing.assert_allclose(g[~last], 1.15, rtol=1e-12)

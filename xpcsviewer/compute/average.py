@@ -148,7 +148,10 @@ def average_g2(
         # whose grid only extends beyond the overlap is sampled at its own nodes (exact).
         lg = b.asarray(np.log(grid))
         g_np[k] = np.asarray(b.to_numpy(interp1d_linear(lg, np.log(tau_np[k]), g_np[k], b)))
-        e_np[k] = np.asarray(b.to_numpy(interp1d_linear(lg, np.log(tau_np[k]), e_np[k], b)))
+        # An error of 0 means "unknown" (boost_corr's last delay), not "exact": interpolated
+        # as a number it would give the points next to it near-infinite weight.
+        known = np.where(e_np[k] > 0, e_np[k], np.nan)
+        e_np[k] = np.asarray(b.to_numpy(interp1d_linear(lg, np.log(tau_np[k]), known, b)))
         if not _same(tau_np[k], tau_np[0]):
             regridded.append(names[k])
     if regridded:
