@@ -29,3 +29,24 @@ def test_intensity_overlay_equals_the_api(qtbot, make_window, tab, idle, data_di
         np.testing.assert_allclose(fy, np.asarray(psd.power)[1:], rtol=1e-12)
     assert view.export_figure(tmp_path / "intensity.pdf").read_bytes().startswith(b"%PDF")
     assert "psd" in window.export_csv(tmp_path / "intensity.csv").read_text()
+
+
+def test_bad_frames_are_left_out_and_named_in_the_title(qtbot, make_window, tab, idle, data_dir, tmp_path):
+    import shutil
+
+    import h5py
+
+    folder = tmp_path / "runs"
+    folder.mkdir()
+    path = folder / "bad_results.hdf"
+    shutil.copyfile(data_dir / "brownian_a_results.hdf", path)
+    with h5py.File(path, "a") as h5:
+        h5["xpcs/spatial_mean/intensity_vs_time"][:, [2000, 2001, 7000]] = 0.0  # marked bad
+    window = make_window(folder, select=1)
+    view = tab(window, "intensity")
+    view.rebin_spin.setValue(100)
+    idle(window)
+    assert "bad_results.hdf: 3 bad frames left out" in view.trace_plot.plot.titleLabel.text
+    (x, y, _), = view.trace_plot.line_data()
+    assert np.all(np.diff(x) > 0) and x.size == 100  # 9,997 frames in 100 blocks, no zigzag
+    assert y.min() > 0.4  # no block pulled down by the zeros of the bad frames

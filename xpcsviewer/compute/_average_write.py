@@ -41,6 +41,33 @@ def _is_cancelled(cancel: Any) -> bool:
     return bool(cancel.cancelled)
 
 
+def _mean_intensity(intensity: np.ndarray) -> float:
+    """Mean over the finite frames (the reader has left bad frames out); NaN without one."""
+    x = np.asarray(intensity, np.float64)
+    x = x[np.isfinite(x)]
+    return float(x.mean()) if x.size else float("nan")
+
+
+class _FiniteMean:
+    """Running element-wise mean over the finite values added (NaN where none was)."""
+
+    def __init__(self) -> None:
+        self.total: np.ndarray | None = None
+        self.count: np.ndarray | None = None
+
+    def add(self, values: np.ndarray) -> None:
+        x = np.asarray(values, np.float64)
+        ok = np.isfinite(x)
+        if self.total is None:
+            self.total, self.count = np.zeros(x.shape), np.zeros(x.shape)
+        self.total += np.where(ok, x, 0.0)
+        self.count += ok
+
+    def mean(self) -> np.ndarray:
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(self.count > 0, self.total / self.count, np.nan)
+
+
 def _phase(span: tuple[float, float], done: int, total: int) -> float:
     lo, hi = span
     return lo + (hi - lo) * done / max(total, 1)
@@ -106,7 +133,7 @@ def average_files(
             [f.tau for f in files],
             [f.g2 for f in files],
             [f.g2_err for f in files],
-            intensities=[float(np.mean(f.intensity_t[1])) for f in files],
+            intensities=[_mean_intensity(f.intensity_t[1]) for f in files],
             names=[f.name for f in files],
             intensity_tolerance=intensity_tolerance,
             baseline_tolerance=baseline_tolerance,
@@ -115,13 +142,13 @@ def average_files(
         )
         used = [f for f in files if f.name in avg.report.used]
         # Running sums, each file's cache dropped after use: n detector images never sit in
-        # memory together.
-        saxs_2d = saxs_1d = None
+        # memory together. A non-finite pixel or bin of one file is missing there, not
+        # poison: each is averaged over the files where it is finite.
+        saxs_2d, saxs_1d = _FiniteMean(), _FiniteMean()
         for k, f in enumerate(used):
             report(_phase(_READ_SAXS, k, len(used)), f"reading SAXS of {f.name} ({k + 1}/{len(used)})")
-            s2, s1 = np.asarray(f.saxs_2d, np.float64), np.asarray(f.saxs_1d[1], np.float64)
-            saxs_2d = s2.copy() if saxs_2d is None else saxs_2d + s2
-            saxs_1d = s1.copy() if saxs_1d is None else saxs_1d + s1
+            saxs_2d.add(f.saxs_2d)
+            saxs_1d.add(f.saxs_1d[1])
             if f is not used[0]:
                 f.close()
         first = used[0]
@@ -129,8 +156,8 @@ def average_files(
             out_path,
             metadata=first.metadata,
             qmap=first.qmap,
-            saxs_2d=saxs_2d / len(used),
-            saxs_1d=saxs_1d / len(used),
+            saxs_2d=saxs_2d.mean(),
+            saxs_1d=saxs_1d.mean(),
             tau=b.to_numpy(avg.tau),
             g2=b.to_numpy(avg.g2),
             g2_err=b.to_numpy(avg.g2_err),

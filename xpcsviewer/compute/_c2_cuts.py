@@ -3,7 +3,8 @@
 Axes: age a = (t1 + t2) / 2 and lag tau = t2 - t1 (s). A cut at fixed lag runs along the
 diagonal; a cut at fixed age runs across it. Sampling goes through interpax on JAX (and the
 same bilinear arithmetic on NumPy), so a cut at a lag between frames is not snapped to the
-nearest pixel.
+nearest pixel. A missing (non-finite) pixel does not poison its neighbours' cells: values
+are the bilinear weights' mean over the finite corners only (NaN where none is finite).
 """
 
 from __future__ import annotations
@@ -38,6 +39,19 @@ def _method(b: BackendProtocol) -> str:
     return "bilinear (interpax)" if b.name == "jax" else "bilinear (numpy)"
 
 
+def _sample(xq: Any, yq: Any, t: np.ndarray, c2: Any, b: BackendProtocol) -> Any:
+    """Bilinear samples of c2 at (xq, yq) over its finite pixels: interpolate the zero-filled
+    map and the finite-pixel indicator, and divide (the weights renormalised over the finite
+    corners; identical to plain bilinear where all four corners are finite)."""
+    c = b.asarray(c2, dtype="float64")
+    ok = b.isfinite(c)
+    vals = interp2d_linear(xq, yq, t, t, b.where(ok, c, 0.0), b)
+    weight = interp2d_linear(xq, yq, t, t, b.where(ok, 1.0, 0.0), b)
+    # weight is NaN outside the map (extrap off), 0 where no corner is finite
+    good = weight > 1e-12
+    return b.where(good, vals / b.where(good, weight, 1.0), np.nan)
+
+
 def cut_at_lag(
     c2: Any,
     t: Any,
@@ -55,7 +69,7 @@ def cut_at_lag(
             tn[0] + half, tn[-1] - half, max(2, tn.size - int(round(2 * half / (tn[1] - tn[0]))))
         )
     a = np.asarray(ages, dtype=np.float64)
-    vals = interp2d_linear(a - half, a + half, tn, tn, b.asarray(c2, dtype="float64"), b)
+    vals = _sample(a - half, a + half, tn, c2, b)
     return C2Cut(axis=b.asarray(a), values=vals, kind="lag", at=float(lag), method=_method(b))
 
 
@@ -79,5 +93,5 @@ def cut_at_age(
         steps = int(np.floor(reach / (tn[1] - tn[0]) + 1e-9))
         lags = np.arange(-steps, steps + 1) * (tn[1] - tn[0])
     lg = np.asarray(lags, dtype=np.float64)
-    vals = interp2d_linear(age - lg / 2, age + lg / 2, tn, tn, b.asarray(c2, dtype="float64"), b)
+    vals = _sample(age - lg / 2, age + lg / 2, tn, c2, b)
     return C2Cut(axis=b.asarray(lg), values=vals, kind="age", at=age, method=_method(b))

@@ -1,7 +1,8 @@
 """Weighted mean of g2 across files of one sample and partition, with outlier rejection.
 
 Weights are inverse variances (1 / g2_err²) point by point, so noisy delays of one file do
-not spoil good ones of another. Outliers are judged against the median of the files, which
+not spoil good ones of another. A non-finite g2 (or error) of one file is missing there:
+the point is averaged over the files that have it. Outliers are judged against the median of the files, which
 needs at least three files: with fewer, nothing is rejected and the report says why.
 Files on different delay grids are interpolated in log t (interpax on JAX) onto the grid
 of the first file, restricted to the delays every file covers; the report names them.
@@ -52,7 +53,12 @@ class AverageReport:
 
 @dataclass(frozen=True)
 class G2Average:
-    """tau: (n_tau,) float64 s; g2, g2_err: (n_tau, n_bins) float64; report: AverageReport."""
+    """tau: (n_tau,) float64 s; g2, g2_err: (n_tau, n_bins) float64; report: AverageReport.
+
+    g2 is the inverse-variance weighted mean over the files with a finite g2 and a finite
+    error > 0 at that point; where none has such an error, the plain mean of the finite
+    g2 values with g2_err NaN; NaN where no file has a finite g2.
+    """
 
     tau: Any
     g2: Any
@@ -64,11 +70,18 @@ def _wmean_build(backend: BackendProtocol, shape: tuple):
     b = backend
 
     def weighted_mean(g2, err):
-        ok = b.isfinite(g2) & b.isfinite(err) & (err > 0)
+        fin = b.isfinite(g2)
+        ok = fin & b.isfinite(err) & (err > 0)
         w = b.where(ok, 1.0 / b.where(ok, err, 1.0) ** 2, 0.0)
         sw = b.sum(w, axis=0)
-        mean = b.sum(w * b.where(ok, g2, 0.0), axis=0) / b.where(sw > 0, sw, 1.0)
-        return b.where(sw > 0, mean, np.nan), b.where(sw > 0, 1.0 / b.sqrt(sw), np.nan)
+        has_w = sw > 0
+        mean = b.sum(w * b.where(ok, g2, 0.0), axis=0) / b.where(has_w, sw, 1.0)
+        # No file has a usable error there (boost_corr stores err 0 at the last delay): the
+        # plain mean of the finite values, its error unknown (NaN). No finite value: NaN.
+        n_fin = b.sum(b.where(fin, 1.0, 0.0), axis=0)
+        plain = b.sum(b.where(fin, g2, 0.0), axis=0) / b.where(n_fin > 0, n_fin, 1.0)
+        mean = b.where(has_w, mean, b.where(n_fin > 0, plain, np.nan))
+        return mean, b.where(has_w, 1.0 / b.sqrt(b.where(has_w, sw, 1.0)), np.nan)
 
     return weighted_mean
 
@@ -139,7 +152,10 @@ def average_g2(
         # whose grid only extends beyond the overlap is sampled at its own nodes (exact).
         lg = b.asarray(np.log(grid))
         g_np[k] = np.asarray(b.to_numpy(interp1d_linear(lg, np.log(tau_np[k]), g_np[k], b)))
-        e_np[k] = np.asarray(b.to_numpy(interp1d_linear(lg, np.log(tau_np[k]), e_np[k], b)))
+        # An error of 0 means "unknown" (boost_corr's last delay), not "exact": interpolated
+        # as a number it would give the points next to it near-infinite weight.
+        known = np.where(e_np[k] > 0, e_np[k], np.nan)
+        e_np[k] = np.asarray(b.to_numpy(interp1d_linear(lg, np.log(tau_np[k]), known, b)))
         if not _same(tau_np[k], tau_np[0]):
             regridded.append(names[k])
     if regridded:
@@ -151,15 +167,17 @@ def average_g2(
     base = np.array([_baseline(g, baseline_points) for g in g_np])
     rejected: list[Rejection] = []
     if n >= 3:
-        mi, mb = np.median(inten), np.nanmedian(base)
+        # a file whose intensity or baseline is unknown (NaN) is not judged on it
+        mi = np.nanmedian(inten) if np.isfinite(inten).any() else np.nan
+        mb = np.nanmedian(base) if np.isfinite(base).any() else np.nan
         for k in range(n):
             why = []
-            if abs(inten[k] - mi) > intensity_tolerance * abs(mi):
+            if np.isfinite(inten[k]) and abs(inten[k] - mi) > intensity_tolerance * abs(mi):
                 why.append(
                     f"intensity {inten[k]:.4g} is {100 * (inten[k] / mi - 1):+.1f}% from the "
                     f"median {mi:.4g} (tolerance {100 * intensity_tolerance:.0f}%)"
                 )
-            if not abs(base[k] - mb) <= baseline_tolerance:
+            if np.isfinite(base[k]) and not abs(base[k] - mb) <= baseline_tolerance:
                 why.append(
                     f"g2 baseline {base[k]:.4f} is {base[k] - mb:+.4f} from the median "
                     f"{mb:.4f} (tolerance {baseline_tolerance})"

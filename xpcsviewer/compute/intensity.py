@@ -1,13 +1,17 @@
 """Intensity against time: rebinning, smoothing and the power spectrum.
 
 Rebinning never drops frames silently: a short last block is averaged over the frames it
-has, and the result reports the factor and how many frames that block held.
+has, and the result reports the factor and how many frames that block held. Missing frames
+(NaN or inf, e.g. bad frames placed on an even grid) are missing, not zero: every mean is
+over the finite values it holds and ``counts`` says how many; a block with none is NaN.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+
+import numpy as np
 
 from xpcsviewer.backends import BackendProtocol
 
@@ -19,7 +23,8 @@ class IntensityTrace:
     """t: (m,) float64 s; intensity: (m,) float64 (mean counts per pixel per frame).
 
     factor: frames per point; last_block: frames in the last point (== factor unless the
-    trace length is not a multiple); method: ``"rebin"`` or ``"smooth"``.
+    trace length is not a multiple); method: ``"rebin"`` or ``"smooth"``. counts: (m,)
+    float64, the finite frames each point averages (NaN point where 0).
     """
 
     t: Any
@@ -27,6 +32,7 @@ class IntensityTrace:
     factor: int
     last_block: int
     method: str
+    counts: Any = None
 
 
 @dataclass(frozen=True)
@@ -34,12 +40,15 @@ class PowerSpectrum:
     """One-sided power spectral density of the mean-subtracted trace.
 
     frequency: (n // 2 + 1,) float64 Hz; power: same shape, float64 in intensity² / Hz, so
-    ``sum(power) * df`` equals the variance of the trace (Parseval).
+    ``sum(power) * df`` equals the variance of the trace (Parseval). Missing (non-finite)
+    samples are set to the mean of the others, and the power is divided by the number of
+    finite samples ``n_used`` instead of n, so Parseval holds for their variance.
     """
 
     frequency: Any
     power: Any
     dt: float
+    n_used: int = 0
 
 
 def _block_build(backend: BackendProtocol, n: int, factor: int):
@@ -47,11 +56,20 @@ def _block_build(backend: BackendProtocol, n: int, factor: int):
     m = -(-n // factor)
     pad = m * factor - n
 
-    def block_mean(x):
-        # Zero-pad to whole blocks, then divide each block by the frames it really holds.
+    def block_sum(x):
+        # Pad to whole blocks with zeros: they add nothing to a block's sum or count.
         padded = b.concatenate([x, b.zeros(pad)]) if pad else x
-        counts = b.concatenate([b.full(m - 1, float(factor)), b.full(1, float(factor - pad))])
-        return b.sum(b.reshape(padded, (m, factor)), axis=1) / counts
+        return b.sum(b.reshape(padded, (m, factor)), axis=1)
+
+    def block_mean(t, x):
+        ok = b.isfinite(x) & b.isfinite(t)
+        counts = block_sum(b.where(ok, 1.0, 0.0))
+        safe = b.where(counts > 0, counts, 1.0)
+
+        def mean(v):
+            return b.where(counts > 0, block_sum(b.where(ok, v, 0.0)) / safe, np.nan)
+
+        return mean(t), mean(x), counts
 
     return block_mean
 
@@ -59,7 +77,11 @@ def _block_build(backend: BackendProtocol, n: int, factor: int):
 def rebin_intensity(
     t: Any, intensity: Any, factor: int, *, backend: BackendProtocol | None = None
 ) -> IntensityTrace:
-    """Block means of ``factor`` frames. t, intensity: (n,) (s, counts per pixel per frame)."""
+    """Block means of ``factor`` frames. t, intensity: (n,) (s, counts per pixel per frame).
+
+    A frame with a non-finite t or intensity is left out of its block's means (t and
+    intensity alike) and of ``counts``; a block without one finite frame is NaN.
+    """
     b = resolve(backend)
     factor = int(factor)
     if factor < 1:
@@ -68,12 +90,14 @@ def rebin_intensity(
     n = int(x.shape[0])
     run = kernel(b, "block_mean_1d", (n, factor), _block_build)
     last = n - (-(-n // factor) - 1) * factor
+    t_mean, x_mean, counts = run(b.asarray(t, dtype="float64"), x)
     return IntensityTrace(
-        t=run(b.asarray(t, dtype="float64")),
-        intensity=run(x),
+        t=t_mean,
+        intensity=x_mean,
         factor=factor,
         last_block=last,
         method="rebin",
+        counts=counts,
     )
 
 
@@ -82,12 +106,20 @@ def _smooth_build(backend: BackendProtocol, n: int, window: int):
     half = window // 2
 
     def moving_mean(x):
-        # Centred window, shrunk at the ends (no padding values invented).
-        c = b.concatenate([b.zeros(1), b.cumsum(x)])
+        # Centred window, shrunk at the ends (no padding values invented); non-finite
+        # frames count neither in the sum nor in the number of frames.
+        ok = b.isfinite(x)
         i = b.arange(n)
         lo = b.clip(i - half, 0, n)
         hi = b.clip(i - half + window, 0, n)
-        return (b.take(c, hi) - b.take(c, lo)) / (hi - lo)
+
+        def window_sum(v):
+            c = b.concatenate([b.zeros(1), b.cumsum(v)])
+            return b.take(c, hi) - b.take(c, lo)
+
+        counts = window_sum(b.where(ok, 1.0, 0.0))
+        sums = window_sum(b.where(ok, x, 0.0))
+        return b.where(counts > 0, sums / b.where(counts > 0, counts, 1.0), np.nan), counts
 
     return moving_mean
 
@@ -95,7 +127,8 @@ def _smooth_build(backend: BackendProtocol, n: int, window: int):
 def smooth_intensity(
     t: Any, intensity: Any, window: int, *, backend: BackendProtocol | None = None
 ) -> IntensityTrace:
-    """Centred moving mean over ``window`` frames (same length as the input)."""
+    """Centred moving mean over ``window`` frames (same length as the input), over the
+    finite frames of each window (NaN where it has none)."""
     b = resolve(backend)
     window = int(window)
     if window < 1:
@@ -103,12 +136,14 @@ def smooth_intensity(
     x = b.asarray(intensity, dtype="float64")
     n = int(x.shape[0])
     run = kernel(b, "moving_mean", (n, window), _smooth_build)
+    mean, counts = run(x)
     return IntensityTrace(
         t=b.asarray(t, dtype="float64"),
-        intensity=run(x),
+        intensity=mean,
         factor=window,
         last_block=window,
         method="smooth",
+        counts=counts,
     )
 
 
@@ -116,8 +151,13 @@ def _psd_build(backend: BackendProtocol, n: int):
     b = backend
 
     def psd(x, dt):
-        spec = b.rfft(x - b.mean(x))
-        p = b.abs(spec) ** 2 * (2.0 * dt / n)
+        # A missing sample is set to the mean of the others (0 after subtracting it), and the
+        # power is normalised by the samples used, so a gap adds no power of its own.
+        ok = b.isfinite(x)
+        used = b.maximum(b.sum(b.where(ok, 1.0, 0.0)), 1.0)
+        mean = b.sum(b.where(ok, x, 0.0)) / used
+        spec = b.rfft(b.where(ok, x - mean, 0.0))
+        p = b.abs(spec) ** 2 * (2.0 * dt / used)
         # DC and (even n) Nyquist terms appear once in a one-sided spectrum.
         p = b.set_at(p, 0, p[0] / 2.0)
         if n % 2 == 0:
@@ -130,11 +170,18 @@ def _psd_build(backend: BackendProtocol, n: int):
 def power_spectrum(
     intensity: Any, dt: float, *, backend: BackendProtocol | None = None
 ) -> PowerSpectrum:
-    """PSD of an evenly sampled trace (n,) with sampling interval ``dt`` in s."""
+    """PSD of an evenly sampled trace (n,) with sampling interval ``dt`` in s.
+
+    Non-finite samples are gaps (see :class:`PowerSpectrum`); raises ``ValueError`` when
+    no sample is finite.
+    """
     b = resolve(backend)
     if not dt > 0:
         raise ValueError(f"dt must be positive, got {dt}")
     x = b.asarray(intensity, dtype="float64")
     n = int(x.shape[0])
+    used = int(np.count_nonzero(np.isfinite(np.asarray(b.to_numpy(x)))))
+    if used == 0:
+        raise ValueError(f"power spectrum of a trace without one finite sample (n = {n})")
     p = kernel(b, "psd", (n,), _psd_build)(x, b.asarray(float(dt), dtype="float64"))
-    return PowerSpectrum(frequency=b.rfftfreq(n, d=float(dt)), power=p, dt=float(dt))
+    return PowerSpectrum(frequency=b.rfftfreq(n, d=float(dt)), power=p, dt=float(dt), n_used=used)

@@ -26,6 +26,7 @@ import numpy as np
 from xpcsviewer.backends import BackendProtocol
 
 from ._kernels import kernel, resolve
+from ._partition_guard import check_partition_input
 from .qmap import DetectorQMap
 
 
@@ -155,6 +156,7 @@ def make_partition(
     lo, hi = (math.nan, math.nan) if q_range is None else (float(q_range[0]), float(q_range[1]))
     if q_range is not None and not hi > lo:
         raise ValueError(f"q_range must be increasing, got {q_range}")
+    check_partition_input(q, phi, mask, scale, q_range)  # empty / one-pixel masks: ValueError
     static = (int(n_q), int(n_phi), scale == "log", int(symmetry_fold), tuple(np.shape(q)))
     run = kernel(b, "partition", static, _build)
     roi, counts, q_edges, q_values, phi_edges, phi_values = run(

@@ -29,11 +29,14 @@ from ._kernels import kernel, resolve
 class Stability:
     """Per-segment profiles and drift.
 
-    segments: (n_seg, n_q) float64 as given. mean: (n_q,) float64 mean over segments.
+    segments: (n_seg, n_q) float64 as given. mean: (n_q,) float64 mean over the segments
+    with a finite value at that q (NaN where none has).
     reference: (n_q,) float64, what each segment is divided by: ``mean``, or the curve given
     as ``reference`` (e.g. the whole-run SAXS-1D). ratio: (n_seg, n_q) float64
     segment / reference (NaN where the reference is 0 or NaN).
-    drift: (n_seg,) float64 RMS over q of (ratio - 1), a fraction (0.01 = 1 %).
+    drift: (n_seg,) float64 RMS over the kept q of (ratio - 1), a fraction (0.01 = 1 %),
+    over the bins where the ratio is finite; n_q_used: (n_seg,) int, how many bins that is
+    (drift NaN where 0).
     max_drift: float, the largest entry of ``drift``; worst_segment: its index.
     """
 
@@ -44,20 +47,27 @@ class Stability:
     drift: Any
     max_drift: float
     worst_segment: int
+    n_q_used: Any = None
 
 
 def _build(backend: BackendProtocol, shape: tuple):
     b = backend
 
     def stability_kernel(seg, keep, given, use_given):
-        mean = b.mean(seg, axis=0)
+        # missing values (NaN, inf) are left out of the mean over segments and of the drift
+        fin = b.isfinite(seg)
+        n_seg = b.sum(b.where(fin, 1.0, 0.0), axis=0)
+        total = b.sum(b.where(fin, seg, 0.0), axis=0)
+        mean = b.where(n_seg > 0, total / b.where(n_seg > 0, n_seg, 1.0), np.nan)
         # one compiled program for both cases: the flag picks the reference, not the trace
         ref = b.where(use_given, given, mean)
-        ok = keep & b.isfinite(ref) & (ref != 0)
-        ratio = b.where(ok, seg / b.where(ok, ref, 1.0), np.nan)
+        ok_ref = keep & b.isfinite(ref) & (ref != 0)
+        ratio = b.where(ok_ref, seg / b.where(ok_ref, ref, 1.0), np.nan)
+        ok = ok_ref & fin
         dev = b.where(ok, ratio - 1.0, 0.0)
-        drift = b.sqrt(b.sum(dev**2, axis=1) / b.maximum(b.sum(ok), 1))
-        return mean, ref, ratio, drift
+        used = b.sum(b.where(ok, 1.0, 0.0), axis=1)
+        drift = b.where(used > 0, b.sqrt(b.sum(dev**2, axis=1) / b.where(used > 0, used, 1.0)), np.nan)
+        return mean, ref, ratio, drift, used
 
     return stability_kernel
 
@@ -95,14 +105,17 @@ def saxs_stability(
         if tuple(given.shape) != (seg.shape[1],):
             raise ValueError(f"reference must be (n_q,) = ({seg.shape[1]},), got {tuple(given.shape)}")
     run = kernel(b, "stability", (tuple(seg.shape),), _build)
-    mean, ref, ratio, drift = run(seg, b.asarray(keep), given, b.asarray(use_given))
-    drift_np = b.to_numpy(drift)
+    mean, ref, ratio, drift, used = run(seg, b.asarray(keep), given, b.asarray(use_given))
+    drift_np = np.asarray(b.to_numpy(drift), dtype=np.float64)
+    if not np.isfinite(drift_np).any():
+        raise ValueError("no segment has a finite value at a usable q bin: no drift to measure")
     return Stability(
         segments=seg,
         mean=mean,
         reference=ref,
         ratio=ratio,
         drift=drift,
-        max_drift=float(np.max(drift_np)),
-        worst_segment=int(np.argmax(drift_np)),
+        max_drift=float(np.nanmax(drift_np)),
+        worst_segment=int(np.nanargmax(drift_np)),
+        n_q_used=np.asarray(b.to_numpy(used)).astype(np.int64),
     )

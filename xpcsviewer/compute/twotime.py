@@ -5,7 +5,8 @@ t (n,) in s; a stored upper-triangular map is made symmetric with :func:`symmetr
 The stored diagonal holds shot noise (3–20 where the map is ~1.2), so display replaces it
 from its neighbours by default and says so. g2 from an age window averages the map's pixels
 exactly (lags are whole frames); cuts at arbitrary ages and lags are interpolated
-(:mod:`._c2_cuts`).
+(:mod:`._c2_cuts`). A dead frame (a NaN row and column) is missing, not poison: every mean
+here is over the finite pixels it holds and counts only those.
 """
 
 from __future__ import annotations
@@ -40,7 +41,8 @@ class G2FromC2:
     """g2 against lag from one or several age windows.
 
     tau: (n_lag,) float64 s (lag k frames = k * dt, k >= 1); g2: (n_ages, n_lag) float64,
-    NaN where a window holds no pixel at that lag; n_pairs: (n_ages, n_lag) int64;
+    NaN where a window holds no finite pixel at that lag; n_pairs: (n_ages, n_lag) int64,
+    the finite pixels averaged (non-finite ones, e.g. of a dead frame, are left out);
     ages: (n_ages,) float64 s window centres; windows: ((t_lo, t_hi), ...) in s.
     g2_err: (n_ages, n_lag) float64, the standard error of each mean: the standard deviation
     of the averaged pixels over sqrt(n_pairs) (NaN below two pixels). Pixels along one lag
@@ -69,17 +71,23 @@ def _diag_build(backend: BackendProtocol, n: int):
 
     def fix_diagonal(c):
         d1 = b.diagonal(c, 1)
-        # Mean of the two lag-1 neighbours; the end pixels have one neighbour each.
+        # Mean of the finite lag-1 neighbours; the end pixels have one neighbour each, and a
+        # diagonal pixel with no finite neighbour (a dead frame) stays NaN.
         left = b.concatenate([d1[:1], d1])
         right = b.concatenate([d1, d1[-1:]])
+        ok_l, ok_r = b.isfinite(left), b.isfinite(right)
+        total = b.where(ok_l, left, 0.0) + b.where(ok_r, right, 0.0)
+        count = b.where(ok_l, 1.0, 0.0) + b.where(ok_r, 1.0, 0.0)
+        fixed = b.where(count > 0, total / b.where(count > 0, count, 1.0), np.nan)
         i = b.arange(n)
-        return b.set_at(c, (i, i), 0.5 * (left + right))
+        return b.set_at(c, (i, i), fixed)
 
     return fix_diagonal
 
 
 def correct_diagonal(c2: Any, *, backend: BackendProtocol | None = None) -> Any:
-    """Replace C2's diagonal (shot noise) by the mean of its lag-1 neighbours. (n, n) float64."""
+    """Replace C2's diagonal (shot noise) by the mean of its finite lag-1 neighbours (NaN
+    where both are missing). (n, n) float64."""
     b = resolve(backend)
     c = b.asarray(c2, dtype="float64")
     n = int(c.shape[0])
@@ -93,21 +101,28 @@ def _decimate_build(backend: BackendProtocol, n: int, factor: int):
     m = -(-n // factor)
     pad = m * factor - n
 
-    def block_mean(c):
-        c = b.asarray(c, dtype="float64")  # fused into the reduction under jit
+    def block_sum(c):
         if pad:
             c = b.concatenate([c, b.zeros((pad, n))], axis=0)
             c = b.concatenate([c, b.zeros((n + pad, pad))], axis=1)
-        sums = b.sum(b.sum(b.reshape(c, (m, factor, m, factor)), axis=3), axis=1)
-        # The last row/column of blocks may hold fewer pixels: divide by what they hold.
-        w = b.concatenate([b.full(m - 1, float(factor)), b.full(1, float(factor - pad))])
-        return sums / b.outer(w, w)
+        return b.sum(b.sum(b.reshape(c, (m, factor, m, factor)), axis=3), axis=1)
+
+    def block_mean(c):
+        c = b.asarray(c, dtype="float64")  # fused into the reduction under jit
+        # Divide each block by the finite pixels it holds (fewer in the last row/column of
+        # blocks, and where a dead frame crosses it); a block with none is NaN.
+        ok = b.isfinite(c)
+        counts = block_sum(b.where(ok, 1.0, 0.0))
+        sums = block_sum(b.where(ok, c, 0.0))
+        return b.where(counts > 0, sums / b.where(counts > 0, counts, 1.0), np.nan)
 
     return block_mean
 
 
 def decimate(c2: Any, factor: int, *, backend: BackendProtocol | None = None) -> Any:
-    """Block mean over ``factor`` x ``factor`` pixels: (n, n) -> (ceil(n/f), ceil(n/f)) float64."""
+    """Block mean over ``factor`` x ``factor`` pixels: (n, n) -> (ceil(n/f), ceil(n/f)) float64.
+
+    Each block is the mean of its finite pixels (NaN when it has none)."""
     b = resolve(backend)
     factor = int(factor)
     if factor < 1:
@@ -158,7 +173,8 @@ def _g2_build(backend: BackendProtocol, n: int):
         j = b.reshape(b.arange(n), (1, n))
         lag = j - i
         twice_age = i + j  # age index doubled, so half-frame ages stay integers
-        sel = (lag > 0) & (twice_age >= s_lo) & (twice_age <= s_hi)
+        # non-finite pixels (a dead frame's row and column) are neither summed nor counted
+        sel = (lag > 0) & (twice_age >= s_lo) & (twice_age <= s_hi) & b.isfinite(c)
         ids = b.reshape(b.where(sel, lag, 0), (-1,))
         sums = b.bincount(ids, weights=b.reshape(b.where(sel, c, 0.0), (-1,)), length=n)
         counts = b.bincount(ids, length=n)
@@ -184,8 +200,9 @@ def g2_from_c2(
     """g2(lag) averaged over the pixels whose age (t1 + t2) / 2 lies in each window.
 
     c2: (n, n) symmetric (or upper-triangular: only j > i is read); t: (n,) s, evenly
-    spaced; windows: (t_lo, t_hi) or a sequence of them, in s. Lags with no pixel in any
-    window are dropped from the end. ``g2_err`` is the standard error over the averaged
+    spaced; windows: (t_lo, t_hi) or a sequence of them, in s. Non-finite pixels are left
+    out of the means and of ``n_pairs``. Lags with no pixel in any window are dropped from
+    the end. ``g2_err`` is the standard error over the averaged
     pixels (see :class:`G2FromC2` for why it is a relative weight, not an absolute error).
     """
     b = resolve(backend)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from ._errors import XpcsFormatError
 from ._file import XpcsFile, open_file
+from ._intensity import FrameTrace
 from ._records import C2Map, Metadata, QMap
 from ._scan import FileSummary, scan
 from ._segments import SegmentScale
@@ -19,6 +20,7 @@ from ._writer import write_result_file
 __all__ = [
     "C2Map",
     "FileSummary",
+    "FrameTrace",
     "Metadata",
     "QMap",
     "SegmentScale",

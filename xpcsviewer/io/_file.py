@@ -11,6 +11,7 @@ from ._cache import DEFAULT_CACHE_MB, ArrayCache
 from ._core import Core
 from ._errors import XpcsFormatError
 from ._h5 import Source
+from ._intensity import FrameTrace
 from ._layout import read_core
 from ._records import C2Map, Metadata, QMap, frozen
 from ._sanity import check_qmap
@@ -42,7 +43,7 @@ class XpcsFile:
     ``g2_err`` (n_tau, n_bins) float64, ``dynamic_q`` (1/Å) / ``dynamic_phi`` (deg) per g2
     column, ``static_q`` / ``static_phi`` per static bin, ``c2_bins``. Lazy and cached (read on
     first use into a cache of ``cache_mb`` MB): ``saxs_2d``, ``saxs_1d``, ``saxs_1d_segments``,
-    ``intensity_t``, ``qmap``, ``c2(col)``. The HDF5 file is only open while a read runs, so
+    ``intensity_t`` (and ``intensity_trace``), ``qmap``, ``c2(col)``. The HDF5 file is only open while a read runs, so
     thousands of XpcsFile objects hold no file handles; ``close()`` drops the cache.
     """
 
@@ -199,8 +200,8 @@ class XpcsFile:
             pixels = np.bincount(ids, minlength=n_static + 1)[1 : n_static + 1]
             # Twotime-only runs write the segments their own way (see _segments.py)
             run = "multitau" if "multitau" in self.kinds else "twotime"
-            return segment_scale(self.saxs_1d_segments, self.intensity_t[1], pixels,
-                                 run=run, saxs_1d=self.saxs_1d[1])
+            return segment_scale(self.saxs_1d_segments, self.intensity_trace.on_stored_columns(),
+                                 pixels, run=run, saxs_1d=self.saxs_1d[1])
 
         return self._cache.get("segment_scale", load)
 
@@ -219,14 +220,26 @@ class XpcsFile:
                                lambda: frozen(self.saxs_1d_segments * scale.factor))
 
     @property
+    def intensity_trace(self) -> FrameTrace:
+        """The stored intensity-vs-time trace split into kept and bad frames: ``frame``,
+        ``t`` (s), ``intensity`` (photons/pixel/frame) of the kept frames, ``n_bad`` frames
+        left out (the correlator marks a bad frame with frame index 0), ``n_stored``."""
+        return self._lazy("intensity_trace",
+                          lambda src: self._reader.intensity(src, self._core.frame_time_s))
+
+    @property
     def intensity_t(self) -> tuple[np.ndarray, np.ndarray]:
-        """(t (n_frames,) s from the run start, mean intensity (n_frames,) float64)."""
+        """(t (n,) s from the stored frame index, mean intensity (n,) float64
+        photons/pixel/frame) of the good frames; ``intensity_bad_frames`` says how many
+        stored frames were left out."""
+        trace = self.intensity_trace
+        return trace.t, trace.intensity
 
-        def load(src):
-            t, i = self._reader.intensity(src, self._core.frame_time_s)
-            return frozen(t), frozen(i)
-
-        return self._lazy("intensity_t", load)
+    @property
+    def intensity_bad_frames(self) -> int:
+        """Number of stored frames left out of ``intensity_t`` (marked bad by the correlator,
+        or with a non-finite value)."""
+        return self.intensity_trace.n_bad
 
     @property
     def qmap(self) -> QMap:

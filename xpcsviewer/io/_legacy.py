@@ -14,6 +14,7 @@ from ._agree import same_detector, same_length
 from ._core import Core
 from ._errors import XpcsFormatError
 from ._h5 import Source
+from ._intensity import FrameTrace, frame_trace
 from ._keys import C2_NAME_LEGACY
 from ._keys import LEGACY_APS as K
 from ._metadata import read_metadata
@@ -107,11 +108,12 @@ def segments(src: Source) -> np.ndarray:
     return np.atleast_2d(src.read(K["saxs_1d_segments"], ndim=(1, 2))).astype(np.float64)
 
 
-def intensity(src: Source, frame_time_s: float) -> tuple[np.ndarray, np.ndarray]:
+def intensity(src: Source, frame_time_s: float) -> FrameTrace:
+    """The stored trace (row 0 frame index, row 1 mean intensity per frame), bad frames
+    left out and counted (``_intensity``)."""
     if not src.has(K["intensity_vs_time"]):
-        return np.zeros(0), np.zeros(0)
-    a = src.read(K["intensity_vs_time"], ndim=2, empty_ok=True).astype(np.float64)
-    return a[0] * frame_time_s, a[1]
+        return frame_trace(np.zeros((2, 0)), frame_time_s)
+    return frame_trace(src.read(K["intensity_vs_time"], ndim=2, empty_ok=True), frame_time_s)
 
 
 def qmap(src: Source) -> QMap:

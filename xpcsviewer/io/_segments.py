@@ -90,10 +90,11 @@ def segment_scale(
     """The scale of stored segments, checked against the data.
 
     segments: (n_seg, n_static) as stored; intensity: (n_frames,) mean photons/pixel/frame of
-    each frame (``intensity_vs_time``); pixels: (n_static,) number of pixels of each static
-    bin (label r's count for column r - 1: the weights of the pixel mean). run: the
-    correlator that wrote them, ``"multitau"`` (also for Both) or ``"twotime"`` (Twotime-only
-    files); saxs_1d: (n_static,) the whole-run curve, needed for ``"twotime"``.
+    each stored frame (``intensity_vs_time``), NaN for a bad frame (it still counts in N, but
+    not in the mean intensity); pixels: (n_static,) number of pixels of each static bin
+    (label r's count for column r - 1: the weights of the pixel mean). run: the correlator
+    that wrote them, ``"multitau"`` (also for Both) or ``"twotime"`` (Twotime-only files);
+    saxs_1d: (n_static,) the whole-run curve, needed for ``"twotime"``.
     """
     if run not in ("multitau", "twotime"):
         raise ValueError(f"run must be 'multitau' or 'twotime', got {run!r}")
@@ -113,13 +114,20 @@ def segment_scale(
         return SegmentScale(False, f"{n_seg} segments, but {rule}: another scale or program")
     if pixels.shape != seg.shape[1:] or pixels.sum() <= 0:
         return SegmentScale(False, "static bins and their pixel counts do not match")
-    per_seg = np.array([inten[k * m:(k + 1) * m].mean() for k in range(n_seg)])
-    mean_i = float(np.mean(inten[: n_seg * m]))
+    # Bad frames (NaN) count in N but not in the means of the intensity.
+    covered = inten[: n_seg * m]
+    if not np.isfinite(covered).any():
+        return SegmentScale(False, "no good frame in the frames the segments cover")
+    with np.errstate(invalid="ignore"):
+        per_seg = np.array([np.nanmean(inten[k * m:(k + 1) * m])
+                            if np.isfinite(inten[k * m:(k + 1) * m]).any() else np.nan
+                            for k in range(n_seg)])
+    mean_i = float(np.nanmean(covered))
     if run == "twotime":
         s1 = np.asarray(saxs_1d, np.float64) if saxs_1d is not None else None
         if s1 is None or s1.shape != pixels.shape or not (s1 @ pixels) > 0:
             return SegmentScale(False, "two-time segments need the run's SAXS-1D to check")
-        check = (seg @ pixels) / (s1 @ pixels) / (per_seg / np.mean(inten))
+        check = (seg @ pixels) / (s1 @ pixels) / (per_seg / np.nanmean(inten))
         factor, what = 1.0, ("pixel-weighted segment means / SAXS-1D's differ from the trace's "
                              "relative means by up to {:.3g}: not boost_corr two-time segments")
     else:

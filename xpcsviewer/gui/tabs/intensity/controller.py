@@ -27,7 +27,8 @@ class IntensityState(State):
 @dataclass(frozen=True)
 class IntensityTrace:
     """t, intensity (m,) after rebinning; frequency (k,) Hz, power (k,) I²/Hz of the raw
-    trace with the zero-frequency term left out (the mean is subtracted, so it is 0)."""
+    trace with the zero-frequency term left out (the mean is subtracted, so it is 0).
+    n_bad: frames the correlator marked bad, left out of both (gaps in the spectrum)."""
 
     file: str
     t: np.ndarray
@@ -37,12 +38,19 @@ class IntensityTrace:
     frequency: np.ndarray
     power: np.ndarray
     n_frames: int
+    n_bad: int = 0
 
 
 @dataclass(frozen=True)
 class IntensityData:
     traces: list[IntensityTrace]
     settings: dict[str, Any]
+
+    @property
+    def note(self) -> str:
+        """One line naming the files whose bad frames were left out ("" when none)."""
+        return "; ".join(f"{tr.file}: {tr.n_bad} bad frame{'s' if tr.n_bad != 1 else ''} left out"
+                         for tr in self.traces if tr.n_bad)
 
 
 class IntensityController(TabController):
@@ -66,11 +74,13 @@ class IntensityController(TabController):
         t, intensity = (np.asarray(a, dtype=np.float64) for a in f.intensity_t)
         factor = max(1, min(int(factor), t.size))
         binned = rebin_intensity(t, intensity, factor)
-        dt = float(t[1] - t[0]) if t.size > 1 else float(f.metadata.frame_time_s)
-        psd = power_spectrum(intensity, dt)
+        # the spectrum needs even sampling: bad frames are gaps on the frame grid, not skipped
+        dt = float(f.metadata.frame_time_s)
+        psd = power_spectrum(f.intensity_trace.on_frame_grid(), dt)
         freq, power = ensure_numpy(psd.frequency), ensure_numpy(psd.power)
         return IntensityTrace(f.name, ensure_numpy(binned.t), ensure_numpy(binned.intensity),
-                              binned.factor, binned.last_block, freq[1:], power[1:], t.size)
+                              binned.factor, binned.last_block, freq[1:], power[1:], t.size,
+                              f.intensity_bad_frames)
 
     def can_export_csv(self) -> bool:
         return True
@@ -80,7 +90,8 @@ class IntensityController(TabController):
         path = Path(path)
         with path.open("w", newline="", encoding="utf-8") as handle:
             handle.write("# xpcsviewer intensity export; trace: t in s, I in photons/pixel/frame, "
-                         f"block mean of {data.settings['rebin']} frames; psd: Hz, I^2/Hz of the raw trace\n")
+                         f"block mean of {data.settings['rebin']} frames; psd: Hz, I^2/Hz of the raw trace"
+                         f"{'; ' + data.note if data.note else ''}\n")
             writer = csv.writer(handle)
             writer.writerow(["file", "series", "x", "value"])
             for tr in data.traces:

@@ -37,6 +37,7 @@ class IntensityView(TabView):
         factor = data.traces[0].factor if data.traces else data.settings["rebin"]
         short = [tr.file for tr in data.traces if tr.last_block != tr.factor]
         note = f"; last point of {', '.join(short)} averages fewer frames" if short else ""
+        note += f"; {data.note}" if data.note else ""
         traces = [Line(tr.t, tr.intensity, tr.file) for tr in data.traces]
         spectra = [Line(tr.frequency, tr.power, f"{tr.file} ({tr.n_frames} frames)") for tr in data.traces]
         return [
