@@ -9,6 +9,7 @@ fitting (``_chunk.use_backend``), so workers fit in float64 on the same backend 
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from ._chunk import FileEntry, fit_chunk
@@ -65,4 +66,12 @@ def run_on_dask(parts: list[list[FileEntry]], options: FitOptions, *, workers: i
     finally:
         client.close()
         if cluster is not None:
-            cluster.close()
+            # A JAX worker often outlives the nanny's 4 s grace at shutdown and is killed;
+            # that is the end of our own cluster, not a fault worth a warning to the user.
+            nanny = logging.getLogger("distributed.nanny")
+            level = nanny.level
+            nanny.setLevel(logging.ERROR)
+            try:
+                cluster.close()
+            finally:
+                nanny.setLevel(level)
