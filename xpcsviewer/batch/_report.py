@@ -78,12 +78,24 @@ def _style(ax, title: str = "", xlabel: str = "", ylabel: str = "", size: float 
     ax.set_title(title, fontsize=size)
     ax.set_xlabel(xlabel, fontsize=size)
     ax.set_ylabel(ylabel, fontsize=size)
-    ax.tick_params(labelsize=size - 1)
-    from matplotlib.ticker import NullFormatter
+    ax.tick_params(which="both", labelsize=size - 1)
+    from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
 
-    # log axes label minor ticks too when a range is under a decade; they collide
-    ax.xaxis.set_minor_formatter(NullFormatter())
-    ax.yaxis.set_minor_formatter(NullFormatter())
+    # No minor ticks: their labels collide on log axes under a decade, and making the tick
+    # objects was most of the time a page took (a g2 panel spans five decades of delay).
+    # Over two decades only the decades are labelled; a shorter log axis gets labels at 2
+    # and 5 too (matplotlib's own minor labels collide at this size, and with decades only a
+    # short axis may have no label at all).
+    for axis, lim in ((ax.xaxis, ax.get_xlim()), (ax.yaxis, ax.get_ylim())):
+        span = max(lim) / min(lim) if min(lim) > 0 else 0.0
+        if axis.get_scale() != "log":
+            axis.set_minor_locator(NullLocator())
+        elif span >= 100:
+            axis.set_minor_locator(NullLocator())
+            axis.set_major_locator(LogLocator(numticks=6))
+        else:  # a decade or two: label 2 and 5 of each decade, short (0.002, 0.005)
+            axis.set_minor_locator(LogLocator(subs=(2.0, 5.0)))
+            axis.set_minor_formatter(FuncFormatter(lambda v, _pos: f"{v:.1g}"))
 
 
 # -- first page -------------------------------------------------------------------------------
@@ -101,6 +113,13 @@ def _x_axis(table: BatchTable, groups) -> tuple[np.ndarray, str]:
     return np.array([(t - t0).total_seconds() / 3600 for t in times]), "hours since first start"
 
 
+def _integer_x(ax, xlabel: str) -> None:
+    if xlabel.startswith("file order"):
+        from matplotlib.ticker import MaxNLocator
+
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+
+
 def _trend_bins(table: BatchTable) -> list[int]:
     ok = np.array([s != "error" for s in table.columns["status"]], dtype=bool)
     cols = np.unique(table.columns["column"][ok])
@@ -115,7 +134,7 @@ def _trends_page(table: BatchTable):
     failed = table.failed_files
     fig = _figure(f"xpcsviewer batch report: {len(groups)} files, model {prov.get('model', '?')}, "
                   f"{len(groups) - len(failed)} fitted, {len(failed)} failed")
-    grid = fig.add_gridspec(2, 2, height_ratios=(4, 1))
+    grid = fig.add_gridspec(2, 2, height_ratios=(5, 1), hspace=0.25)
     x, xlabel = _x_axis(table, groups)
     tau_name = "tau" if "tau" in table.columns else "tau1"
     ax = fig.add_subplot(grid[0, 0])
@@ -134,7 +153,9 @@ def _trends_page(table: BatchTable):
                         label=label)
     ax.set_yscale("log")
     ax.legend(fontsize=7, frameon=False)
-    _style(ax, f"{tau_name} at {N_TREND_BINS} bins", xlabel, f"{tau_name} (s)", 9)
+    _style(ax, f"{tau_name} at {N_TREND_BINS} bins (q, φ of the first file that has the column)",
+           xlabel, f"{tau_name} (s)", 9)
+    _integer_x(ax, xlabel)
     ax = fig.add_subplot(grid[0, 1])
     first = [rows[0] for _, rows in groups]
     d, d_err = cols["D_A2_per_s"][first], cols["D_err_A2_per_s"][first]
@@ -143,6 +164,7 @@ def _trends_page(table: BatchTable):
     alpha = prov.get("options", {}).get("alpha")
     _style(ax, "D from τ(q) = 1/(D q²)" if alpha == 2 else f"D (needs alpha = 2; run had {alpha})",
            xlabel, "D (Å²/s)", 9)
+    _integer_x(ax, xlabel)
     text = fig.add_subplot(grid[1, :])
     text.axis("off")
     lines = [f"{prov.get('producer', '')}, backend {prov.get('backend', '?')} "
@@ -246,10 +268,8 @@ def _g2_panel(ax, t, g2, err, theta, model, cols, r, g2_model) -> None:
         lx, ly = _ADAPTER.curve(tt, g2_model(model, theta, tt, np))
         ax.plot(lx, ly, "-", color="tab:red", lw=1)
     ax.set_xscale("log")
-    ax.set_ylabel("g2", fontsize=6.5, labelpad=1)
     tau_name = "tau" if "tau" in cols else "tau1"
     tau = cols[tau_name][r]
-    ax.set_title(f"q={cols['q_1_per_A'][r]:.4g} φ={cols['phi_deg'][r]:.3g}°  "
-                 f"τ={tau:.3g} s" + ("" if cols["status"][r] == "converged"
-                                     else f" [{cols['status'][r]}]"), fontsize=6.5)
-    ax.tick_params(labelsize=5.5)
+    _style(ax, f"q={cols['q_1_per_A'][r]:.4g} φ={cols['phi_deg'][r]:.3g}°  τ={tau:.3g} s"
+           + ("" if cols["status"][r] == "converged" else f" [{cols['status'][r]}]"),
+           "", "g2", size=6.5)
