@@ -175,3 +175,36 @@ def test_dask_local_cluster_equals_in_process(folder):
     assert remote.provenance["executor"].startswith("dask")
     assert remote.equals(local, rtol=0.0)
     assert remote.failed_files == local.failed_files and len(local.failed_files) == 2
+
+
+def test_a_chunk_rejected_as_a_whole_becomes_error_rows_per_file(folder, tmp_path):
+    # No delay of any file lies in 1000-2000 s: fit_g2 rejects the batch, the chunk is
+    # retried file by file, and each file gets its own error row saying why.
+    out = tmp_path / "t.csv"
+    assert main(["batch", "fit", str(folder), "--t-range", "1000", "2000", "--progress",
+                 "none", "--out", str(out)]) == 1
+    table = read_table(out)
+    assert table.n_rows == 4 and set(table.columns["status"]) == {"error"}
+    by_file = dict(zip(table.columns["file"], table.columns["message"], strict=True))
+    for name in GOOD:
+        assert "t_range" in by_file[f"{name}_results.hdf"], by_file
+
+
+def test_progress_lines_off_a_terminal_and_a_bar_on_one():
+    import io
+
+    from xpcsviewer.batch._progress import Progress
+
+    lines = io.StringIO()
+    p = Progress(3, "fit", stream=lines)  # a StringIO is not a TTY
+    p.update(2, "1 failed in last chunk")
+    p.update(1)
+    p.close()
+    text = lines.getvalue().splitlines()
+    assert text[0].startswith("fit: 2/3 files") and "1 failed" in text[0]
+    assert text[1].startswith("fit: 3/3 files")
+    bar = io.StringIO()
+    p = Progress(3, "fit", stream=bar, bar=True)
+    p.update(3)
+    p.close()
+    assert "3/3" in bar.getvalue() and "\r" in bar.getvalue()

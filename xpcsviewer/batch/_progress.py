@@ -36,7 +36,7 @@ class Progress:
             return
         rate = self.done / max(time.perf_counter() - self._start, 1e-9)
         extra = f" ({note})" if note else ""
-        print(f"{self.label}: {self.done}/{self.total} files, {rate:.1f} files/s{extra}",
+        print(f"{self.label}: {self.done}/{self.total} files, {rate:.3g} files/s{extra}",
               file=self.stream, flush=True)
 
     def close(self) -> None:
