@@ -127,6 +127,8 @@ def test_round_trip(fitted, tmp_path, suffix):
         ["fit", "{folder}", "--workers", "0", "--out", "{tmp}/t.csv"],
         ["fit", "{empty}", "--out", "{tmp}/t.csv"],
         ["report", "{folder}", "--out", "{tmp}/r.png"],
+        ["fit", "{folder}", "--out", "{folder}/brownian_a_results.hdf/t.csv"],
+        ["fit", "{folder}", "--out", "{tmp}"],
         ["frobnicate", "{folder}"],
     ],
 )

@@ -65,6 +65,8 @@ def _open(entry: FileEntry, options: FitOptions):
         f = xv.open(entry.path)
     except (xv.XpcsFormatError, OSError) as exc:
         return None, str(exc)
+    except Exception as exc:  # noqa: BLE001 - a reader bug must not stop a night's batch
+        return None, f"unexpected {type(exc).__name__} while reading: {exc} (please report)"
     if f.g2 is None or f.tau is None:
         kinds = "+".join(sorted(f.kinds)) or "no results"
         return None, f"no multi-tau g2 to fit (the file holds {kinds})"
@@ -107,15 +109,18 @@ def fit_chunk(entries: list[FileEntry], options: FitOptions) -> list[dict]:
     if good:
         try:
             groups = [(good, _fit([f for _, f in good], options))]
-        except (ValueError, FloatingPointError, np.linalg.LinAlgError):
+        except Exception:  # noqa: BLE001 - see below
             # Something in the batch was rejected as a whole (e.g. a t_range holding no delay
             # of these files): fit file by file so only the guilty ones become error rows.
             groups = []
             for entry, f in good:
                 try:
                     groups.append(([(entry, f)], _fit([f], options)))
-                except (ValueError, FloatingPointError, np.linalg.LinAlgError) as exc:
+                except ValueError as exc:  # what fit_g2 documents for bad input
                     rows[entry.index] = [error_row(entry, str(exc))]
+                except Exception as exc:  # noqa: BLE001 - anything else: a bug, kept visible
+                    rows[entry.index] = [error_row(
+                        entry, f"unexpected {type(exc).__name__} in the fit: {exc} (please report)")]
         for members, (result, tauq) in groups:
             for k, (entry, f) in enumerate(members):
                 rows[entry.index] = _file_rows(entry, f, k, result, tauq, options)

@@ -111,14 +111,17 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if progress is not None:
             progress.close()
-    if args.command == "fit":
-        from ._table import write_table
+    try:
+        if args.command == "fit":
+            from ._table import write_table
 
-        write_table(table, args.out)
-    else:
-        from ._report import write_report
+            write_table(table, args.out)
+        else:
+            from ._report import write_report
 
-        write_report(table, args.out)
+            write_report(table, args.out)
+    except OSError as exc:  # --out not writable: the argument was bad after all
+        return _bad(f"could not write {args.out}: {exc}")
     failed = table.failed_files
     print(f"{args.out}: {len(entries) - len(failed)} of {len(entries)} files processed"
           + (f"; {len(failed)} failed (see their error rows)" if failed else ""),
@@ -138,6 +141,7 @@ def _prepare(args) -> tuple[FitOptions, list]:
     if args.command == "report":
         if suffix != ".pdf":
             raise ValueError(f"--out {args.out}: the report must end in .pdf")
+    _check_writable(args.out)
     if args.workers is not None or args.scheduler is not None:
         from ._dask import _MISSING
 
@@ -160,6 +164,19 @@ def _prepare(args) -> tuple[FitOptions, list]:
     if not entries:
         raise ValueError(f"{args.folder}: no result files (.hdf, .h5, .hdf5, .nxs) in it")
     return options, entries
+
+
+def _check_writable(out: Path) -> None:
+    """Fail before hours of fitting, not after, when ``out`` cannot be written."""
+    import os
+
+    if out.is_dir():
+        raise ValueError(f"--out {out} is a folder; give a file name")
+    parent = out.parent
+    while not parent.exists() and parent != parent.parent:
+        parent = parent.parent  # write_table makes the missing folders below it
+    if not parent.is_dir() or not os.access(parent, os.W_OK):
+        raise ValueError(f"--out {out}: cannot write in {parent}")
 
 
 def _set_backend(name: str | None) -> str:
