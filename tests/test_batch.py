@@ -154,15 +154,25 @@ def test_batch_help_is_qt_free():
     assert "batch fit" in result.stdout or "fit" in result.stdout
 
 
-def test_report_pages(fitted, tmp_path):
-    _, table, _ = fitted
+def test_report_pages(folder, tmp_path):
     out = tmp_path / "report.pdf"
-    n = write_report(table, out)
-    # trends page, brownian_a (12 bins: 1 page), phi_c (59 bins: 12 + 20 + 20 + 7 -> 4 pages)
-    assert n == 1 + pages_for(12) + pages_for(59) == 6
+    assert main(["batch", "report", str(folder), "--progress", "none", "--out", str(out)]) == 1
+    # trends page, brownian_a (12 bins: 1 page), phi_c (59 bins: 12 + 20 + 20 + 7 -> 4 pages);
+    # the two failed files are listed on the trends page, without pages of their own
+    n = 1 + pages_for(12) + pages_for(59)
+    assert n == 6
     pdf = out.read_bytes()
     assert pdf.startswith(b"%PDF")
     assert len(re.findall(rb"/Type\s*/Page\b", pdf)) == n
+
+
+def test_write_report_returns_its_page_count(fitted, tmp_path):
+    _, table, _ = fitted
+    only_brownian = table.__class__(
+        {k: (v[:12] if isinstance(v, np.ndarray) else v[:12]) for k, v in table.columns.items()},
+        table.provenance)
+    assert set(only_brownian.columns["file"]) == {"brownian_a_results.hdf"}
+    assert write_report(only_brownian, tmp_path / "r.pdf") == 2
 
 
 @pytest.mark.slow
