@@ -1,4 +1,5 @@
-"""Command line: ``xpcsviewer [FOLDER] [--demo] [--snapshot DIR [--select N]]``.
+"""Command line: ``xpcsviewer [FOLDER] [--demo] [--snapshot DIR [--select N]]`` and
+``xpcsviewer batch fit|report|snapshot ...`` (``xpcsviewer/batch/_cli.py``).
 
 Parsing, ``--version`` and ``--help`` never import Qt, so they work on a machine without
 a display and answer instantly.
@@ -17,6 +18,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="xpcsviewer",
         description="View, fit and compare XPCS result files (APS-8IDI NeXus layout).",
+        epilog="Batch work without the window: xpcsviewer batch {fit,report,snapshot} --help "
+        "(a folder named 'batch' opens as ./batch).",
     )
     parser.add_argument("folder", nargs="?", type=Path, help="folder of result files (.hdf, .h5)")
     parser.add_argument(
@@ -45,6 +48,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["batch"]:
+        # A subcommand only as the first word, so `xpcsviewer FOLDER` keeps working.
+        from .batch._cli import main as batch_main
+
+        return batch_main(argv[1:])
     args = build_parser().parse_args(argv)
     try:
         from .backends import configure, enable_compilation_cache, get_backend
