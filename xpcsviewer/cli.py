@@ -44,6 +44,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--backend", choices=("auto", "jax", "numpy"), help="array backend for this run"
     )
+    parser.add_argument(
+        "--theme", choices=("light", "dark"), help="colour theme for this run (else Preferences)"
+    )
     return parser
 
 
@@ -77,4 +80,5 @@ def main(argv: list[str] | None = None) -> int:
         snapshot=args.snapshot,
         select=args.select,
         backend=args.backend,
+        theme=args.theme,
     )

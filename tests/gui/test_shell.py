@@ -126,13 +126,48 @@ def test_a_folder_of_1000_files_lists_filters_and_sorts(qtbot, make_window):
 
 
 @pytest.mark.slow
-def test_snapshot_renders_every_tab(qapp, data_dir, tmp_path):
+def test_snapshot_renders_every_tab_in_the_dark_theme(qapp, data_dir, tmp_path):
+    # The light theme is what every other GUI test renders; this one renders each tab dark
+    # (xpcsviewer --snapshot --theme dark) and checks the pictures are dark, not half light.
+    from PySide6.QtGui import QImage
+
     from xpcsviewer.gui.app import run
     from xpcsviewer.gui.tabs import TABS
+    from xpcsviewer.gui.theme import DARK, active, apply_theme
 
-    assert run(folder=data_dir, snapshot=tmp_path, select=2) == 0
+    try:
+        assert run(folder=data_dir, snapshot=tmp_path, select=2, theme="dark") == 0
+        assert active() is DARK
+    finally:
+        apply_theme("light", qapp)  # the theme is process-wide: later tests expect light
     for spec in TABS:
-        assert (tmp_path / f"{spec.key}.png").stat().st_size > 10_000, spec.key
+        image = QImage(str(tmp_path / f"{spec.key}.png"))
+        assert image.width() > 1000, spec.key
+        step = 16  # mean brightness over a grid of pixels: dark background, light ink
+        values = [image.pixelColor(x, y).lightness() for x in range(0, image.width(), step)
+                  for y in range(0, image.height(), step)]
+        assert sum(values) / len(values) < 110, (spec.key, sum(values) / len(values))
+
+
+def test_line_colours_are_colour_blind_safe_and_exports_stay_light(qapp):
+    from xpcsviewer.gui.plotting._lines import INK, resolve
+    from xpcsviewer.gui.theme import DARK, LIGHT
+
+    assert LIGHT.lines[:3] == ("#0072B2", "#D55E00", "#009E73")  # Okabe-Ito
+    assert resolve(INK, 0, 1, LIGHT) == (0, 0, 0) and resolve(INK, 0, 1, DARK) == (220, 220, 220)
+    assert resolve(None, 1, 2, LIGHT) == (0xD5, 0x5E, 0x00)
+    # every line colour stands out of its background (WCAG-style luminance ratio >= 3)
+    for theme in (LIGHT, DARK):
+        bg = _luminance(theme.background)
+        for colour in theme.lines:
+            lum = _luminance(colour)
+            assert (max(lum, bg) + 0.05) / (min(lum, bg) + 0.05) >= 3.0, (theme.name, colour)
+
+
+def _luminance(hex_colour: str) -> float:
+    rgb = [int(hex_colour.lstrip("#")[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+    lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
 
 
 def test_runners_come_and_go_without_crashing(qapp):

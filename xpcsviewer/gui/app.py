@@ -21,7 +21,7 @@ def demo_folder() -> Path | None:
 
 
 def run(folder: Path | None = None, demo: bool = False, snapshot: Path | None = None,
-        select: int = 1, backend: str | None = None) -> int:
+        select: int = 1, backend: str | None = None, theme: str | None = None) -> int:
     """Open the window; with ``snapshot`` render every tab to ``snapshot/<tab>.png`` and exit."""
     if snapshot is not None:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # no display needed
@@ -40,6 +40,11 @@ def run(folder: Path | None = None, demo: bool = False, snapshot: Path | None = 
         settings = QSettings(str(Path(scratch.name) / "settings.ini"), QSettings.Format.IniFormat)
     else:
         settings = QSettings()
+    from .preferences import load_preferences
+    from .theme import apply_theme
+
+    # Before the window is built: plots take their background when they are made.
+    apply_theme(theme or load_preferences(settings).theme, app)
     window = MainWindow(settings)
     if backend is not None:
         window.use_backend_for_this_run(backend)

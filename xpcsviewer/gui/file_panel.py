@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from .session import Session
+from .theme import active
 
 COLUMNS = ("name", "kind", "sample", "start time", "bins")
 PATH_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -79,7 +80,7 @@ class FileTableModel(QAbstractTableModel):
             return "\n".join([str(summary.path), *notes])
         if role == Qt.ItemDataRole.ForegroundRole and (error or notes):
             # red: unreadable; amber: readable, with values the reader left out (see tooltip)
-            return QBrush(QColor("#b00020" if error else "#9a6200"))
+            return QBrush(QColor(active().alarm if error else active().note))
         return None
 
 

@@ -288,6 +288,8 @@ class MainWindow(QMainWindow):
 
     def _apply(self, prefs: Preferences, previous: Preferences | None) -> None:
         applied = apply_preferences(prefs, previous)
+        if previous is not None and previous.theme != prefs.theme:
+            applied.notices.append(f"The {prefs.theme} theme applies when xpcsviewer next starts.")
         self.status_panel.set_backend(get_backend().name, applied.device_label)
         self.status_panel.set_notice("\n".join(applied.notices))
         for notice in applied.notices:

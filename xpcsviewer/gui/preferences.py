@@ -30,6 +30,7 @@ class Preferences:
     memory_fraction: float = 0.9  # of GPU memory JAX may take; read by XLA once at start
     colormap: str = DEFAULT_COLORMAP
     cache_mb: int = 512  # per open file, for lazily read arrays
+    theme: str = "light"  # "light" or "dark" (gui/theme.py); applies at the next start
 
     def validated(self) -> Preferences:
         return dataclasses.replace(
@@ -38,6 +39,7 @@ class Preferences:
             memory_fraction=min(max(float(self.memory_fraction), 0.05), 1.0),
             colormap=self.colormap if self.colormap in COLORMAPS else DEFAULT_COLORMAP,
             cache_mb=max(int(self.cache_mb), 16),
+            theme=self.theme if self.theme in ("light", "dark") else "light",
         )
 
 

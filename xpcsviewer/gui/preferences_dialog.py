@@ -39,6 +39,10 @@ class PreferencesDialog(QDialog):
         self.cmap_box = QComboBox()
         self.cmap_box.addItems(list(COLORMAPS))
         self.cmap_box.setCurrentText(prefs.colormap)
+        self.theme_box = QComboBox()
+        self.theme_box.addItems(["light", "dark"])
+        self.theme_box.setCurrentText(prefs.theme)
+        self.theme_box.setToolTip("applies when xpcsviewer next starts")
         self.cache_spin = QSpinBox()
         self.cache_spin.setRange(16, 65536)
         self.cache_spin.setSuffix(" MB")
@@ -52,6 +56,7 @@ class PreferencesDialog(QDialog):
         form.addRow("GPU memory fraction", self.memory_spin)
         form.addRow("default colour map", self.cmap_box)
         form.addRow("cache size", self.cache_spin)
+        form.addRow("theme", self.theme_box)
         note = QLabel("The GPU switch applies to the next computation; the memory fraction "
                       "after a restart.")
         note.setWordWrap(True)
@@ -72,4 +77,5 @@ class PreferencesDialog(QDialog):
             memory_fraction=round(self.memory_spin.value(), 3),
             colormap=self.cmap_box.currentText(),
             cache_mb=self.cache_spin.value(),
+            theme=self.theme_box.currentText(),
         ).validated()

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from xpcsviewer.backends import adapter_stats
 
 from .jobs import Job, JobRunner
+from .theme import active
 
 REFRESH_MS = 500
 STATS_COLUMNS = ("adapter", "count", "total ms", "mean ms", "bytes", "last shape")
@@ -45,7 +46,7 @@ class StatusPanel(QWidget):
         self.backend_label = QLabel("backend: …")
         self.notice_label = QLabel("")
         self.notice_label.setWordWrap(True)
-        self.notice_label.setStyleSheet("color: #8a5300; font-weight: bold;")
+        self.notice_label.setStyleSheet(f"color: {active().note}; font-weight: bold;")
         self.notice_label.hide()
         self.stats_table = QTableWidget(0, len(STATS_COLUMNS))
         self.stats_table.setHorizontalHeaderLabels(list(STATS_COLUMNS))

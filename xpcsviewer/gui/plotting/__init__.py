@@ -9,22 +9,25 @@ from __future__ import annotations
 
 import pyqtgraph as pg
 
+from ..theme import active
 from ._colormaps import COLORMAPS, DEFAULT_COLORMAP, colormap
 from ._curves import Curve, CurvePanel
 from ._export import export_curves_figure
 from ._export_panels import LinesFigure, MapFigure, export_panels_figure
 from ._image import ImagePanel
-from ._lines import ColorScale, Line, LinePanel
+from ._lines import INK, ColorScale, Line, LinePanel
 from ._map import MapPanel, on_pixel_click
 from ._shared import ADAPTER
 
-# White plots with dark ink read better in reports and match the matplotlib exports.
-pg.setConfigOptions(background="w", foreground="k", antialias=True, imageAxisOrder="row-major")
+# Background and ink come from the theme (gui/theme.py: light by default, like the exports).
+pg.setConfigOptions(background=active().background, foreground=active().foreground,
+                    antialias=True, imageAxisOrder="row-major")
 
 __all__ = [
     "ADAPTER",
     "COLORMAPS",
     "ColorScale",
+    "INK",
     "DEFAULT_COLORMAP",
     "Curve",
     "CurvePanel",

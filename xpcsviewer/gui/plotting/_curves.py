@@ -22,13 +22,16 @@ class Curve:
     err: Any = None
 
 
-# Distinct, dark enough to read on white (the matplotlib "tab10" hues, written out).
-PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2",
-           "#17becf", "#7f7f7f", "#bcbd22")
+def palette() -> tuple[str, ...]:
+    """The line colours of the active theme (colour-blind safe; see ``gui/theme.py``)."""
+    from ..theme import active
+
+    return active().lines
 
 
 def pen_for(index: int, total: int) -> pg.QtGui.QPen:
-    return pg.mkPen(PALETTE[index % len(PALETTE)], width=2)
+    colours = palette()
+    return pg.mkPen(colours[index % len(colours)], width=2)
 
 
 class CurvePanel(pg.PlotWidget):

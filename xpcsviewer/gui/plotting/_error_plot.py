@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 
+from ..theme import active
 from ._axes import log_axes
 from ._curves import pen_for
 from ._panel_grid import Series
@@ -27,7 +28,7 @@ class ErrorPlot(pg.PlotWidget):
         no_si_prefixes(self.plotItem)
         self.plotItem.showGrid(x=True, y=True, alpha=0.2)
         self.legend = self.plotItem.addLegend(offset=(-10, 10))
-        self.text = pg.TextItem("", color=(0, 0, 0), anchor=(0, 0))
+        self.text = pg.TextItem("", color=active().foreground, anchor=(0, 0))
         self._log = (False, False)
 
     def set_data(self, points: list[Series], lines: list[Series], *, x_label: str, y_label: str,

@@ -15,7 +15,8 @@ import numpy as np
 
 from xpcsviewer.backends import MatplotlibAdapter
 
-from ._lines import ColorScale, Line, palette
+from ..theme import LIGHT
+from ._lines import ColorScale, Line, resolve
 
 _ADAPTER = MatplotlibAdapter()
 # pyqtgraph's colour map names -> matplotlib's (the grey map is colorcet's linear grey).
@@ -56,7 +57,8 @@ def _rgb(color: tuple[int, int, int]) -> tuple[float, float, float]:
 def _draw_lines(figure: Any, axes: Any, panel: LinesFigure) -> None:
     for index, line in enumerate(panel.lines):
         x, y = _ADAPTER.curve(line.x, line.y)
-        color = _rgb(line.color or palette(index, len(panel.lines)))
+        # Exports go on paper: always the light theme's colours and black ink.
+        color = _rgb(resolve(line.color, index, len(panel.lines), LIGHT))
         label = (line.label or None) if panel.legend else None
         err = None if line.err is None else _ADAPTER.convert(line.err, np.float64)
         if line.symbol:

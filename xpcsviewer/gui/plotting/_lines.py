@@ -13,19 +13,23 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 
+from ..theme import Theme, active
 from ._axes import log_axes
 from ._colormaps import colormap
-from ._curves import PALETTE
+from ._curves import palette as _colours
 from ._shared import ADAPTER, loose_title, no_si_prefixes
 
 RGB = tuple[int, int, int]
+#: "The ink colour": black on paper and in the light theme, light grey in the dark one
+#: (a reference curve such as the stored multi-tau g2 or a mean).
+INK: RGB = (-1, -1, -1)
 
 
 @dataclass(frozen=True)
 class Line:
     """One curve: ``x``, ``y`` (n,) in the panel's units; ``err`` (n,) one-sigma or None.
 
-    color: RGB 0..255, None = the panel's palette; symbol: points (measured data) rather
+    color: RGB 0..255, None = the panel's palette, ``INK`` = the theme's ink; symbol: points (measured data) rather
     than a line (derived curves); dashed: a line drawn dashed (rejected, reference).
     """
 
@@ -54,10 +58,25 @@ class ColorScale:
         return int(r), int(g), int(b)
 
 
-def palette(index: int, total: int) -> RGB:
-    """The same overlay colours as every other plot (``_curves.PALETTE``), as RGB."""
-    hex_colour = PALETTE[index % len(PALETTE)].lstrip("#")
-    return int(hex_colour[0:2], 16), int(hex_colour[2:4], 16), int(hex_colour[4:6], 16)
+def palette(index: int, total: int, theme: Theme | None = None) -> RGB:
+    """The same overlay colours as every other plot (``theme``'s line colours, default the
+    active theme's), as RGB."""
+    colours = _colours() if theme is None else theme.lines
+    return _hex_rgb(colours[index % len(colours)])
+
+
+def resolve(color: RGB | None, index: int, total: int, theme: Theme | None = None) -> RGB:
+    """A line's colour: its own, the palette's (None) or the ink (``INK``)."""
+    if color is None:
+        return palette(index, total, theme)
+    if color == INK:
+        return _hex_rgb((theme or active()).foreground)
+    return color
+
+
+def _hex_rgb(text: str) -> RGB:
+    h = text.lstrip("#")
+    return int(h[0:2], 16), int(h[2:4], 16), int(h[4:6], 16)
 
 
 def _visible(x: np.ndarray, y: np.ndarray, log_x: bool, log_y: bool) -> np.ndarray:
@@ -110,7 +129,7 @@ class LinePanel(pg.GraphicsLayoutWidget):
             keep = _visible(x, y, *self._log)
             # NaN marks "no value here" (e.g. no frame pairs); only finite points count as hidden.
             hidden += int((np.isfinite(x) & np.isfinite(y) & ~keep).sum())
-            color = line.color or palette(index, len(lines))
+            color = resolve(line.color, index, len(lines))
             pen = pg.mkPen(color, width=1 if line.symbol else 2,
                            style=pg.QtCore.Qt.PenStyle.DashLine if line.dashed else pg.QtCore.Qt.PenStyle.SolidLine)
             name = (line.label or None) if legend else None

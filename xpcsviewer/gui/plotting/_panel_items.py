@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 
+from ..theme import active
 from ._curves import pen_for
 from ._shared import ADAPTER
 
@@ -80,10 +81,10 @@ class PanelItems:
         for i, s in enumerate(panel.lines):
             x, y = ADAPTER.curve(s.x, s.y)
             keep = (x > 0) & np.isfinite(y)
-            colour = pen_for(s.index, n_colours).color().darker(170)  # a fit stands out of its points
             item = _nth(self.lines, i, pg.PlotDataItem)
-            item.setData(x[keep], y[keep], pen=pg.mkPen(colour, width=2), symbol=None,
-                         name=s.label or None)
+            item.setData(x[keep], y[keep], pen=pg.mkPen(fit_colour(s.index, n_colours), width=2),
+                         symbol=None, name=s.label or None)
+            item.setZValue(5)  # over the points, however dense
             wanted.append(item)
         self._show(wanted)
         if panel.band is not None:
@@ -120,8 +121,20 @@ class PanelItems:
             self.note.hide()
             return
         failed = note.startswith("fit failed")
-        self.note.setText(note, color=(200, 0, 0) if failed else (150, 90, 0))
+        theme = active()
+        self.note.setText(note, color=theme.alarm if failed else theme.note)
         self.note.show()
+
+
+def fit_colour(index: int, n_colours: int) -> Any:
+    """A fit line's colour: the theme's ink for one file (black on white, light grey on
+    dark: it contrasts with any point colour), else a deeper (light theme) or paler (dark
+    theme) shade of its file's colour."""
+    theme = active()
+    if n_colours <= 1:
+        return pg.mkColor(theme.foreground)
+    base = pen_for(index, n_colours).color()
+    return base.darker(180) if theme.name == "light" else base.lighter(150)
 
 
 def _nth(pool: list[Any], i: int, make: Any) -> Any:

@@ -22,12 +22,12 @@ from PySide6.QtWidgets import (
 )
 
 from ...jobs import JobRunner
-from ...plotting import Line, LinePanel, LinesFigure, export_panels_figure
+from ...plotting import INK, Line, LinePanel, LinesFigure, export_panels_figure
 from .._base import TabView
 from .controller import AverageController, AverageData
 
 COLUMNS = ("file", "sample", "mean I (ph/px/frame)", "g2 baseline", "used", "why")
-REJECTED_RGB, MEAN_RGB = (150, 150, 150), (0, 0, 0)
+REJECTED_RGB, MEAN_RGB = (150, 150, 150), INK
 
 
 class AverageView(TabView):

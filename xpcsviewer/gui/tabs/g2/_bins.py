@@ -59,7 +59,10 @@ class FileG2:
         return self.q
 
 
-def bin_label(q: float, phi: float) -> str:
+def bin_label(q: float, phi: float, with_phi: bool = True) -> str:
+    """``q=… Å⁻¹, φ=…°`` (φ left out for a file with one φ bin; "φ avg" for an average)."""
+    if not with_phi:
+        return f"q={q:.4g} Å⁻¹"
     where = "φ avg" if not np.isfinite(phi) else f"φ={phi:.3g}°"
     return f"q={q:.4g} Å⁻¹, {where}"
 
@@ -77,7 +80,9 @@ def load(f: Any) -> FileG2:
         q_index = np.unique(np.round(f.dynamic_q, 12), return_inverse=True)[1]
         weights = np.ones(n)
     err = f.g2_err if f.g2_err is not None else np.full(f.g2.shape, np.nan)
-    labels = tuple(f"roi {c + 1}: {bin_label(f.dynamic_q[c], f.dynamic_phi[c])}" for c in range(n))
+    with_phi = np.unique(np.asarray(f.dynamic_phi)).size > 1
+    labels = tuple(f"roi {c + 1}: {bin_label(f.dynamic_q[c], f.dynamic_phi[c], with_phi)}"
+                   for c in range(n))
     return FileG2(f.name, str(f.path), f.tau, f.g2, err, np.asarray(f.dynamic_q, np.float64),
                   np.asarray(f.dynamic_phi, np.float64), labels, np.asarray(q_index, np.int64),
                   np.where(weights > 0, weights, 1.0), np.arange(n))
@@ -155,20 +160,23 @@ def slots(files: list[FileG2], mode: str) -> tuple[list[Slot], list[str], int]:
         for k, m in enumerate(pairs[1:], start=1):
             p = int(m.partner[c])
             if p < 0:
-                note.append(f"{files[k].name}: no bin near this (q, φ)")
+                note.append(f"no bin of {_short(files[k].name)} here")
                 continue
             members.append(Member(k, p, files[k].name, k))
             if abs(m.dq_rel[c]) > 1e-6 or m.dphi[c] > 1e-6:
-                extra.append(f"{files[k].name}: {bin_label(files[k].q[p], files[k].phi[p])}")
-        title = ref.labels[c] + ("" if not extra else "; " + "; ".join(extra))
+                # the partner's own q (and φ) after a dot in its file's colour
+                extra.append(f"<span style='color:{colour_of(k)}'>●</span> "
+                             f"{bin_label(files[k].q[p], files[k].phi[p], np.unique(files[k].phi).size > 1)}")
+        title = ref.labels[c] + ("" if not extra else "  " + "  ".join(extra))
         out.append((ref.q[c], ref.phi[c], Slot(title, tuple(members), "; ".join(note))))
     # A bin of another file with no partner in the reference gets a panel of its own, so
     # every bin of every file is shown (and fitted), in q order among the others.
     for k, m in enumerate(pairs[1:], start=1):
         f = files[k]
         for o in m.orphans:
-            out.append((f.q[o], f.phi[o], Slot(f"{f.name} {f.labels[o]}", (Member(k, int(o), f.name, k),),
-                                               f"only in {f.name}: no bin of {ref.name} near")))
+            title = f"<span style='color:{colour_of(k)}'>●</span> {f.labels[o]}"
+            out.append((f.q[o], f.phi[o], Slot(title, (Member(k, int(o), f.name, k),),
+                                               f"only in {_short(f.name)}")))
     out.sort(key=lambda item: (item[0], np.nan_to_num(item[1])))
     return [slot for _, _, slot in out], notes, len(files)
 
@@ -192,6 +200,22 @@ def _per_q(files: list[FileG2], pairs: list[Any]) -> list[Slot]:
         q = float(np.average(ref.q[cols], weights=ref.weights[cols]))
         out.append(Slot(f"q bin {len(out) + 1}: q={q:.4g} Å⁻¹, {cols.size} φ", tuple(members)))
     return out
+
+
+def _short(name: str) -> str:
+    """A file name without the usual suffixes, for notes inside small panels."""
+    for tail in ("_results.hdf", ".hdf", ".h5", ".hdf5"):
+        if name.endswith(tail):
+            return name[: -len(tail)]
+    return name
+
+
+def colour_of(index: int) -> str:
+    """The colour of curve colour ``index`` (the theme's line colours), as #rrggbb."""
+    from xpcsviewer.gui.theme import active
+
+    lines = active().lines
+    return lines[index % len(lines)]
 
 
 def page_of(n_slots: int, per_page: int, page: int) -> tuple[int, int, int]:

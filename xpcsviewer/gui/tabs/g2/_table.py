@@ -7,6 +7,7 @@ import math
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QTableWidget, QTableWidgetItem
 
@@ -40,8 +41,11 @@ class FitTable(QTableWidget):
         self.setAlternatingRowColors(True)
         self.verticalHeader().setVisible(False)
 
-    def show_fit(self, fit: Any, bayes: dict[tuple[str, int], Any], names: list[str]) -> None:
-        """``fit`` a G2FitResult (or None); ``bayes`` NUTS results by (path, column)."""
+    def show_fit(self, fit: Any, bayes: dict[tuple[str, int], Any], names: list[str],
+                 phis: list[Any] | None = None) -> None:
+        """``fit`` a G2FitResult (or None); ``bayes`` NUTS results by (path, column);
+        ``phis`` each file's φ per column (degrees; NaN for a φ average). Bins are shown
+        1-based, as the files' roi labels."""
         self.clear()
         if fit is None:
             self.setRowCount(0)
@@ -49,15 +53,17 @@ class FitTable(QTableWidget):
             self.setHorizontalHeaderLabels(["No fit yet: press Fit"])
             return
         params = [f"{p} ({UNITS[p]})" if p in UNITS else p for p in fit.params]
-        header = ["file", "bin", "q (Å⁻¹)", *params, "χ²/ν", "status", "R-hat", "ESS", "div."]
+        header = ["file", "roi", "q (Å⁻¹)", "φ (°)", *params, "χ²/ν", "status", "R-hat", "ESS",
+                  "div."]
         self.setColumnCount(len(header))
         self.setHorizontalHeaderLabels(header)
         self.setRowCount(fit.n_rows)
         for r in range(fit.n_rows):
             path = fit.paths[int(fit.file_index[r])]
             column = int(fit.column[r])
-            cells = [names[int(fit.file_index[r])] if names else Path(path).name, str(column),
-                     f"{fit.q[r]:.5g}"]
+            phi = np.nan if phis is None else float(phis[int(fit.file_index[r])][column])
+            cells = [names[int(fit.file_index[r])] if names else Path(path).name, str(column + 1),
+                     f"{fit.q[r]:.5g}", "avg" if not math.isfinite(phi) else f"{phi:.4g}"]
             cells += [value_text(float(v), float(e), free)
                       for v, e, free in zip(fit.values[r], fit.errors[r], fit.free, strict=True)]
             status = fit.status[r].value

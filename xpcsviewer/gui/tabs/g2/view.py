@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from ...jobs import JobRunner
 from ...plotting.analysis import G2MapPanel, Panel, PanelGrid, Series, export_grid_figure
+from ...theme import active
 from .._base import TabView
 from ._bins import PHI_MODES, page_of
 from ._fit_panel import FitPanel
@@ -81,7 +82,7 @@ class G2View(TabView):
         self.page_label = QLabel("")
         self.notes_label = QLabel("")
         self.notes_label.setWordWrap(True)  # never widens the window
-        self.notes_label.setStyleSheet("color: #8a5300;")
+        self.notes_label.setStyleSheet(f"color: {active().note};")
         self.notes_label.hide()
         paging = QHBoxLayout()
         for widget in (self.prev_page, self.page_label, self.next_page):
@@ -168,7 +169,8 @@ class G2View(TabView):
         session = self.session()
         if session is not None:
             session.publish("g2_fit", data.fit)
-        self.table.show_fit(data.fit, self.controller.bayes, [f.name for f in data.files])
+        self.table.show_fit(data.fit, self.controller.bayes, [f.name for f in data.files],
+                            [f.phi for f in data.files])
         self.table.setVisible(data.fit is not None)  # no fit: the panels get the height
         self.notes_label.setText("; ".join(data.notes))
         self.notes_label.setVisible(bool(data.notes))
@@ -206,11 +208,12 @@ class G2View(TabView):
         self.phi_pick.blockSignals(was)
 
     def heading(self, data: G2Data) -> str:
-        names = ", ".join(f.name for f in data.files[:3]) + (" …" if len(data.files) > 3 else "")
+        names = ", ".join(f.name for f in data.files[:2]) + (
+            f" +{len(data.files) - 2} more" if len(data.files) > 2 else "")
         if data.fit_kwargs is None:
             fit = "fitting off (press Fit)"
         elif data.fit_error:
-            fit = f"<span style='color:#c00'>fit failed: {data.fit_error}</span>"
+            fit = f"<span style='color:{active().alarm}'>fit failed: {data.fit_error}</span>"
         else:
             n_bad = sum(1 for s in data.fit.status if s.value == "failed")
             fit = f"fit: {describe(data.fit_kwargs)}" + (f", {n_bad} bins failed" if n_bad else "")

@@ -17,7 +17,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...plotting import COLORMAPS, ColorScale, Line, LinePanel, LinesFigure, export_panels_figure
+from ...plotting import (
+    COLORMAPS,
+    INK,
+    ColorScale,
+    Line,
+    LinePanel,
+    LinesFigure,
+    export_panels_figure,
+)
 from .._base import TabView
 from .controller import Q_LABEL, StabilityController, StabilityData
 
@@ -74,7 +82,7 @@ class StabilityView(TabView):
             LinesFigure(profiles, Q_LABEL, data.y_label, live.log_x, live.log_y, title, scale, legend=False),
             LinesFigure(ratios, Q_LABEL, f"segment / {data.reference_name}", live.log_x, False,
                         f"each segment relative to the {data.reference_name}", scale, legend=False),
-            LinesFigure([Line(times, 100 * data.drift, "RMS drift", symbol=True, color=(30, 30, 30))],
+            LinesFigure([Line(times, 100 * data.drift, "RMS drift", symbol=True, color=INK)],
                         "segment time (s)", "RMS drift (%)",
                         title=f"drift of each segment vs {data.reference_name} (max {100 * data.max_drift:.3g} %)", legend=False),
         ]

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from ...plotting import (
     COLORMAPS,
+    INK,
     ColorScale,
     Line,
     LinePanel,
@@ -31,7 +32,7 @@ from .._base import TabView
 from .controller import TwotimeController, TwotimeData
 
 T_LABEL, AGE_LABEL, LAG_LABEL = "t₁ (s)", "age (t₁+t₂)/2 (s)", "lag t₂−t₁ (s)"
-STORED_RGB = (0, 0, 0)
+STORED_RGB = INK  # the stored multi-tau g2: the reference, in the theme's ink
 
 
 class TwotimeView(TabView):
