@@ -50,3 +50,53 @@ def test_diffusion_from_g2_fits_equals_fit_tauq(qtbot, make_window, tmp_path, da
     assert str(Path(fit.paths[0])) in text
     assert (tmp_path / "tauq_points.csv").read_text().count("\n") == fit.n_rows + 2
     assert view.export_figure(tmp_path / "tauq.pdf").stat().st_size > 1000
+
+
+def test_phi_resolved_diffusion_on_the_multi_phi_file(qtbot, make_window, tmp_path, data_dir):
+    # phi_c: isotropic Brownian motion, D = 1.5e5 Å²/s, 18 q x 6 φ. Each φ sector gets its
+    # own power law (fit_tauq on that sector's bins), all near the truth; the isotropic fit
+    # stays; the CSV carries φ.
+    import json
+    import shutil
+
+    folder = tmp_path / "phi"
+    folder.mkdir()
+    shutil.copy(data_dir / "phi_c_results.hdf", folder)
+    truth = json.loads((data_dir / "phi_c_truth.json").read_text())["diffusion_A2_per_s"][0]
+    window = make_window(folder, select=1)
+    g2 = show_tab(qtbot, window, "g2")
+    g2.state.fit_on = True
+    qtbot.waitUntil(lambda: g2.last_data.fit is not None, timeout=WAIT_MS)
+    view = show_tab(qtbot, window, "diffusion")
+    qtbot.waitUntil(lambda: view.last_data is not None and view.last_data.fit is not None,
+                    timeout=WAIT_MS)
+    wait_idle(qtbot, window)
+    data, fit = view.last_data, g2.last_data.fit
+    phi = g2.last_data.files[0].phi
+    assert sorted(s.phi for s in data.sectors) == sorted(set(phi.tolist())) and len(data.sectors) == 6
+    for sector in data.sectors:
+        cols = np.flatnonzero(np.isclose(phi, sector.phi))
+        ref = xpcsviewer.fit_tauq(fit, alpha=2.0, bins=cols)
+        assert sector.value("fixed", "D") == ref.D[0]
+        d, err = sector.value("fixed", "D"), sector.value("fixed", "D_err")
+        assert abs(d - truth) < max(4 * err, 0.1 * truth), (sector.phi, d, err)
+    assert abs(data.fixed.D[0] - truth) / truth < 0.05  # the isotropic fit, all 59 bins
+    assert "D by φ" in view.summary.text() and "roi 1–" in view.summary.text()
+    items = view.tauq.plotItem.listDataItems()
+    assert len(items) == 12  # six sectors: points and a power law each
+    out = window.export_csv(tmp_path / "d.csv")
+    assert "per phi sector" in out.read_text()
+    points = (tmp_path / "d_points.csv").read_text().splitlines()
+    assert points[1].split(",")[3] == "phi_deg"
+
+
+def test_a_two_time_only_file_says_it_has_no_multitau_g2(qtbot, make_window, tmp_path, data_dir):
+    import shutil
+
+    folder = tmp_path / "tt"
+    folder.mkdir()
+    shutil.copy(data_dir / "dstep_c_results.hdf", folder)
+    window = make_window(folder, select=1)
+    view = show_tab(qtbot, window, "diffusion")
+    assert "no multi-tau g2" in view.last_data.message
+    assert "no multi-tau g2" in view.tauq.plotItem.titleLabel.text

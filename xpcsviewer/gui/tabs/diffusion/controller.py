@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +18,7 @@ import numpy as np
 
 from ..._events import State
 from .._model import TabController
+from ._sectors import SectorFit, sector_fits
 
 Q_LABEL = "q (Å⁻¹)"
 TAU_LABEL = "τ (s)"
@@ -30,7 +31,9 @@ class DiffusionState(State):
     q_min: float | None = None  # power-law q range, 1/A; None = no limit
     q_max: float | None = None
     param_view = "contrast"  # parameter shown against q in the second plot
-    _transient = frozenset({"g2_fit"})
+    g2_phi: Any = None  # per file, the φ of each g2 column of g2_fit (published with it)
+    by_phi = True  # colour τ(q) by φ sector and fit each sector (when there are several)
+    _transient = frozenset({"g2_fit", "g2_phi"})
 
 
 @dataclass(frozen=True)
@@ -40,6 +43,7 @@ class DiffusionData:
     fixed: Any = None  # TauQResult with alpha = 2 (gives D)
     message: str = ""  # why nothing is plotted
     settings: dict | None = None
+    sectors: list[SectorFit] = field(default_factory=list)  # per (file, φ), when φ-resolved
 
     @property
     def names(self) -> list[str]:
@@ -59,8 +63,42 @@ def summary_lines(data: DiffusionData) -> list[str]:
         # 1 Å²/s = 1e-8 µm²/s; both units, as colloid people think in µm²/s.
         d = (f"D = {fixed.D[k]:.4g} ± {fixed.D_err[k]:.2g} Å²/s = {fixed.D[k] * 1e-8:.4g} µm²/s (α = 2)"
              if math.isfinite(fixed.D[k]) else "D: —")
-        out.append(f"{name}: {alpha};  {d};  {int(free.n_used[k])} bins")
+        cols = free.column[(free.file_index == k) & free.used] + 1
+        out.append(f"{name}: {alpha};  {d};  {int(free.n_used[k])} bins (roi {label_ranges(cols)})")
     return out
+
+
+def label_ranges(labels: Any) -> str:
+    """``[1, 2, 3, 5, 7, 8]`` -> ``"1–3, 5, 7–8"``: which bins a fit used, briefly."""
+    values = sorted({int(v) for v in labels})
+    if not values:
+        return "none"
+    parts, start, prev = [], values[0], values[0]
+    for v in [*values[1:], None]:
+        if v is not None and v == prev + 1:
+            prev = v
+            continue
+        parts.append(f"{start}" if start == prev else f"{start}–{prev}")
+        if v is not None:
+            start = prev = v
+    return ", ".join(parts)
+
+
+def _no_fit_message(paths: list[Any]) -> str:
+    """Why there is nothing to plot: a two-time only file has no multi-tau g2 at all."""
+    from xpcsviewer.io import XpcsFormatError, open_file
+
+    without = []
+    for path in paths:
+        try:
+            if open_file(path).g2 is None:
+                without.append(Path(path).name)
+        except (XpcsFormatError, OSError):
+            continue
+    if without and len(without) == len(paths):
+        return (f"{', '.join(without)}: no multi-tau g2 in this file (a two-time only run), "
+                "so no τ(q): see the Two-time tab.")
+    return NO_FIT
 
 
 class DiffusionController(TabController):
@@ -69,7 +107,7 @@ class DiffusionController(TabController):
     files_from = "overlay"
     opens_files = False  # works from the fits, not the files
     state_class = DiffusionState
-    render_only = frozenset({"param_view", "alpha_free"})
+    render_only = frozenset({"param_view", "alpha_free", "by_phi"})
 
     def empty_message(self) -> str:
         return NO_FIT
@@ -80,7 +118,7 @@ class DiffusionController(TabController):
         settings = self.state.as_dict()
         fit = settings["g2_fit"]
         if fit is None:
-            return DiffusionData(None, message=NO_FIT, settings=settings)
+            return DiffusionData(None, message=_no_fit_message(files), settings=settings)
         wanted = {str(Path(p)) for p in files}
         if not wanted & set(fit.paths):
             return DiffusionData(None, message="The g2 fits are for other files: "
@@ -88,7 +126,8 @@ class DiffusionController(TabController):
         q_range = self.q_range(settings)
         free = xpcsviewer.fit_tauq(fit, q_range=q_range, alpha=None)
         fixed = xpcsviewer.fit_tauq(fit, q_range=q_range, alpha=2.0)
-        return DiffusionData(fit, free, fixed, settings=settings)
+        sectors = sector_fits(fit, settings["g2_phi"], q_range)
+        return DiffusionData(fit, free, fixed, settings=settings, sectors=sectors)
 
     @staticmethod
     def q_range(settings: dict[str, Any]) -> tuple[float, float] | None:
@@ -109,15 +148,22 @@ class DiffusionController(TabController):
             path.write_text(f"# {data.message}\n", encoding="utf-8")
             return path
         text = "# alpha fitted\n" + data.free.to_csv() + "# alpha fixed at 2 (D)\n" + data.fixed.to_csv()
+        if data.sectors:  # the same per φ sector: D (alpha = 2) and alpha, each with its error
+            text += "# per phi sector (phi in degrees)\nfile,phi_deg,alpha,alpha_err,D_A2_per_s,D_err_A2_per_s,n_used\n"
+            for s in data.sectors:
+                text += (f"{data.names[s.file_index]},{s.phi!r},{s.value('free', 'alpha')!r},"
+                         f"{s.value('free', 'alpha_err')!r},{s.value('fixed', 'D')!r},"
+                         f"{s.value('fixed', 'D_err')!r},{int(s.value('fixed', 'n_used'))}\n")
         path.write_text(text, encoding="utf-8")
         with path.with_name(f"{path.stem}_points.csv").open("w", newline="", encoding="utf-8") as h:
             h.write("# tau(q) from the g2 fits; q in 1/A, tau in s\n")
             writer = csv.writer(h)
-            writer.writerow(["file", "column", "q_1_per_A", "tau_s", "tau_err_s", "used"])
-            t = data.free
+            writer.writerow(["file", "column", "q_1_per_A", "phi_deg", "tau_s", "tau_err_s", "used"])
+            t, phis = data.free, data.settings.get("g2_phi") if data.settings else None
             for r in range(t.q.size):
-                writer.writerow([data.names[int(t.file_index[r])], int(t.column[r]),
-                                 repr(float(t.q[r])), repr(float(t.tau[r])),
+                k, c = int(t.file_index[r]), int(t.column[r])
+                phi = float(phis[k][c]) if phis is not None else float("nan")
+                writer.writerow([data.names[k], c, repr(float(t.q[r])), repr(phi), repr(float(t.tau[r])),
                                  repr(float(t.tau_err[r])), bool(t.used[r])])
         path.with_name(f"{path.stem}.json").write_text(
             '{"alpha_fitted": ' + data.free.to_json() + ', "alpha_2": ' + data.fixed.to_json() + "}",

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from ...plotting.analysis import ErrorPlot, Series, export_error_figure
 from .._base import TabView
 from ..g2._settings import UNITS, parse_number
+from ._sectors import sector_lines
 from .controller import (
     Q_LABEL,
     TAU_LABEL,
@@ -51,6 +52,12 @@ class DiffusionView(TabView):
             options.addWidget(QLabel(text))
             options.addWidget(edit)
             self.q_edits[name] = edit
+        self.by_phi = QCheckBox("by φ sector")
+        self.by_phi.setChecked(s.by_phi)
+        self.by_phi.setToolTip("colour τ(q) by φ and fit the power law per sector "
+                               "(files with several φ bins)")
+        self.by_phi.toggled.connect(lambda on: setattr(s, "by_phi", on))
+        options.addWidget(self.by_phi)
         self.param = QComboBox()
         self.param.currentTextChanged.connect(
             lambda text: text and setattr(s, "param_view", text))
@@ -80,10 +87,12 @@ class DiffusionView(TabView):
             return
         self._session = session
         session.changed.connect(self._session_changed)
+        self.state.g2_phi = session.shared.get("g2_phi")
         self.state.g2_fit = session.shared.get("g2_fit")
 
     def _session_changed(self, reason: str) -> None:
-        if reason == "shared:g2_fit":
+        if reason == "shared:g2_fit":  # g2_phi is published just before its fit
+            self.state.g2_phi = self._session.shared.get("g2_phi")
             self.state.g2_fit = self._session.shared.get("g2_fit")
 
     def render(self, data: DiffusionData) -> None:
@@ -96,6 +105,10 @@ class DiffusionView(TabView):
         many = n > 1
         shown = data.free if self.state.alpha_free else data.fixed
         points, lines = [], []
+        if data.sectors and self.state.by_phi:
+            self._render_sectors(data, shown)
+            self._render_params(data)
+            return
         for k, name in enumerate(names):
             rows = shown.file_index == k
             used = rows & shown.used
@@ -113,6 +126,26 @@ class DiffusionView(TabView):
                            log_y=True, n_colours=n, title=f"τ(q) from the g2 fits, model "
                            f"{data.fit.model}{note}", text="")
         self._render_params(data)
+
+    def _render_sectors(self, data: DiffusionData, shown: Any) -> None:
+        """τ(q) coloured by φ sector, each with its own power law; the isotropic fit (all
+        sectors) is the summary's first line."""
+        which = "free" if self.state.alpha_free else "fixed"
+        points, lines = [], []
+        many = len(data.names) > 1
+        for i, sector in enumerate(data.sectors):
+            used = sector.rows & shown.used
+            name = f"{data.names[sector.file_index]} φ={sector.phi:g}°" if many else f"φ={sector.phi:g}°"
+            points.append(Series(shown.q[used], shown.tau[used], shown.tau_err[used], name, i))
+            result = getattr(sector, which)
+            if np.isfinite(result.alpha[sector.file_index]):
+                q, tau = result.curve(sector.file_index)
+                lines.append(Series(q, tau, None, "", i))
+        self.summary.setText("\n".join(summary_lines(data) + sector_lines(data.sectors, data.names)))
+        law = "τ₀ q^-α per sector" if self.state.alpha_free else "τ = 1/(D q²) per sector"
+        self.tauq.set_data(points, lines, x_label=Q_LABEL, y_label=TAU_LABEL, log_x=True,
+                           log_y=True, n_colours=len(data.sectors),
+                           title=f"τ(q) by φ, model {data.fit.model}; {law}", text="")
 
     def _render_params(self, data: DiffusionData) -> None:
         fit = data.fit

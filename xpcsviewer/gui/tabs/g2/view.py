@@ -167,7 +167,8 @@ class G2View(TabView):
             self.show_message("; ".join(data.notes))
             return
         session = self.session()
-        if session is not None:
+        if session is not None:  # φ of each fitted column first: Diffusion reads both
+            session.publish("g2_phi", [f.phi for f in data.files])
             session.publish("g2_fit", data.fit)
         self.table.show_fit(data.fit, self.controller.bayes, [f.name for f in data.files],
                             [f.phi for f in data.files])

@@ -1,0 +1,70 @@
+"""τ(q) per φ sector: the power law fitted separately for each φ of each file, so an
+anisotropic sample (flow, stretched gels) shows a D that depends on direction. Qt-free.
+
+Each sector's fit is ``xpcsviewer.fit_tauq`` on the g2 fits of that sector's bins only; the
+isotropic fit (all sectors together) stays the tab's main result.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class SectorFit:
+    """The power law of one file's bins at one φ (degrees): ``free`` (α fitted) and
+    ``fixed`` (α = 2, gives D in Å²/s), both TauQResults whose entry ``file_index`` is this
+    file's; ``rows`` the g2-fit rows of the sector."""
+
+    phi: float
+    file_index: int
+    free: Any
+    fixed: Any
+    rows: np.ndarray
+
+    def value(self, which: str, name: str) -> float:
+        return float(getattr(getattr(self, which), name)[self.file_index])
+
+
+def sector_fits(fit: Any, phis: list[np.ndarray] | None, q_range: Any) -> list[SectorFit]:
+    """One SectorFit per (file, φ) of ``fit`` (a G2FitResult) when some file has several φ;
+    ``phis``: per file, the φ (degrees) of each g2 column fitted (NaN for a φ average).
+    Empty for isotropic data or without φ."""
+    import xpcsviewer
+
+    if fit is None or phis is None or len(phis) != len(fit.paths):
+        return []
+    out = []
+    for k, phi in enumerate(phis):
+        phi = np.asarray(phi, np.float64)
+        rows = np.flatnonzero(fit.file_index == k)
+        phi_rows = phi[fit.column[rows]]
+        sectors = np.unique(np.round(phi_rows[np.isfinite(phi_rows)], 6))
+        if sectors.size < 2:
+            continue
+        for s in sectors:
+            cols = np.unique(fit.column[rows][np.isclose(phi_rows, s, atol=1e-6)])
+            mask = np.zeros(fit.file_index.shape, bool)
+            mask[rows[np.isin(fit.column[rows], cols)]] = True
+            free = xpcsviewer.fit_tauq(fit, q_range=q_range, alpha=None, bins=cols)
+            fixed = xpcsviewer.fit_tauq(fit, q_range=q_range, alpha=2.0, bins=cols)
+            out.append(SectorFit(float(s), k, free, fixed, mask))
+    return out
+
+
+def sector_lines(sectors: list[SectorFit], names: list[str]) -> list[str]:
+    """Per file: D ± error for each φ (α = 2), in words for the tab."""
+    lines = []
+    for k, name in enumerate(names):
+        mine = [s for s in sectors if s.file_index == k]
+        if not mine:
+            continue
+        parts = []
+        for s in mine:
+            d, e = s.value("fixed", "D"), s.value("fixed", "D_err")
+            parts.append(f"φ={s.phi:g}°: " + (f"{d:.3g} ± {e:.2g}" if np.isfinite(d) else "—"))
+        lines.append(f"{name}: D by φ (Å²/s, α = 2): " + ";  ".join(parts))
+    return lines
