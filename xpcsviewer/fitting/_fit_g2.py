@@ -50,10 +50,13 @@ def fit_g2(
         absolute_sigma: if False (default, as ``curve_fit`` and the APS viewer), errors are
             scaled by the reduced chi-square.
 
-    Points with NaN g2 or a zero/NaN error bar are masked; a bin without any usable error
-    bar is fitted unweighted. A bin that cannot be fitted is returned with status
-    ``failed`` and a message, never raised. Errors raised: unknown model or parameter,
-    bins out of range, an empty ``t_range`` or one that contains no delay of any file.
+    Points with NaN or inf g2, a zero/NaN error bar, or a delay that is NaN, inf or not
+    positive are masked (delays need not be sorted; repeated ones are fitted as they are);
+    a bin without any usable error bar is fitted unweighted. A bin that cannot be fitted
+    (too few points, residuals that overflow) is returned with status ``failed`` and a
+    message, never raised, on either backend. Errors raised (wrong arguments, not bad
+    data): unknown model or parameter, bins out of range, an empty ``t_range`` or one that
+    contains none of the usable delays of any file.
     """
     files = as_file_list(files_or_file)
     # Every selection is padded into one (rows, delays) batch: one compiled call, any mix
@@ -114,7 +117,7 @@ def _assemble(p: FitProblem, raw: dict, provenance, max_steps: int, absolute_sig
     errors[failed] = np.nan
     chi2_red = np.where(failed, np.nan, chi2_red)
 
-    t = np.where(np.isfinite(p.g2_raw[:n]) | p.mask[:n], p.t[:n], np.nan)
+    t = np.where(np.isfinite(p.g2_raw[:n]) | p.mask[:n], p.t_raw[:n], np.nan)
     return G2FitResult(
         model=p.spec.name,
         params=p.spec.params,
@@ -145,7 +148,8 @@ def _row_status(p: FitProblem, r, n_valid, code, hit, theta, max_steps):
     if n_valid <= n_free:
         return FitStatus.FAILED, (
             f"too few points: {n_valid} valid delay points for {n_free} free parameters "
-            "(NaN g2, zero/NaN error bars and delays outside t_range are left out)"
+            "(points with NaN or inf g2, a zero or NaN error bar, or a delay that is NaN, "
+            "not positive or outside t_range are left out)"
         )
     if code == CODE_NONFINITE or not np.all(np.isfinite(theta)):
         return FitStatus.FAILED, "the solver met non-finite values (NaN or inf) in the residuals"
