@@ -120,12 +120,13 @@ def fit_aging(
     Weights: the standard error over the frame pairs averaged at each lag (see
     :class:`xpcsviewer.compute.G2FromC2`), right as relative weights between lags only.
     Errors of tau and contrast: a block bootstrap over ``n_blocks`` equal age stretches of
-    each window, ``n_boot`` replicates per window, all fitted in one more batched call
+    each window, ``n_boot`` replicates per window, each refitted from the window's optimum
     (see ``_aging_errors.py`` for why the fit's covariance cannot give them). On aging_b
     (4 windows, bins 3-7) the fit's covariance errors left (tau - truth) / err with a
-    spread of 8; these give about 1. Four blocks: stretches short against the slowest tau
-    would share their noise and under-state the error (8 blocks gave a spread of 2.3 with
-    outliers up to 12 in 8 windows), fewer than four leave the spread itself too noisy.
+    spread of 8; these give 0.97 (largest |z| 2.4), and 2.2 over 8 windows, whose narrow
+    windows add bias. Four blocks: stretches short against the slowest tau share their
+    noise and under-state the error (8 blocks: spread 2.3 and outliers up to 12 in 8
+    windows, with full refits); fewer than four leave the spread itself too noisy.
 
     A window that cannot be fitted comes back with status ``failed`` and NaN values.
     """
@@ -154,20 +155,21 @@ def fit_aging(
     tau_v, _ = fit.param("tau")
     beta_v, _ = fit.param("contrast")
     base_v, _ = fit.param("baseline")
-    # Every replicate of every window in one more batched call, with the same options.
+    # Replicates of every window, refitted from the window's optimum (_aging_errors.py).
     sums, counts = boot.block_sums(np.asarray(ensure_numpy(matrix), dtype=np.float64),
                                    np.asarray(ensure_numpy(t), dtype=np.float64),
                                    cut.windows, tau.size, int(n_blocks))
     reps = boot.replicates(sums, counts, int(min_pairs), int(n_boot), boot.SEED)
-    rep_in = _WindowsAsBins(tau=tau, g2=reps.T, g2_err=np.repeat(err, int(n_boot), axis=0).T,
-                            dynamic_q=np.full(reps.shape[0], q_val),
-                            path=f"{stand_in.path}, bootstrap")
-    rep = fit_g2(rep_in, model, fixed=fixed, bounds=bounds, t_range=t_range, backend=backend)
-    # Replicates at a bound are kept (a bound a resampled window reaches is part of the
-    # spread); failed ones are not, and with fewer than half left the error is NaN.
+    free = [i for i, f_ in enumerate(fit.free) if f_]
+    # Replicates use the lags and weights the window's fit used (t_range, min_pairs...).
+    used = fit.mask[:, : tau.size]
+    rep_err = np.where(used, np.where(fit.weighted[:, None], err, 1.0), np.nan)
+    values = boot.refit(model, fit.values, free, tau, reps, rep_err, int(n_boot))
     n_win, min_ok = len(cut.windows), max(2, int(n_boot) // 2)
-    tau_e, n_ok = boot.spread(rep.param("tau")[0], rep.ok, n_win, int(n_blocks), min_ok)
-    beta_e, _ = boot.spread(rep.param("contrast")[0], rep.ok, n_win, int(n_blocks), min_ok)
+    tau_i, beta_i = fit.params.index("tau"), fit.params.index("contrast")
+    fine = np.all(np.isfinite(values), axis=1)
+    tau_e, n_ok = boot.spread(values[:, tau_i], fine, n_win, int(n_blocks), min_ok)
+    beta_e, _ = boot.spread(values[:, beta_i], fine, n_win, int(n_blocks), min_ok)
     failed = ~np.isfinite(tau_v)
     tau_e, beta_e = np.where(failed, np.nan, tau_e), np.where(failed, np.nan, beta_e)
     return AgingFit(
