@@ -139,3 +139,18 @@ def test_t_range_that_misses_every_usable_delay_still_raises():
     f = CASES["nan_delay"]
     with pytest.raises(ValueError, match="contains no delay"):
         fit_g2(f, t_range=(1e3, 1e4), backend="numpy")
+
+
+def test_numpy_linear_algebra_fails_per_row():
+    """One singular or non-finite row gives NaN for that row, the others their solution
+    (np.linalg.solve / pinv would raise LinAlgError for the whole batch)."""
+    from xpcsviewer.fitting._lsq_numpy import _pinv_rows, _solve_rows
+
+    a = np.stack([np.diag([2.0, 4.0]), np.zeros((2, 2)), np.full((2, 2), np.nan)])
+    x = _solve_rows(a, np.ones((3, 2)))
+    np.testing.assert_allclose(x[0], [0.5, 0.25])
+    np.testing.assert_array_equal(x[1], [0.0, 0.0])  # least-norm step of a singular system
+    assert np.all(np.isnan(x[2]))
+    inv, ok = _pinv_rows(a)
+    np.testing.assert_allclose(inv[0], np.diag([0.5, 0.25]))
+    assert list(ok) == [True, True, False] and np.all(np.isnan(inv[2]))
