@@ -125,8 +125,8 @@ def fit_aging(
     (4 windows, bins 3-7) the fit's covariance errors left (tau - truth) / err with a
     spread of 8; these give 0.97 (largest |z| 2.4), and 2.2 over 8 windows, whose narrow
     windows add bias. Four blocks: stretches short against the slowest tau share their
-    noise and under-state the error (8 blocks: spread 2.3 and outliers up to 12 in 8
-    windows, with full refits); fewer than four leave the spread itself too noisy.
+    noise and under-state the error (8 blocks left |z| up to 3.8 over 4 windows and up to
+    12 over 8); fewer than four leave the spread itself too noisy.
 
     A window that cannot be fitted comes back with status ``failed`` and NaN values.
     """
