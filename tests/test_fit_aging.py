@@ -24,18 +24,24 @@ def aging(data_dir):
     f.close()
 
 
+@pytest.fixture(scope="module")
+def four_windows(aging):
+    f, _ = aging
+    return {col: fit_aging(f.c2(col), 4, q=f.dynamic_q[col]) for col in f.c2_bins}
+
+
 def _tau_truth(truth, column, ages):
     d0, t_age = truth["diffusion_A2_per_s"][0], truth["t_age_s"]
     q = truth["rois"][column]["q_eff_weighted"]
     return (1.0 + np.asarray(ages) / t_age) / (d0 * q * q)
 
 
-def test_tau_follows_the_aging_law_in_every_bin_with_c2(aging):
+def test_tau_follows_the_aging_law_in_every_bin_with_c2(aging, four_windows):
     f, truth = aging
     t_age = truth["t_age_s"]
     assert f.c2_bins == (3, 4, 5, 6, 7)
     for col in f.c2_bins:
-        out = fit_aging(f.c2(col), 4, q=f.dynamic_q[col])
+        out = four_windows[col]
         assert out.status == (FitStatus.CONVERGED,) * 4, out.message
         np.testing.assert_allclose(out.ages, [0.25, 0.749, 1.249, 1.748], atol=2e-3)
         # The sample slows down: tau rises window after window.
@@ -52,6 +58,41 @@ def test_tau_follows_the_aging_law_in_every_bin_with_c2(aging):
         # Contrast is the speckle beta = 1/4 of the simulation in every window.
         np.testing.assert_allclose(out.contrast, truth["beta_expected"], atol=0.03)
         assert np.all(np.isfinite(out.tau_err) & (out.tau_err > 0))
+
+
+def test_tau_errors_match_the_scatter_about_the_truth(aging, four_windows):
+    """(tau - truth) / tau_err over every window and bin spreads by about 1 (measured 0.97,
+    largest |z| 2.4). The fit's own covariance errors, 3-30x smaller, gave a spread of 8."""
+    _, truth = aging
+    z, z_cov = [], []
+    for col, out in four_windows.items():
+        dev = out.tau - _tau_truth(truth, col, out.ages)
+        z += list(dev / out.tau_err)
+        z_cov += list(dev / out.fit.param("tau")[1])
+        assert np.all(out.n_boot_ok == out.n_boot)
+        assert np.all(np.isfinite(out.contrast_err) & (out.contrast_err > 0))
+    assert len(z) == 20 and np.all(np.isfinite(z))
+    assert 0.3 < np.std(z) < 3.0, np.round(z, 2)
+    assert np.max(np.abs(z)) < 4.0
+    assert np.std(z_cov) > 5.0  # what the covariance errors claimed
+
+
+def test_bootstrap_blocks_pool_to_the_window_g2(aging):
+    """The age blocks of a window hold exactly its frame pairs: pooled, they give g2_from_c2."""
+    from xpcsviewer.fitting._aging_errors import block_sums
+
+    f, _ = aging
+    c2 = f.c2(5)
+    m, t = np.asarray(c2.matrix), np.asarray(c2.t)
+    wins = equal_windows(t, 3)
+    cut = g2_from_c2(m, t, wins, backend="numpy")
+    n_lag = np.asarray(cut.tau).size
+    sums, counts = block_sums(m, t, wins, n_lag, 4)
+    np.testing.assert_array_equal(counts.sum(axis=1), np.asarray(cut.n_pairs))
+    have = np.asarray(cut.n_pairs) > 0
+    pooled = sums.sum(axis=1)[have] / counts.sum(axis=1)[have]
+    np.testing.assert_allclose(pooled, np.asarray(cut.g2)[have], rtol=1e-12)
+    assert np.all(counts.sum(axis=2) > 0)  # every block holds pairs
 
 
 def test_more_windows_resolve_the_same_law(aging):
@@ -78,6 +119,9 @@ def test_both_backends_agree(aging):
     np.testing.assert_allclose(np.asarray(jx.g2.g2_err), np.asarray(np_.g2.g2_err), rtol=1e-10)
     np.testing.assert_allclose(jx.tau, np_.tau, rtol=1e-5)
     np.testing.assert_allclose(jx.contrast, np_.contrast, rtol=1e-5)
+    # The bootstrap draws the same replicates on both (NumPy, fixed seed).
+    np.testing.assert_allclose(jx.tau_err, np_.tau_err, rtol=1e-3)
+    assert np.array_equal(jx.n_boot_ok, np_.n_boot_ok)
 
 
 def test_window_errors_are_the_standard_error_over_frame_pairs(aging):
@@ -105,3 +149,5 @@ def test_windows_and_refusals(aging):
     assert np.all(np.isnan(shown[np.asarray(out.g2.n_pairs) < 200]))
     with pytest.raises(ValueError, match="one tau"):
         fit_aging(c2, model="double")
+    with pytest.raises(ValueError, match="at least 2"):
+        fit_aging(c2, n_blocks=1)

@@ -51,3 +51,18 @@ def test_svi_tauq_band_recovers_diffusion(tmp_path):
     doc = json.loads(svi.to_json(tmp_path / "svi.json"))
     assert len(doc["rows"]) == 12 and doc["provenance"]["solver"]["init"] == "lsq"
     assert svi.to_csv().count("\n") > 12
+
+
+def test_svi_tauq_refuses_like_fit_tauq():
+    """Too few bins: the band is NaN with fit_tauq's message, not an exception."""
+    from xpcsviewer.fitting import fit_tauq
+
+    svi = svi_result()
+    q = np.sort(np.asarray(svi.lsq.q))
+    two = (q[3] * 0.999, q[4] * 1.001)
+    band = svi.tauq(q_range=two)
+    ref = fit_tauq(svi.lsq, q_range=two)
+    assert band.rows.size == 2 and band.message == ref.message[0]
+    assert "too few usable bins" in band.message
+    assert np.isnan(band.alpha_mean) and np.isnan(band.D_mean) and band.q.size == 0
+    assert svi.tauq(q_range=two, alpha=2).message == "ok"

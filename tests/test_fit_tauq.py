@@ -39,3 +39,20 @@ def test_q_range_and_bins_select_rows(tmp_path):
     assert "D_A2_per_s" in res.to_csv()
     with pytest.raises(ValueError, match="relaxation time"):
         fit_tauq(fit, param="contrast")
+
+
+def test_no_degree_of_freedom_is_refused_not_ok():
+    """Two bins with alpha free (one with alpha fixed) leave no degree of freedom: the line
+    passes through every point and its error cannot be estimated, so the file is refused
+    with a message and NaN values, as fit_g2 refuses a bin with too few points."""
+    fit = brownian_fit("single")
+    for bins, alpha in (([3, 5], None), ([3], 2.0)):
+        res = fit_tauq(fit, bins=bins, alpha=alpha)
+        assert res.n_used[0] == len(bins)
+        assert "too few usable bins" in res.message[0] and "cannot be estimated" in res.message[0]
+        assert np.all(np.isnan([res.tau0[0], res.tau0_err[0], res.alpha[0], res.D[0]]))
+    for bins, alpha in (([3, 5, 7], None), ([3, 5], 2.0)):
+        res = fit_tauq(fit, bins=bins, alpha=alpha)
+        assert res.message[0] == "ok"
+        assert np.isfinite(res.tau0_err[0]) and res.tau0_err[0] > 0
+        assert np.isfinite(res.chi2_red[0])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pyqtgraph as pg
 import pytest
 
 import xpcsviewer
@@ -77,6 +78,10 @@ def test_tau_against_age_equals_fit_aging(qtbot, make_window, tab, idle, data_di
     np.testing.assert_allclose(x, ref.ages, rtol=1e-12)
     np.testing.assert_allclose(y, ref.tau, rtol=1e-9)
     np.testing.assert_allclose(data.tau_age.err, ref.tau_err, rtol=1e-9)
+    # ...and draws them: one bar per window, ±1σ of the bootstrap.
+    bars = [i for i in view.tau_plot.plot.items if isinstance(i, pg.ErrorBarItem)]
+    assert len(bars) == 1
+    np.testing.assert_allclose(bars[0].opts["height"], 2 * ref.tau_err, rtol=1e-9)
     assert np.all(np.diff(y) > 0) and not data.tau_note  # aging_b slows; every window converged
     # Each dashed fit is the window's fitted model on the lags it was fitted on.
     fits = view.g2_plot.line_data()[len(ref.ages):-1]

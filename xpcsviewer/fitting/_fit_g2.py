@@ -11,6 +11,7 @@ from ._lsq_jax import CODE_MAX_STEPS, CODE_NONFINITE
 from ._prepare import FitProblem, as_file_list, build_problem
 from ._provenance import Provenance, device_label
 from ._results import FitStatus, G2FitResult, frozen
+from ._staged import restart_stuck, single_start
 from ._transform import at_bound
 
 
@@ -50,10 +51,13 @@ def fit_g2(
         absolute_sigma: if False (default, as ``curve_fit`` and the APS viewer), errors are
             scaled by the reduced chi-square.
 
-    Points with NaN g2 or a zero/NaN error bar are masked; a bin without any usable error
-    bar is fitted unweighted. A bin that cannot be fitted is returned with status
-    ``failed`` and a message, never raised. Errors raised: unknown model or parameter,
-    bins out of range, an empty ``t_range`` or one that contains no delay of any file.
+    Points with NaN or inf g2, a zero/NaN error bar, or a delay that is NaN, inf or not
+    positive are masked (delays need not be sorted; repeated ones are fitted as they are);
+    a bin without any usable error bar is fitted unweighted. A bin that cannot be fitted
+    (too few points, residuals that overflow) is returned with status ``failed`` and a
+    message, never raised, on either backend. Errors raised (wrong arguments, not bad
+    data): unknown model or parameter, bins out of range, an empty ``t_range`` or one that
+    contains none of the usable delays of any file.
     """
     files = as_file_list(files_or_file)
     # Every selection is padded into one (rows, delays) batch: one compiled call, any mix
@@ -66,7 +70,10 @@ def fit_g2(
         from ._lsq_numpy import solve
     else:
         raise ValueError(f"unknown backend {name!r}; choose 'jax' or 'numpy'")
-    raw = solve(problem, max_steps=max_steps, rtol=rtol, atol=atol)
+    opts = {"max_steps": max_steps, "rtol": rtol, "atol": atol}
+    problem = single_start(files, problem, solve, bins=bins, fixed=fixed, bounds=bounds,
+                           t_range=t_range, **opts)
+    raw, restarted = restart_stuck(problem, solve(problem, **opts), solve, **opts)
     provenance = Provenance(
         model=model,
         formula=problem.spec.formula,
@@ -79,16 +86,19 @@ def fit_g2(
             "method": "Levenberg-Marquardt"
             + (" (optimistix)" if name == "jax" else " (NumPy fallback)"),
             "max_steps": max_steps,
+            "start": "single-exponential fit" if model != "single" else "data-driven guess",
+            "restarts": "once, rows that reached max_steps",
             "rtol": rtol,
             "atol": atol,
             "absolute_sigma": absolute_sigma,
         },
         inputs=problem.paths,
     )
-    return _assemble(problem, raw, provenance, max_steps, absolute_sigma)
+    return _assemble(problem, raw, provenance, max_steps, absolute_sigma, restarted)
 
 
-def _assemble(p: FitProblem, raw: dict, provenance, max_steps: int, absolute_sigma: bool):
+def _assemble(p: FitProblem, raw: dict, provenance, max_steps: int, absolute_sigma: bool,
+              restarted: np.ndarray):
     n, free = p.n_rows, list(p.free)
     theta = raw["theta"][:n].copy()
     n_valid = p.n_valid
@@ -106,7 +116,8 @@ def _assemble(p: FitProblem, raw: dict, provenance, max_steps: int, absolute_sig
     code = raw["code"][:n]
     status, message = [], []
     for r in range(n):
-        s, m = _row_status(p, r, n_valid[r], code[r], hit[r], theta[r], max_steps)
+        s, m = _row_status(p, r, n_valid[r], code[r], hit[r], theta[r], max_steps,
+                           bool(restarted[r]))
         status.append(s)
         message.append(m)
     failed = np.array([s is FitStatus.FAILED for s in status])
@@ -114,7 +125,7 @@ def _assemble(p: FitProblem, raw: dict, provenance, max_steps: int, absolute_sig
     errors[failed] = np.nan
     chi2_red = np.where(failed, np.nan, chi2_red)
 
-    t = np.where(np.isfinite(p.g2_raw[:n]) | p.mask[:n], p.t[:n], np.nan)
+    t = np.where(np.isfinite(p.g2_raw[:n]) | p.mask[:n], p.t_raw[:n], np.nan)
     return G2FitResult(
         model=p.spec.name,
         params=p.spec.params,
@@ -140,20 +151,23 @@ def _assemble(p: FitProblem, raw: dict, provenance, max_steps: int, absolute_sig
     )
 
 
-def _row_status(p: FitProblem, r, n_valid, code, hit, theta, max_steps):
+def _row_status(p: FitProblem, r, n_valid, code, hit, theta, max_steps, restarted=False):
     n_free = len(p.free)
     if n_valid <= n_free:
         return FitStatus.FAILED, (
             f"too few points: {n_valid} valid delay points for {n_free} free parameters "
-            "(NaN g2, zero/NaN error bars and delays outside t_range are left out)"
+            "(points with NaN or inf g2, a zero or NaN error bar, or a delay that is NaN, "
+            "not positive or outside t_range are left out)"
         )
     if code == CODE_NONFINITE or not np.all(np.isfinite(theta)):
         return FitStatus.FAILED, "the solver met non-finite values (NaN or inf) in the residuals"
     names = [p.spec.params[i] for i in p.free]
+    budget = (f"max_steps={max_steps} steps, restarted once for another {max_steps}"
+              if restarted else f"max_steps={max_steps} steps")
     if hit.any():
         which = ", ".join(n for n, h in zip(names, hit, strict=True) if h)
-        note = "" if code != CODE_MAX_STEPS else f" (stopped after {max_steps} steps)"
+        note = "" if code != CODE_MAX_STEPS else f" (stopped after {budget})"
         return FitStatus.AT_BOUND, f"{which} at a bound{note}"
     if code == CODE_MAX_STEPS:
-        return FitStatus.FAILED, f"did not converge within max_steps={max_steps} steps"
+        return FitStatus.FAILED, f"did not converge within {budget}"
     return FitStatus.CONVERGED, "converged"

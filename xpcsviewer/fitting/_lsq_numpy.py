@@ -27,8 +27,45 @@ def _jacobian(fn, x: np.ndarray, h: np.ndarray) -> np.ndarray:
     return np.stack(cols, axis=-1)
 
 
+def _finite_rows(a: np.ndarray) -> np.ndarray:
+    """(B,) bool: the rows (first axis) of ``a`` whose every entry is finite."""
+    return np.all(np.isfinite(a.reshape(a.shape[0], -1)), axis=-1)
+
+
+def _solve_rows(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``a x = b`` per row (B, F, F) x (B, F); NaN for rows that are singular or not finite.
+
+    LAPACK raises ``LinAlgError`` for one singular row and fails on NaN, which would lose
+    the whole batch; a bad row must fail alone (its status says so), as in the JAX engine.
+    """
+    good = _finite_rows(a) & _finite_rows(b)
+    eye = np.eye(a.shape[-1])
+    a = np.where(good[:, None, None], a, eye)
+    b = np.where(good[:, None], b, 0.0)
+    try:
+        x = np.linalg.solve(a, b[..., None])[..., 0]
+    except np.linalg.LinAlgError:
+        # An exactly singular damped matrix (a row whose residuals ignore a parameter):
+        # the least-norm step, as the JAX engine's linear solve gives.
+        x = (np.linalg.pinv(a) @ b[..., None])[..., 0]
+    return np.where(good[:, None], x, np.nan)
+
+
+def _pinv_rows(m: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Pseudo-inverse per row of (B, F, F) and which rows were finite (the others: NaN)."""
+    good = _finite_rows(m)
+    inv = np.linalg.pinv(np.where(good[:, None, None], m, 0.0), hermitian=True)
+    return np.where(good[:, None, None], inv, np.nan), good
+
+
 def solve(problem, *, max_steps: int, rtol: float, atol: float) -> dict[str, np.ndarray]:
     """Same contract as :func:`._lsq_jax.solve`."""
+    # Overflow and NaN in a bad row are expected here and reported through its code.
+    with np.errstate(all="ignore"):
+        return _solve(problem, max_steps=max_steps, rtol=rtol, atol=atol)
+
+
+def _solve(problem, *, max_steps: int, rtol: float, atol: float) -> dict[str, np.ndarray]:
     free = list(problem.free)
     kinds_free = subset_kinds(problem.kinds, free)
     lo, hi = problem.lo[:, free], problem.hi[:, free]
@@ -39,13 +76,11 @@ def solve(problem, *, max_steps: int, rtol: float, atol: float) -> dict[str, np.
         return theta
 
     def resid_natural(th_free):
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            model = g2_model(problem.spec.name, full(th_free), problem.t, np)
+        model = g2_model(problem.spec.name, full(th_free), problem.t, np)
         return problem.w * (model - problem.g2)
 
     def resid(y):
-        with np.errstate(over="ignore"):
-            return resid_natural(to_natural(y, lo, hi, kinds_free, np))
+        return resid_natural(to_natural(y, lo, hi, kinds_free, np))
 
     y = problem.y0.copy()
     r = resid(y)
@@ -53,6 +88,7 @@ def solve(problem, *, max_steps: int, rtol: float, atol: float) -> dict[str, np.
     lam = np.full(y.shape[0], 1e-3)
     done = ~np.isfinite(cost)
     steps = np.zeros(y.shape[0], dtype=int)
+    broken = np.zeros(y.shape[0], dtype=bool)
     eye = np.eye(y.shape[1])
     for _ in range(max_steps):
         active = ~done
@@ -63,7 +99,11 @@ def solve(problem, *, max_steps: int, rtol: float, atol: float) -> dict[str, np.
         grad = np.einsum("bni,bn->bi", jac, r)
         scale = np.maximum(np.einsum("bii->bi", jtj), 1e-12)
         damped = jtj + lam[:, None, None] * scale[:, :, None] * eye
-        step = -np.linalg.solve(damped, grad[..., None])[..., 0]
+        step = -_solve_rows(damped, grad)
+        # A row whose step is not finite cannot improve: it stops, and its code says why.
+        broken |= active & ~_finite_rows(step)
+        done |= broken
+        step = np.where(np.isfinite(step), step, 0.0)
         y_new = y + step
         r_new = resid(y_new)
         cost_new = np.sum(r_new * r_new, axis=-1)
@@ -83,9 +123,10 @@ def solve(problem, *, max_steps: int, rtol: float, atol: float) -> dict[str, np.
     jac = _jacobian(resid_natural, th_free, 1e-6 * np.maximum(np.abs(th_free), 1e-9))
     cov = np.zeros(theta.shape + theta.shape[-1:])
     fi = np.asarray(free)
-    cov[:, fi[:, None], fi] = np.linalg.pinv(np.einsum("bni,bnj->bij", jac, jac), hermitian=True)
+    cov[:, fi[:, None], fi], cov_ok = _pinv_rows(np.einsum("bni,bnj->bij", jac, jac))
     r = resid_natural(th_free)
     chi2 = np.sum(r * r, axis=-1)
     code = np.where(done, CODE_OK, CODE_MAX_STEPS)
-    code = np.where(np.isfinite(chi2) & np.all(np.isfinite(theta), axis=-1), code, CODE_NONFINITE)
+    finite = np.isfinite(chi2) & np.all(np.isfinite(theta), axis=-1) & cov_ok & ~broken
+    code = np.where(finite, code, CODE_NONFINITE)
     return {"theta": theta, "cov": cov, "chi2": chi2, "code": code, "steps": steps}

@@ -24,7 +24,8 @@ class FitProblem:
     spec: ModelSpec
     free: tuple[int, ...]  # indices of the free parameters
     kinds: tuple[str, ...]  # bound transform per parameter (see _transform.py)
-    t: np.ndarray  # (B, N) s; padding holds 1.0 so every model is finite there
+    t: np.ndarray  # (B, N) s; 1.0 wherever masked (padding, bad delays): every model is finite
+    t_raw: np.ndarray  # (B, N) s as read (1.0 in padding), for redrawing
     g2: np.ndarray  # (B, N), 0 where masked
     g2_raw: np.ndarray  # (B, N) as read (NaN in padding), for redrawing
     err_raw: np.ndarray  # (B, N) as read
@@ -171,6 +172,16 @@ def order_kinds(spec: ModelSpec, fixed: Mapping[str, float], kinds: tuple[str, .
     return tuple(kinds)
 
 
+def _sorted_by_delay(t: np.ndarray, g2: np.ndarray, mask: np.ndarray):
+    """Rows ordered by delay, masked points last, for the starting values only.
+
+    :func:`initial_guess` reads contrast from the first points and baseline from the last;
+    a file whose delays are reversed or shuffled would otherwise start the fit from the
+    wrong end. The fit itself does not depend on the order of the points."""
+    order = np.argsort(np.where(mask, t, np.inf), axis=-1, kind="stable")
+    return tuple(np.take_along_axis(a, order, axis=-1) for a in (t, g2, mask))
+
+
 def build_problem(
     files: list,
     model: str,
@@ -209,7 +220,10 @@ def build_problem(
         t[sl, : tk.size], g2[sl, : tk.size], err[sl, : tk.size] = tk, gk, ek
         in_range[sl, : tk.size] = (tk >= t_lo) & (tk <= t_hi) & (tk > 0) & np.isfinite(tk)
         file_index[sl], row = k, row + cols.size
-    if not in_range.any():
+    usable_t = any(np.any(np.isfinite(p[1]) & (p[1] > 0)) for p in parts)
+    if t_range is not None and usable_t and not in_range.any():
+        # The caller's range misses every delay: a wrong argument. Delays that are unusable
+        # in themselves (NaN, not positive) are the data's fault: those rows fail instead.
         raise ValueError(f"t_range {t_range} s contains no delay of any file; nothing to fit")
 
     data_ok = in_range & np.isfinite(g2)
@@ -223,7 +237,11 @@ def build_problem(
     g2 = np.where(mask, g2, 0.0)
     w = np.where(mask, 1.0 / np.where(mask, sigma, 1.0), 0.0)
 
-    theta0 = initial_guess(model, t, g2, mask)
+    t_raw = t.copy()
+    # A delay left out (NaN, inf, <= 0, outside t_range) must not reach the model: NaN or a
+    # negative t would make the masked residual 0 * NaN = NaN and poison the whole row.
+    t = np.where(in_range, t, 1.0)
+    theta0 = initial_guess(model, *_sorted_by_delay(t, g2, mask))
     lo, hi = default_bounds(model, t, mask, theta0)
     _user_bounds(spec, bounds, lo, hi)
     order_bounds(spec, fixed, lo, hi)
@@ -237,6 +255,7 @@ def build_problem(
         free=free,
         kinds=kinds,
         t=t,
+        t_raw=t_raw,
         g2=g2,
         g2_raw=g2_raw,
         err_raw=err_raw,

@@ -11,6 +11,7 @@ import numpy as np
 from ._export import write_csv, write_json
 from ._provenance import Provenance
 from ._results import G2FitResult
+from ._tauq import too_few_bins
 
 
 @dataclass(frozen=True, eq=False)
@@ -20,6 +21,8 @@ class TauQBand:
     Each posterior draw of the taus gets the same weighted log-log line as :func:`fit_tauq`
     (weights: the posterior sd of log tau per bin), so alpha, tau0 and D come as draws.
     q (n_q,) 1/A; tau_lo/tau_mid/tau_hi (n_q,) s: 94 % band and median. D in A^2/s (alpha = 2).
+    message: ``"ok"``, or why there is no band (too few bins, the rule of :func:`fit_tauq`);
+    then every number is NaN and q, tau_lo, tau_mid, tau_hi are empty.
     """
 
     alpha_mean: float
@@ -35,6 +38,7 @@ class TauQBand:
     tau_mid: np.ndarray
     tau_hi: np.ndarray
     rows: np.ndarray
+    message: str = "ok"
 
 
 @dataclass(frozen=True, eq=False)
@@ -68,7 +72,10 @@ class SVIResult:
         alpha: float | None = None,
         param: str | None = None,
     ) -> TauQBand:
-        """tau(q) band for one file; ``alpha`` None fits it, a number fixes it (2 gives D)."""
+        """tau(q) band for one file; ``alpha`` None fits it, a number fixes it (2 gives D).
+
+        With too few bins (as :func:`fit_tauq`: more bins than free parameters) the band is
+        NaN and ``message`` says why; nothing is raised."""
         param = param or ("tau" if "tau" in self.params else "tau1")
         i = self.params.index(param)
         q = np.asarray(self.lsq.q)
@@ -78,8 +85,10 @@ class SVIResult:
         if q_range is not None:
             rows &= (q >= q_range[0]) & (q <= q_range[1])
         rows = np.flatnonzero(rows)
-        if rows.size < (2 if alpha is None else 1):
-            raise ValueError(f"too few bins ({rows.size}) with a posterior for the power law")
+        refusal = too_few_bins(int(rows.size), alpha)
+        if refusal:
+            nan, empty = float("nan"), np.zeros(0)
+            return TauQBand(*([nan] * 8), empty, empty, empty, empty, rows, message=refusal)
         x = np.log(q[rows])
         y = np.log(self.samples[:, rows, i])  # (S, n)
         w = 1.0 / np.var(y, axis=0, ddof=1)

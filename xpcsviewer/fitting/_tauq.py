@@ -23,6 +23,21 @@ def _tau_param(result: G2FitResult, param: str | None) -> str:
     return param
 
 
+def too_few_bins(n_used: int, alpha: float | None) -> str:
+    """The refusal message when ``n_used`` bins leave no degree of freedom, else ``""``.
+
+    The rule of :func:`fit_g2` for a bin's points, here for a file's bins: a fit needs more
+    points than free parameters (tau0, and alpha unless fixed)."""
+    n_free = 2 if alpha is None else 1
+    if n_used > n_free:
+        return ""
+    return (
+        f"too few usable bins: {n_used} for {n_free} free parameter"
+        f"{'s' if n_free > 1 else ''} of the power law; the error cannot be estimated "
+        "(failed bins, taus at a bound and bins without a finite error are left out)"
+    )
+
+
 def _line(x, y, s, alpha):
     """Weighted fit of y = a - alpha x; returns a, alpha, cov (2x2, a then alpha), chi2, dof."""
     w = 1.0 / s**2
@@ -58,7 +73,10 @@ def fit_tauq(
         absolute_sigma: if False, errors are scaled by the reduced chi-square when dof > 0.
 
     Rows that failed or whose tau sits on a bound, or lack a finite positive error, are
-    left out. A file with too few usable rows gets a NaN fit and a message (not an error).
+    left out. As :func:`fit_g2` does for a bin, a file needs more usable rows than free
+    parameters (3 with alpha free, 2 with alpha fixed): with no degree of freedom left the
+    line passes through every point and its error cannot be estimated. Such a file gets a
+    NaN fit and a message saying so (not an error); ``message`` is ``"ok"`` otherwise.
     """
     param = _tau_param(result, param)
     tau, tau_err = result.param(param)
@@ -80,12 +98,12 @@ def fit_tauq(
         for k in ("tau0", "tau0_err", "alpha", "alpha_err", "D", "D_err", "chi2_red")
     }
     n_used, messages = np.zeros(n_files, dtype=int), []
-    need = 2 if alpha is None else 1
     for k in range(n_files):  # a handful of files; each fit is closed-form
         rows = used & (result.file_index == k)
         n_used[k] = rows.sum()
-        if n_used[k] < need:
-            messages.append(f"too few usable bins ({n_used[k]}) for the power law")
+        refusal = too_few_bins(int(n_used[k]), alpha)
+        if refusal:
+            messages.append(refusal)
             continue
         x, y = np.log(result.q[rows]), np.log(tau[rows])
         s = tau_err[rows] / tau[rows]  # d log tau = d tau / tau

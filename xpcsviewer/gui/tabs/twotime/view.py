@@ -191,7 +191,7 @@ class TwotimeView(TabView):
         ta = data.tau_age
         tau = LinesFigure([Line(ta.x, ta.y, ta.name, err=ta.err, color=STORED_RGB, symbol=True)],
                           "window age (s)", "τ (s)", legend=False,
-                          title="τ per age window (fits above)")
+                          title="τ per age window, ±1σ block bootstrap (fits above)")
         lag = LinesFigure([Line(data.lag_cut.x, data.lag_cut.y, data.lag_cut.name)], AGE_LABEL, "C2",
                           title=f"along the diagonal at lag {data.lag_s:.3g} s", legend=False)
         age = LinesFigure([Line(data.age_cut.x, data.age_cut.y, data.age_cut.name)], LAG_LABEL, "C2",
