@@ -16,6 +16,7 @@ from ._export_panels import LinesFigure, MapFigure, export_panels_figure
 from ._image import ImagePanel
 from ._lines import ColorScale, Line, LinePanel
 from ._map import MapPanel, on_pixel_click
+from ._notes import blank_panels, escape, note_label, shown_notes, tooltip, visible_panels
 from ._shared import ADAPTER
 
 # White plots with dark ink read better in reports and match the matplotlib exports.
@@ -36,6 +37,12 @@ __all__ = [
     "MapPanel",
     "colormap",
     "export_curves_figure",
+    "blank_panels",
+    "escape",
     "export_panels_figure",
+    "note_label",
     "on_pixel_click",
+    "shown_notes",
+    "tooltip",
+    "visible_panels",
 ]

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...jobs import JobRunner
+from ...plotting import escape
 from ...plotting.analysis import G2MapPanel, Panel, PanelGrid, Series, export_grid_figure
 from .._base import TabView
 from ._fit_panel import FitPanel
@@ -138,17 +139,22 @@ class G2View(TabView):
                              legend=self.legend(data))
         self.stack.setCurrentWidget(self.grid)
 
-    def heading(self, data: G2Data) -> str:
+    def heading(self, data: G2Data, rich: bool = True) -> str:
+        """The line above the grid: rich text (user strings escaped) or, for the matplotlib
+        export, plain."""
+        text = escape if rich else str
         names = ", ".join(f.name for f in data.files[:3]) + (" …" if len(data.files) > 3 else "")
         if data.fit_kwargs is None:
             fit = "fitting off (press Fit)"
         elif data.fit_error:
-            fit = f"<span style='color:#c00'>fit failed: {data.fit_error}</span>"
+            fit = f"fit failed: {data.fit_error}"
+            if rich:
+                fit = f"<span style='color:#c00'>{text(fit)}</span>"
         else:
             n_bad = sum(1 for s in data.fit.status if s.value == "failed")
-            fit = f"fit: {describe(data.fit_kwargs)}" + (f", {n_bad} bins failed" if n_bad else "")
+            fit = text(f"fit: {describe(data.fit_kwargs)}" + (f", {n_bad} bins failed" if n_bad else ""))
         notes = f" ({'; '.join(data.notes)})" if data.notes else ""
-        return f"g2 of {names}{notes} — {fit}"
+        return f"{text(f'g2 of {names}{notes}')} — {fit}"
 
     @staticmethod
     def legend(data: G2Data) -> list[str]:
@@ -205,7 +211,7 @@ class G2View(TabView):
         if data is None or not data.files:
             return None
         return export_grid_figure(path, self.panels(data), T_LABEL, G2_LABEL,
-                                  title=self.heading(data).split("<")[0],
+                                  title=self.heading(data, rich=False),
                                   shared_y=not self.state.y_per_panel)
 
     # -- Bayesian fit of one bin --------------------------------------------------------------

@@ -26,6 +26,7 @@ from ...plotting import (
     MapFigure,
     MapPanel,
     export_panels_figure,
+    note_label,
 )
 from .._base import TabView
 from .controller import TwotimeController, TwotimeData
@@ -73,7 +74,7 @@ class TwotimeView(TabView):
         row2.addWidget(QLabel("age windows"))
         row2.addWidget(self.windows_spin)
         row2.addStretch(1)
-        self.note = QLabel(" ")
+        self.note = note_label(" ")  # a failed fit's message once widened the window to 2,659 px
         self.map = MapPanel()
         self.map.clicked.connect(self._map_clicked)
         self.g2_plot, self.lag_plot, self.age_plot = LinePanel(), LinePanel(), LinePanel()
@@ -132,6 +133,8 @@ class TwotimeView(TabView):
         if data.missing:
             self.show_message(data.missing)
             return
+        for panel in self.line_panels:
+            panel.show()
         self.bin_box.blockSignals(True)
         self.bin_box.clear()
         for column, label in zip(data.bins, data.bin_labels, strict=True):
@@ -201,7 +204,8 @@ class TwotimeView(TabView):
         self.map.show_message(text)
         for panel in self.line_panels:
             panel.show_message("")
-        self.note.setText(text)
+            panel.hide()  # one message, not four more empty plots
+        self.note.setText(" ")  # the map says it
 
     def export_figure(self, path: Path) -> Path | None:
         data = self.last_data
