@@ -181,3 +181,13 @@ def test_averaging_different_samples_is_refused_unless_allowed(qtbot, make_windo
     view = show_tab(qtbot, window, "average")
     assert not view.last_data.error and view.write_button.isEnabled()
     assert any("averaging mixed files as asked" in n for n in view.last_data.notes)
+
+
+def test_exports_show_dollar_signs_verbatim(tmp_path):
+    from xpcsviewer.gui.plotting import Curve, export_curves_figure
+
+    # Read as mathtext, "\notacommand" fails to parse and the export raised ValueError.
+    name = r"run_$\notacommand$.hdf"
+    curve = Curve(np.array([1e-3, 2e-3]), np.array([1.0, 2.0]), name)
+    out = export_curves_figure(tmp_path / "fig.png", [curve], "q (Å⁻¹)", "I", True, True, title=name)
+    assert out.stat().st_size > 1000

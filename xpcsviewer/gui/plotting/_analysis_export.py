@@ -8,6 +8,7 @@ import numpy as np
 
 from xpcsviewer.backends import MatplotlibAdapter
 
+from ._mpl_text import verbatim_text
 from ._panel_grid import Panel, Series, grid_shape, shared_y_range
 
 _ADAPTER = MatplotlibAdapter()
@@ -28,6 +29,7 @@ def _colour(index: int):
     return colormaps["tab10"](index % 10)
 
 
+@verbatim_text
 def export_grid_figure(path: Path, panels: list[Panel], x_label: str, y_label: str,
                          title: str = "", shared_y: bool = True) -> Path:
     """One subplot per panel (log x), as PNG, SVG or PDF by the suffix of ``path``."""
@@ -72,6 +74,7 @@ def export_grid_figure(path: Path, panels: list[Panel], x_label: str, y_label: s
     return Path(path)
 
 
+@verbatim_text
 def export_error_figure(path: Path, points: list[Series], lines: list[Series], *, x_label: str,
                         y_label: str, log_x: bool, log_y: bool, title: str = "",
                         text: str = "") -> Path:

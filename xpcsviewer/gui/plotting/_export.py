@@ -7,10 +7,12 @@ from pathlib import Path
 from xpcsviewer.backends import MatplotlibAdapter
 
 from ._curves import Curve
+from ._mpl_text import verbatim_text
 
 _ADAPTER = MatplotlibAdapter()
 
 
+@verbatim_text
 def export_curves_figure(
     path: Path, curves: list[Curve], x_label: str, y_label: str, log_x: bool, log_y: bool, title: str = ""
 ) -> Path:
