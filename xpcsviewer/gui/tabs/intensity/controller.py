@@ -54,8 +54,8 @@ class IntensityData:
             return ""
         names = ", ".join(self.missing)
         verb = "has" if len(self.missing) == 1 else "have"
-        return (f"{names} {verb} no intensity-vs-time trace (an averaged file keeps none: "
-                "it has no frames of its own)")
+        return (f"{names} {verb} no intensity-vs-time trace (averaged files keep none: "
+                "they have no frames of their own)")
 
 
 class IntensityController(TabController):

@@ -98,8 +98,8 @@ class StabilityController(TabController):
         s = self.state.as_dict()
         q_all, phi = np.asarray(f.static_q, np.float64), np.asarray(f.static_phi, np.float64)
         if np.size(f.saxs_1d_segments) == 0:
-            return StabilityData.nothing(f.name, f"{f.name} has no SAXS-1D segments (an averaged "
-                                         "file keeps none: it has no frames of its own)", s)
+            return StabilityData.nothing(f.name, f"{f.name} has no SAXS-1D segments (averaged "
+                                         "files keep none: they have no frames of their own)", s)
         normalised = f.saxs_1d_segments_normalised
         stored = normalised is None
         segments = np.asarray(f.saxs_1d_segments if stored else normalised, dtype=np.float64)
