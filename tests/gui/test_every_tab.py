@@ -46,6 +46,15 @@ def _no_trace(h5: h5py.File) -> None:
     del h5[K["intensity_vs_time"]]
 
 
+def _nan_image(h5: h5py.File) -> None:
+    h5[K["saxs_2d"]][...] = np.nan  # a failed reduction: no finite pixel at all
+
+
+def _nan_bin(h5: h5py.File) -> None:
+    g2 = h5[K["g2"]]
+    g2[:, 0] = np.nan  # one dynamic bin without a single finite g2 value
+
+
 @pytest.fixture
 def folder(tmp_path: Path, data_dir: Path) -> Path:
     """The shipped files, an averaged file, altered copies of brownian_a, and the demo's aging
@@ -60,6 +69,8 @@ def folder(tmp_path: Path, data_dir: Path) -> Path:
     _altered(source, folder / ODD_NAME, _set_sample)
     _altered(source, folder / "dark_results.hdf", _dark)
     _altered(source, folder / "no_trace_results.hdf", _no_trace)
+    _altered(source, folder / "nan_image_results.hdf", _nan_image)
+    _altered(source, folder / "nan_bin_results.hdf", _nan_bin)
     return folder
 
 
@@ -85,7 +96,7 @@ def test_every_tab_shows_a_plot_or_says_why_on_every_file(qtbot, make_window, fo
     failures, errors = [], []
     widest = 0
     files = sorted(folder.glob("*.hdf"))
-    assert len(files) == 9
+    assert len(files) == 11
     for path in files:
         _show(qtbot, window, path)
         for spec in TABS:
@@ -117,6 +128,15 @@ def test_degenerate_views_say_why(qtbot, make_window, folder):
     assert "linear scale" in view.panel.note.text and "every pixel is 0" in view.panel.note.text
     assert np.array_equal(view.panel.image_data(), np.zeros(view.last_data.image.shape))
     assert view.panel.overlay.isVisible()  # the mask is not washed into a white canvas
+
+    _show(qtbot, window, folder / "nan_image_results.hdf")
+    view = show_tab(qtbot, window, "saxs_2d")
+    assert "no pixel holds a finite value" in view.panel.note.text
+
+    _show(qtbot, window, folder / "nan_bin_results.hdf")
+    view = show_tab(qtbot, window, "g2")
+    assert view.grid.notes_shown()[0].startswith(("no finite value", "fit failed"))
+    assert blank_panels(view) == []
 
     _show(qtbot, window, folder / "brownian_a_avg.hdf")
     view = show_tab(qtbot, window, "intensity")

@@ -16,7 +16,7 @@ import numpy as np
 from xpcsviewer.backends import MatplotlibAdapter
 
 from ._lines import ColorScale, Line, palette
-from ._mpl_text import verbatim_text
+from ._mpl_text import verbatim_texts
 
 _ADAPTER = MatplotlibAdapter()
 # pyqtgraph's colour map names -> matplotlib's (the grey map is colorcet's linear grey).
@@ -90,7 +90,6 @@ def _draw_map(figure: Any, axes: Any, panel: MapFigure) -> None:
     figure.colorbar(image, ax=axes, label=panel.colorbar_label)
 
 
-@verbatim_text
 def export_panels_figure(path: Path, panels: list[LinesFigure | MapFigure], *, ncols: int = 2,
                          title: str = "", footnote: str = "") -> Path:
     """Write the panels as a PNG, SVG or PDF figure (chosen by the suffix of ``path``)."""
@@ -115,5 +114,6 @@ def export_panels_figure(path: Path, panels: list[LinesFigure | MapFigure], *, n
         figure.suptitle(title, fontsize=10)
     if footnote:
         figure.supxlabel(footnote, fontsize=7)
+    verbatim_texts(figure)
     figure.savefig(path)
     return Path(path)
