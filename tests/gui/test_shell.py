@@ -76,7 +76,7 @@ def test_a_corrupt_file_is_named_and_the_others_still_plot(qtbot, make_window, t
     window.session.set_current(folder_with_corrupt_file / "broken_results.hdf")
     view = tab(window, "saxs_2d")
     assert view.last_data is None or view.last_data.name != "broken_results.hdf"
-    assert "broken_results.hdf" in view.panel.plot.titleLabel.text
+    assert "broken_results.hdf" in view.panel.note.text
 
 
 def test_jobs_deliver_results_and_errors_on_the_gui_thread_and_cancel(qtbot):

@@ -21,7 +21,7 @@ def test_diffusion_from_g2_fits_equals_fit_tauq(qtbot, make_window, tmp_path, da
     window = make_window(folder, select=1)
     view = show_tab(qtbot, window, "diffusion")
     assert view.last_data.fit is None and view.last_data.message == NO_FIT
-    assert "g2 tab → Fit" in view.tauq.plotItem.titleLabel.text
+    assert "g2 tab → Fit" in view.tauq.note.text
 
     g2 = show_tab(qtbot, window, "g2")
     g2.state.fit_on = True

@@ -109,7 +109,7 @@ def test_bin_choice_survives_file_switches(qtbot, make_window, tab, idle, mixed_
     assert view.last_data.column == 6 and "nearest bin 6" in view.note.text()
     window.session.set_current(paths["brownian_a_results.hdf"])  # no two-time at all
     idle(window)
-    assert view.last_data.missing and "no two-time" in view.note.text()
+    assert view.last_data.missing and "no two-time" in view.map.note.text
     assert view.tau_plot.line_data() == [] and view.last_data.tau_age is None
     assert view.export_figure(mixed_folder / "none.png") is None
     window.session.set_current(paths["aging_b_results.hdf"])  # the asked-for bin comes back

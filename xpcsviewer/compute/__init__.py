@@ -9,6 +9,7 @@ files (it reads inputs and writes a new result file atomically).
 
 from __future__ import annotations
 
+from ._average_check import FileDifferences, file_differences, trace_mean
 from ._average_write import AveragedFile, average_files
 from ._c2_cuts import C2Cut, cut_at_age, cut_at_lag
 from ._kernels import cached_kernels
@@ -54,6 +55,7 @@ __all__ = [
     "G2Average",
     "G2FromC2",
     "IntensityTrace",
+    "FileDifferences",
     "Partition",
     "PowerSpectrum",
     "QPartitions",
@@ -61,6 +63,8 @@ __all__ = [
     "Saxs1D",
     "Stability",
     "average_files",
+    "file_differences",
+    "trace_mean",
     "average_g2",
     "bin_at_pixel",
     "cached_kernels",

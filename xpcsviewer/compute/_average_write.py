@@ -17,6 +17,7 @@ import numpy as np
 
 from xpcsviewer.backends import BackendProtocol
 
+from ._average_check import file_differences, trace_mean
 from ._kernels import resolve
 from .average import AverageCancelled, G2Average, average_g2
 
@@ -39,13 +40,6 @@ def _is_cancelled(cancel: Any) -> bool:
     if callable(cancel):
         return bool(cancel())
     return bool(cancel.cancelled)
-
-
-def _mean_intensity(intensity: np.ndarray) -> float:
-    """Mean over the finite frames (the reader has left bad frames out); NaN without one."""
-    x = np.asarray(intensity, np.float64)
-    x = x[np.isfinite(x)]
-    return float(x.mean()) if x.size else float("nan")
 
 
 class _FiniteMean:
@@ -81,6 +75,7 @@ def average_files(
     baseline_tolerance: float = 0.02,
     baseline_points: int = 5,
     overwrite: bool = False,
+    allow_mixed: bool = False,
     backend: BackendProtocol | str | None = None,
     progress: Callable[[float, str], None] | None = None,
     cancel: Callable[[], bool] | Any | None = None,
@@ -89,7 +84,11 @@ def average_files(
 
     The new file carries the first used file's metadata and partition, the averaged g2
     (n_tau, n_bins), and SAXS-2D (ny, nx) / SAXS-1D (n_static,) averaged over the used files
-    (photons/pixel/frame); inputs are never modified or replaced.
+    (photons/pixel/frame); inputs are never modified or replaced. The averaged file has no
+    intensity trace and no SAXS-1D segments (the runs' frames do not correspond).
+
+    Raises ``ValueError`` naming the files and values when the partitions or detector shapes
+    differ, and when the samples or frame times differ unless ``allow_mixed=True``.
 
     ``progress(fraction, message)``: fraction rises from 0 to 1.0 (the file is in place);
     messages name the file being read or the write stage. ``cancel``: a callable or an object
@@ -124,16 +123,15 @@ def average_files(
         if any(f.g2 is None for f in files):
             missing = [f.name for f in files if f.g2 is None]
             raise ValueError(f"no multitau g2 in {', '.join(missing)}")
-        ref = files[0]
-        for f in files[1:]:
-            if f.n_bins != ref.n_bins or not np.allclose(f.dynamic_q, ref.dynamic_q, rtol=1e-6):
-                raise ValueError(f"{f.name} has another partition than {ref.name}")
+        refusal = file_differences(files).refusal(allow_mixed)
+        if refusal:
+            raise ValueError(refusal.replace("allow mixed files", "pass allow_mixed=True"))
         report(_READ_G2[1], f"averaging g2 of {n} files")
         avg = average_g2(
             [f.tau for f in files],
             [f.g2 for f in files],
             [f.g2_err for f in files],
-            intensities=[_mean_intensity(f.intensity_t[1]) for f in files],
+            intensities=[trace_mean(f) for f in files],
             names=[f.name for f in files],
             intensity_tolerance=intensity_tolerance,
             baseline_tolerance=baseline_tolerance,

@@ -121,7 +121,8 @@ def average_g2(
     """Weighted mean g2 with outlier rejection.
 
     taus: per file (n_tau_i,) s, increasing and > 0; g2s, g2_errs: per file (n_tau_i, n_bins);
-    intensities: per file mean intensity (counts per pixel per frame); names: labels.
+    intensities: per file mean intensity (counts per pixel per frame; NaN = unknown, e.g. an
+    averaged file has no trace: that file's intensity is not judged); names: labels.
     A file is rejected when its intensity differs from the median by more than
     ``intensity_tolerance`` (fraction) or its g2 baseline (mean of the last
     ``baseline_points`` delays over all bins) from the median baseline by more than
@@ -166,6 +167,9 @@ def average_g2(
     inten = np.asarray(intensities, dtype=np.float64)
     base = np.array([_baseline(g, baseline_points) for g in g_np])
     rejected: list[Rejection] = []
+    unknown = [names[k] for k in range(n) if not np.isfinite(inten[k])]
+    if unknown and n >= 3:
+        notes.append(f"no intensity trace in {', '.join(unknown)}: intensity not judged there")
     if n >= 3:
         # a file whose intensity or baseline is unknown (NaN) is not judged on it
         mi = np.nanmedian(inten) if np.isfinite(inten).any() else np.nan

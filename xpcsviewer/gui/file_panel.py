@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from .plotting import note_label, tooltip
 from .session import Session
 from .theme import active
 
@@ -76,8 +77,8 @@ class FileTableModel(QAbstractTableModel):
         notes = getattr(summary, "notes", ())
         if role == Qt.ItemDataRole.ToolTipRole:
             if error:
-                return f"{summary.name}: {error}"
-            return "\n".join([str(summary.path), *notes])
+                return tooltip(f"{summary.name}: {error}")
+            return tooltip("\n".join([str(summary.path), *notes]))
         if role == Qt.ItemDataRole.ForegroundRole and (error or notes):
             # red: unreadable; amber: readable, with values the reader left out (see tooltip)
             return QBrush(QColor(active().alarm if error else active().note))
@@ -91,8 +92,7 @@ class FilePanel(QWidget):
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
-        self.folder_label = QLabel("no folder")
-        self.folder_label.setWordWrap(True)
+        self.folder_label = note_label("no folder")  # plain text, wrapped: a folder is user text
         open_button = QPushButton("Open folder…")
         open_button.clicked.connect(self.open_folder_requested)
         self.filter_edit = QLineEdit()
@@ -193,7 +193,7 @@ class FilePanel(QWidget):
         s = self.session
         if reason == "listing":
             self.folder_label.setText(str(s.folder) if s.folder else "no folder")
-            self.folder_label.setToolTip(str(s.folder or ""))
+            self.folder_label.setToolTip(tooltip(s.folder) if s.folder else "")
             self.model.set_summaries(s.summaries)
             bad = sum(1 for x in s.summaries if getattr(x, "error", None))
             self.count_label.setText(

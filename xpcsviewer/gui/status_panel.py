@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from xpcsviewer.backends import adapter_stats
 
 from .jobs import Job, JobRunner
+from .plotting import note_label
 from .theme import active
 
 REFRESH_MS = 500
@@ -44,7 +45,7 @@ class StatusPanel(QWidget):
         super().__init__(parent)
         self.runner = runner
         self.backend_label = QLabel("backend: …")
-        self.notice_label = QLabel("")
+        self.notice_label = note_label("")  # plain text: notices quote file names
         self.notice_label.setWordWrap(True)
         self.notice_label.setStyleSheet(f"color: {active().note}; font-weight: bold;")
         self.notice_label.hide()
@@ -55,7 +56,7 @@ class StatusPanel(QWidget):
         self.stats_table.setMaximumHeight(112)
         self.stats_table.verticalHeader().setDefaultSectionSize(24)
         self.stats_table.horizontalHeader().setStretchLastSection(True)
-        self.job_label = QLabel("idle")
+        self.job_label = note_label("idle")  # job names quote file names
         self.progress = QProgressBar()
         self.progress.setRange(0, 1000)
         self.progress.setTextVisible(False)

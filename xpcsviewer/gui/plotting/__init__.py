@@ -17,6 +17,7 @@ from ._export_panels import LinesFigure, MapFigure, export_panels_figure
 from ._image import ImagePanel
 from ._lines import INK, ColorScale, Line, LinePanel
 from ._map import MapPanel, on_pixel_click
+from ._notes import blank_panels, escape, note_label, shown_notes, tooltip, visible_panels
 from ._shared import ADAPTER
 
 # Background and ink come from the theme (gui/theme.py: light by default, like the exports).
@@ -39,6 +40,12 @@ __all__ = [
     "MapPanel",
     "colormap",
     "export_curves_figure",
+    "blank_panels",
+    "escape",
     "export_panels_figure",
+    "note_label",
     "on_pixel_click",
+    "shown_notes",
+    "tooltip",
+    "visible_panels",
 ]

@@ -8,6 +8,7 @@ import numpy as np
 
 from xpcsviewer.backends import MatplotlibAdapter
 
+from ._mpl_text import verbatim_texts
 from ._panel_grid import Panel, Series, grid_shape, shared_y_range
 
 _ADAPTER = MatplotlibAdapter()
@@ -68,6 +69,7 @@ def export_grid_figure(path: Path, panels: list[Panel], x_label: str, y_label: s
             ax.legend(fontsize=5, frameon=False)
     if title:
         figure.suptitle(title, fontsize=9)
+    verbatim_texts(figure)
     figure.savefig(path)
     return Path(path)
 
@@ -96,5 +98,6 @@ def export_error_figure(path: Path, points: list[Series], lines: list[Series], *
         ax.text(0.03, 0.04, text, transform=ax.transAxes, fontsize=7, va="bottom")
     if any(s.label for s in [*points, *lines]):
         ax.legend(fontsize=7, frameon=False)
+    verbatim_texts(figure)
     figure.savefig(path)
     return Path(path)

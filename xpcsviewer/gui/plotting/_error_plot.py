@@ -12,6 +12,7 @@ import pyqtgraph as pg
 from ..theme import active
 from ._axes import log_axes
 from ._curves import pen_for
+from ._notes import PlotNote, add_legend, drawn, escape
 from ._panel_grid import Series
 from ._shared import ADAPTER, no_si_prefixes
 
@@ -27,7 +28,8 @@ class ErrorPlot(pg.PlotWidget):
         super().__init__(parent, axisItems=log_axes())
         no_si_prefixes(self.plotItem)
         self.plotItem.showGrid(x=True, y=True, alpha=0.2)
-        self.legend = self.plotItem.addLegend(offset=(-10, 10))
+        self.legend = add_legend(self.plotItem, offset=(-10, 10))
+        self.note = PlotNote(self.plotItem)
         self.text = pg.TextItem("", color=active().foreground, anchor=(0, 0))
         self._log = (False, False)
 
@@ -39,9 +41,9 @@ class ErrorPlot(pg.PlotWidget):
         self.legend.clear()
         self._log = (log_x, log_y)
         item.setLogMode(x=log_x, y=log_y)
-        item.setLabel("bottom", x_label)
-        item.setLabel("left", y_label)
-        item.setTitle(title or None, size="10pt")
+        item.setLabel("bottom", escape(x_label))
+        item.setLabel("left", escape(y_label))
+        item.setTitle(escape(title) or None, size="10pt")
         for s in points:
             x, y = ADAPTER.curve(s.x, s.y)
             keep = np.isfinite(x) & np.isfinite(y)
@@ -71,9 +73,19 @@ class ErrorPlot(pg.PlotWidget):
         self.text.setParentItem(self.plotItem.vb)  # pixels of the view box, not data units
         self.text.setPos(8, 4)
         item.enableAutoRange()
+        self.note.set("" if drawn(item) else "no finite point to draw"
+                      + (" (non-positive values on log axes)" if log_x or log_y else ""))
 
     def show_message(self, text: str) -> None:
+        """An empty plot that says why it is empty."""
         self.plotItem.clear()
         self.legend.clear()
         self.text.setText("")
-        self.plotItem.setTitle(text, size="11pt")
+        self.plotItem.setTitle(None)
+        self.note.set(text)
+
+    def blank_parts(self) -> list[str]:
+        return [] if drawn(self.plotItem) or self.note.text else ["empty plot"]
+
+    def notes_shown(self) -> list[str]:
+        return [self.note.text] if self.note.text else []

@@ -7,6 +7,7 @@ from pathlib import Path
 from xpcsviewer.backends import MatplotlibAdapter
 
 from ._curves import Curve
+from ._mpl_text import verbatim_texts
 
 _ADAPTER = MatplotlibAdapter()
 
@@ -32,5 +33,6 @@ def export_curves_figure(
         axes.set_title(title, fontsize=9)
     if any(c.label for c in curves):
         axes.legend(fontsize=7, frameon=False)
+    verbatim_texts(figure)
     figure.savefig(path)
     return Path(path)

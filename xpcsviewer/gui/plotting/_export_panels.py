@@ -17,6 +17,7 @@ from xpcsviewer.backends import MatplotlibAdapter
 
 from ..theme import LIGHT
 from ._lines import ColorScale, Line, resolve
+from ._mpl_text import verbatim_texts
 
 _ADAPTER = MatplotlibAdapter()
 # pyqtgraph's colour map names -> matplotlib's (the grey map is colorcet's linear grey).
@@ -115,5 +116,6 @@ def export_panels_figure(path: Path, panels: list[LinesFigure | MapFigure], *, n
         figure.suptitle(title, fontsize=10)
     if footnote:
         figure.supxlabel(footnote, fontsize=7)
+    verbatim_texts(figure)
     figure.savefig(path)
     return Path(path)

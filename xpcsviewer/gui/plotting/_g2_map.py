@@ -12,6 +12,7 @@ import numpy as np
 import pyqtgraph as pg
 
 from ._colormaps import colormap
+from ._notes import PlotNote, escape
 from ._shared import ADAPTER, no_si_prefixes
 
 
@@ -35,6 +36,7 @@ class G2MapPanel(pg.GraphicsLayoutWidget):
         self.colorbar = pg.ColorBarItem(colorMap=colormap("viridis"), interactive=False, width=18)
         self.colorbar.setImageItem(self.mesh, insert_in=self.plot)
         self.values: np.ndarray | None = None
+        self.note = PlotNote(self.plot)
 
     def set_map(self, t: Any, values: Any, row_labels: list[str], *, title: str,
                 x_label: str, y_label: str, colour_label: str) -> None:
@@ -48,21 +50,30 @@ class G2MapPanel(pg.GraphicsLayoutWidget):
         ye = np.arange(z.shape[0] + 1) - 0.5
         xx, yy = np.meshgrid(xe, ye)
         finite = z[np.isfinite(z)]
+        self.note.set("" if finite.size else "no finite g2 value in these bins: nothing to show")
         levels = (0.0, 1.0) if not finite.size else tuple(np.percentile(finite, (1, 99)))
         if not levels[1] > levels[0]:
             levels = (levels[0], levels[0] + 1.0)
         self.mesh.setData(xx, yy, np.nan_to_num(z, nan=levels[0]))
         self.colorbar.setLevels(levels)
-        self.colorbar.setLabel("right", colour_label)
+        self.colorbar.setLabel("right", escape(colour_label))
         step = max(1, len(row_labels) // 12)  # keep tick labels readable with many bins
         self.plot.getAxis("left").setTicks(
             [[(i, row_labels[i]) for i in range(0, len(row_labels), step)]])
-        self.plot.setLabel("bottom", x_label)
-        self.plot.setLabel("left", y_label)
-        self.plot.setTitle(title, size="10pt")
+        self.plot.setLabel("bottom", escape(x_label))
+        self.plot.setLabel("left", escape(y_label))
+        self.plot.setTitle(escape(title), size="10pt")
         self.plot.enableAutoRange()
 
     def show_message(self, text: str) -> None:
         self.mesh.setData(np.zeros((2, 2)), np.zeros((2, 2)), np.zeros((1, 1)))
         self.values = None
-        self.plot.setTitle(text)
+        self.plot.setTitle(None)
+        self.note.set(text)
+
+    def blank_parts(self) -> list[str]:
+        shown = self.values is not None and bool(np.isfinite(self.values).any())
+        return [] if shown or self.note.text else ["empty map"]
+
+    def notes_shown(self) -> list[str]:
+        return [self.note.text] if self.note.text else []

@@ -13,6 +13,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Signal
 
 from ._colormaps import colormap
+from ._notes import PlotNote, drawn, escape
 from ._shared import ADAPTER, no_si_prefixes
 
 _MASK_RGBA = (255, 255, 255, 150)  # excluded pixels are washed out, not hidden
@@ -41,6 +42,7 @@ class ImagePanel(pg.GraphicsLayoutWidget):
         self.colorbar = pg.ColorBarItem(colorMap=colormap("viridis"), interactive=False, width=18)
         self.colorbar.setImageItem(self.image, insert_in=self.plot)
         no_si_prefixes(self.plot, self.colorbar.axis)
+        self.note = PlotNote(self.plot)
         self._shape: tuple[int, ...] = ()
         self.scene().sigMouseMoved.connect(self._mouse_moved)
 
@@ -56,10 +58,22 @@ class ImagePanel(pg.GraphicsLayoutWidget):
         """Show ``image`` (ny, nx); returns the colour levels used, in the image's units.
 
         With ``log`` the colours follow log10 of the values; pixels <= 0 are left blank and
-        ``levels`` stay in linear units (the colour bar is labelled log10).
+        ``levels`` stay in linear units (the colour bar is labelled log10). An image with no
+        pixel > 0 is shown on a linear scale instead (a log scale would leave it all blank),
+        and an image without contrast says so in a note (``self.note.text``).
         """
         data = ADAPTER.image(image).astype(np.float64, copy=False)
         self._shape = data.shape
+        finite_data = data[np.isfinite(data)]
+        notes = []
+        if log and finite_data.size and not (finite_data > 0).any():
+            log = False
+            notes.append("no pixel is > 0, so the image is shown on a linear scale")
+        if not finite_data.size:
+            notes.append("no pixel holds a finite value: nothing to show")
+        elif finite_data.min() == finite_data.max():
+            notes.append(f"every pixel is {finite_data[0]:.4g}: no contrast to show")
+        self.note.set("; ".join(notes))
         shown = data
         if log:
             shown = np.full(data.shape, np.nan)
@@ -80,7 +94,7 @@ class ImagePanel(pg.GraphicsLayoutWidget):
         self.image.setImage(shown, autoLevels=False, levels=shown_levels)
         self.colorbar.setColorMap(colormap(colormap_name))
         self.colorbar.setLevels(shown_levels)
-        self.colorbar.setLabel("right", (f"log₁₀ {label}" if log else label))
+        self.colorbar.setLabel("right", escape(f"log₁₀ {label}" if log else label))
         # Stay fitted to the image through window resizes until the user zooms.
         self.plot.enableAutoRange()
         if log:
@@ -107,16 +121,24 @@ class ImagePanel(pg.GraphicsLayoutWidget):
         self.marker.setData([column + 0.5], [row + 0.5])
 
     def set_titles(self, title: str, x_label: str = "column (pixel)", y_label: str = "row (pixel)") -> None:
-        self.plot.setTitle(title)
-        self.plot.setLabel("bottom", x_label)
-        self.plot.setLabel("left", y_label)
+        self.plot.setTitle(escape(title))
+        self.plot.setLabel("bottom", escape(x_label))
+        self.plot.setLabel("left", escape(y_label))
 
     def show_message(self, text: str) -> None:
+        """An empty image that says why it is empty."""
         self.image.clear()
         self.overlay.clear()
         self.marker.clear()
         self._shape = ()
-        self.plot.setTitle(text)
+        self.plot.setTitle(None)
+        self.note.set(text)
+
+    def blank_parts(self) -> list[str]:
+        return [] if drawn(self.plot) or self.note.text else ["empty image"]
+
+    def notes_shown(self) -> list[str]:
+        return [self.note.text] if self.note.text else []
 
     def image_data(self) -> np.ndarray | None:
         """The array as displayed (log10 applied when in log mode)."""

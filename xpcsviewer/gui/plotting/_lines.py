@@ -17,6 +17,7 @@ from ..theme import Theme, active
 from ._axes import log_axes
 from ._colormaps import colormap
 from ._curves import palette as _colours
+from ._notes import PlotNote, add_legend, drawn, escape, tooltip
 from ._shared import ADAPTER, loose_title, no_si_prefixes
 
 RGB = tuple[int, int, int]
@@ -90,14 +91,16 @@ def _visible(x: np.ndarray, y: np.ndarray, log_x: bool, log_y: bool) -> np.ndarr
 
 class LinePanel(pg.GraphicsLayoutWidget):
     """A plot of :class:`Line` objects with an optional colour bar. Points hidden on log
-    axes (non-positive) are counted in the title rather than dropped silently."""
+    axes (non-positive) are counted in the title rather than dropped silently, and a plot
+    left with nothing to draw says why in a note inside it."""
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self.plot = self.addPlot(row=0, col=0, axisItems=log_axes())
         loose_title(self.plot)
         self.plot.showGrid(x=True, y=True, alpha=0.2)
-        self.legend = self.plot.addLegend(offset=(-10, 10), labelTextSize="8pt")
+        self.legend = add_legend(self.plot, offset=(-10, 10), labelTextSize="8pt")
+        self.note = PlotNote(self.plot)
         self.colorbar = pg.ColorBarItem(values=(0, 1), colorMap=colormap("viridis"),
                                         interactive=False, width=14)
         self.addItem(self.colorbar, row=0, col=1)
@@ -112,14 +115,16 @@ class LinePanel(pg.GraphicsLayoutWidget):
 
     def set_axes(self, x_label: str, y_label: str, log_x: bool = False, log_y: bool = False,
                  title: str = "") -> None:
-        self.plot.setLabel("bottom", x_label)
-        self.plot.setLabel("left", y_label)
+        self.plot.setLabel("bottom", escape(x_label))
+        self.plot.setLabel("left", escape(y_label))
         self.plot.setLogMode(x=log_x, y=log_y)
         self._log = (log_x, log_y)
         self._title = title
 
     def set_lines(self, lines: list[Line], scale: ColorScale | None = None,
-                  legend: bool = True) -> None:
+                  legend: bool = True, empty_note: str = "") -> None:
+        """Draw ``lines``; when none has a point to show, the plot says ``empty_note`` (or
+        that nothing is finite / positive on these axes)."""
         self.plot.clear()
         self.legend.clear()
         self.legend.setVisible(legend)
@@ -133,12 +138,12 @@ class LinePanel(pg.GraphicsLayoutWidget):
             pen = pg.mkPen(color, width=1 if line.symbol else 2,
                            style=pg.QtCore.Qt.PenStyle.DashLine if line.dashed else pg.QtCore.Qt.PenStyle.SolidLine)
             name = (line.label or None) if legend else None
-            if line.symbol:
+            if line.symbol or keep.sum() == 1:  # a single point is no line: show it as a point
                 item = self.plot.plot(x[keep], y[keep], pen=None, symbol="o", symbolSize=5,
                                       symbolPen=pen, symbolBrush=color, name=name)
             else:
                 item = self.plot.plot(x[keep], y[keep], pen=pen, name=name)
-            item.setToolTip(line.label)
+            item.setToolTip(tooltip(line.label) if line.label else "")
             if line.err is not None and not self._log[1]:
                 err = ADAPTER.convert(line.err, np.float64)[keep]
                 # In log-x mode the view's x coordinate is log10(x); error bars live there.
@@ -147,17 +152,34 @@ class LinePanel(pg.GraphicsLayoutWidget):
         if scale is not None:
             self.colorbar.setColorMap(colormap(scale.colormap))
             self.colorbar.setLevels((scale.vmin, scale.vmax if scale.vmax > scale.vmin else scale.vmin + 1))
-            self.colorbar.setLabel("right", scale.label)
+            self.colorbar.setLabel("right", escape(scale.label))
         self.colorbar.setVisible(scale is not None)
         note = f"  ({hidden} non-positive points hidden on log axes)" if hidden else ""
-        self.plot.setTitle((self._title + note) or None)
+        self.plot.setTitle(escape(self._title + note) or None)
         self.plot.enableAutoRange()
+        if drawn(self.plot):
+            self.note.set("")
+        elif empty_note:
+            self.note.set(empty_note)
+        elif not lines:
+            self.note.set("nothing to plot")
+        else:
+            self.note.set("no finite point to draw" + (" (non-positive values on log axes)"
+                                                       if hidden else ""))
 
     def show_message(self, text: str) -> None:
+        """An empty plot that says why it is empty."""
         self.plot.clear()
         self.legend.clear()
         self.colorbar.setVisible(False)
-        self.plot.setTitle(text)
+        self.plot.setTitle(None)
+        self.note.set(text)
+
+    def blank_parts(self) -> list[str]:
+        return [] if drawn(self.plot) or self.note.text else ["empty plot"]
+
+    def notes_shown(self) -> list[str]:
+        return [self.note.text] if self.note.text else []
 
     def line_data(self) -> list[tuple[np.ndarray, np.ndarray, str]]:
         """``(x, y, label)`` of every curve as plotted (for tests)."""

@@ -16,6 +16,7 @@ from PySide6.QtCore import Signal
 
 from ._colormaps import colormap
 from ._image import ImagePanel
+from ._notes import PlotNote, drawn, escape
 from ._shared import ADAPTER, loose_title, no_si_prefixes
 
 
@@ -35,6 +36,7 @@ class MapPanel(pg.GraphicsLayoutWidget):
         self.colorbar.setImageItem(self.image, insert_in=self.plot)
         no_si_prefixes(self.plot, self.colorbar.axis)
         self.colorbar.axis.setWidth(58)  # room for ticks and label before the first repaint
+        self.note = PlotNote(self.plot)
         self._guides: list[pg.PlotDataItem] = []
         self._extent: tuple[float, float, float, float] | None = None
         self.scene().sigMouseClicked.connect(self._mouse_clicked)
@@ -50,6 +52,12 @@ class MapPanel(pg.GraphicsLayoutWidget):
         """
         data = ADAPTER.image(matrix).astype(np.float64, copy=False)
         finite = data[np.isfinite(data)]
+        if not finite.size:
+            self.note.set("no finite value in this map: nothing to show")
+        elif finite.min() == finite.max():
+            self.note.set(f"every value is {finite[0]:.4g}: no contrast to show")
+        else:
+            self.note.set("")
         auto = tuple(float(v) for v in np.percentile(finite, (0.5, 99.5))) if finite.size else (0.0, 1.0)
         lo = auto[0] if levels[0] is None else float(levels[0])
         hi = auto[1] if levels[1] is None else float(levels[1])
@@ -61,14 +69,14 @@ class MapPanel(pg.GraphicsLayoutWidget):
         self._extent = extent
         self.colorbar.setColorMap(colormap(colormap_name))
         self.colorbar.setLevels((lo, hi))
-        self.colorbar.setLabel("right", label)
+        self.colorbar.setLabel("right", escape(label))
         self.plot.enableAutoRange()
         return lo, hi
 
     def set_titles(self, title: str, x_label: str, y_label: str) -> None:
-        self.plot.setTitle(title)
-        self.plot.setLabel("bottom", x_label)
-        self.plot.setLabel("left", y_label)
+        self.plot.setTitle(escape(title))
+        self.plot.setLabel("bottom", escape(x_label))
+        self.plot.setLabel("left", escape(y_label))
 
     def set_guides(self, segments: list[tuple[Any, Any]]) -> None:
         """Draw thin lines (e.g. where cuts are taken): each ``(xs, ys)`` in axis units."""
@@ -86,7 +94,14 @@ class MapPanel(pg.GraphicsLayoutWidget):
         self.image.clear()
         self.set_guides([])
         self._extent = None
-        self.plot.setTitle(text)
+        self.plot.setTitle(None)
+        self.note.set(text)
+
+    def blank_parts(self) -> list[str]:
+        return [] if drawn(self.plot) or self.note.text else ["empty map"]
+
+    def notes_shown(self) -> list[str]:
+        return [self.note.text] if self.note.text else []
 
     def image_data(self) -> np.ndarray | None:
         return self.image.image

@@ -8,6 +8,7 @@ bars are placed at log10(t) by hand.
 from __future__ import annotations
 
 import math
+import textwrap
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,6 +18,7 @@ from PySide6.QtCore import Signal
 
 from ._axes import log_axes
 from ._curves import pen_for
+from ._notes import drawn, escape
 from ._panel_items import PanelItems
 from ._shared import no_si_prefixes
 
@@ -96,6 +98,7 @@ class PanelGrid(pg.GraphicsLayoutWidget):
         self._pool: list[pg.PlotItem] = []
         self._items: list[PanelItems] = []  # one per pooled plot, same order
         self.notes: list[str] = []
+        self.message = ""  # what the grid says instead of panels ("" when it shows panels)
         self.heading = self.addLabel("", row=0, col=0, size="10pt")
         # Moving plots in and out of the layout while shown re-activates it, and Qt then
         # shrinks the top-level layout item to its minimum size (panels squashed into the top
@@ -167,25 +170,44 @@ class PanelGrid(pg.GraphicsLayoutWidget):
             self.ci.setGeometry(self.range)
 
     def show_message(self, text: str) -> None:
+        """No panels, only ``text`` (plain, wrapped: a label does not wrap by itself)."""
         self._layout(0)
         self.notes = []
-        self.heading.setText(text, size="11pt")
+        self.message = text
+        lines = textwrap.wrap(text, 100) or [""]
+        self.heading.setText("<br>".join(escape(line) for line in lines), size="11pt",
+                             color="#aa3c00")
+
+    def blank_parts(self) -> list[str]:
+        if not self.plots:
+            return [] if self.message else ["no panels and no message"]
+        return [f"panel {i} ({items.labels.get('title', '')})"
+                for i, (plot, items) in enumerate(zip(self.plots, self._items, strict=False))
+                if not drawn(plot) and not items.note.isVisible()]
+
+    def notes_shown(self) -> list[str]:
+        if not self.plots:
+            return [self.message] if self.message else []
+        return [items.note.toPlainText() for items in self._items[:len(self.plots)]
+                if items.note.isVisible()]
 
     def set_panels(self, panels: list[Panel], n_colours: int, x_label: str, y_label: str,
                    shared_y: bool = True, legend: list[str] | None = None,
                    heading: str = "") -> None:
         """``legend``: one name per colour, shown once above the grid (a legend inside a
-        small panel would hide its data); fits are the lines, data the points."""
+        small panel would hide its data); fits are the lines, data the points. ``heading`` is
+        rich text (user strings in it escaped by the caller); legend names are plain."""
         self.ci.layout.setHorizontalSpacing(_SPACING_PX)
         self.ci.layout.setVerticalSpacing(_SPACING_PX)
         self._layout(len(panels))
         self.notes = [p.note for p in panels]
+        self.message = ""
         rows, cols = grid_shape(len(panels), self.capacity()[1])
         if legend:
             keys = "  ".join(f"<span style='color:{pen_for(i, n_colours).color().name()}'>"
-                             f"●</span> {name}" for i, name in enumerate(legend))
+                             f"●</span> {escape(name)}" for i, name in enumerate(legend))
             heading = f"{heading}<br>{keys}" if heading else keys
-        self.heading.setText(heading, size="10pt")
+        self.heading.setText(heading, size="10pt", color=None)  # None: the foreground colour
         y_range = shared_y_range(panels) if shared_y else None
         for i, (plot, items, panel) in enumerate(zip(self.plots, self._items, panels,
                                                      strict=False)):

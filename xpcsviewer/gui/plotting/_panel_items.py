@@ -16,6 +16,7 @@ import pyqtgraph as pg
 
 from ..theme import active
 from ._curves import pen_for
+from ._notes import escape
 from ._shared import ADAPTER
 
 _BAND_PEN = (200, 60, 60, 90)
@@ -46,15 +47,16 @@ class PanelItems:
             return
         self.labels[where] = text
         if where == "title":
-            self.plot.setTitle(text, size="8pt")
+            self.plot.setTitle(escape(text), size="8pt")
             # A title's text width would otherwise set the panel's minimum width and push
             # the last column out of view; long titles are elided by the label instead.
             self.plot.titleLabel.setMinimumWidth(0)
         else:
-            self.plot.setLabel(where, text)
+            self.plot.setLabel(where, escape(text))
 
     def draw(self, panel: Any, n_colours: int) -> None:
         wanted: list[Any] = []  # drawing order: band, then points with their bars, then fits
+        n_points = 0
         if panel.band is not None:
             x, lo, hi = (ADAPTER.convert(a, np.float64) for a in panel.band)
             keep = (x > 0) & np.isfinite(lo) & np.isfinite(hi)
@@ -65,6 +67,7 @@ class PanelItems:
         for i, s in enumerate(panel.points):
             x, y = ADAPTER.curve(s.x, s.y)
             keep = (x > 0) & np.isfinite(y)
+            n_points += int(keep.sum())
             pen = pen_for(s.index, n_colours)
             item = _nth(self.points, i, pg.PlotDataItem)
             # One setData with every option: each separate setter would lay the points out again.
@@ -92,7 +95,8 @@ class PanelItems:
             # a log-x plot gets its log mode only afterwards, without telling the fill, which
             # then sat at t instead of log10 t and stretched the x range to 10**t_max.
             self.band[2].updatePath()
-        self._set_note(panel.note)
+        # a panel without a point to draw says so rather than staying blank
+        self._set_note(panel.note or ("" if n_points else "no finite value at t > 0 to draw"))
 
     def _band(self) -> tuple[Any, Any, Any]:
         if self.band is None:

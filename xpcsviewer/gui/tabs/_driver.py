@@ -79,9 +79,14 @@ class TabDriver(QObject):
             self.view.show_message(self.controller.empty_message())
             self.rendered.emit()
             return
+        name = (f"{self.controller.title}: {', '.join(p.name for p in paths[:3])}"
+                + (" …" if len(paths) > 3 else ""))
+        if self.view.last_data is None:
+            # Nothing drawn yet: say what is coming rather than show empty axes meanwhile
+            # (a first two-time map can take a minute on a busy machine).
+            self.view.show_message(f"{name}: computing … (progress in the status panel)")
         job = self._runner.submit(
-            f"{self.controller.title}: {', '.join(p.name for p in paths[:3])}"
-            + (" …" if len(paths) > 3 else ""),
+            name,
             lambda token, progress: self._prepare(paths, token, progress),
             on_result=lambda prepared: self._show(job, prepared),
             on_error=lambda error: self._failed(job, error),

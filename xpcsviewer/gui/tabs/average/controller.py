@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from xpcsviewer.backends import ensure_numpy
-from xpcsviewer.compute import average_files, average_g2
+from xpcsviewer.compute import average_files, average_g2, file_differences, trace_mean
 from xpcsviewer.compute.average import AverageCancelled
 
 from ..._events import State
@@ -27,6 +27,7 @@ class AverageState(State):
     baseline_tolerance = 0.02  # absolute, on the g2 baseline
     baseline_points = 5  # last delays that make the baseline
     bin = 0  # g2 column shown in the preview plot
+    allow_mixed = False  # average files of different samples / frame times (named in a note)
 
 
 @dataclass(frozen=True)
@@ -75,11 +76,16 @@ class AverageController(TabController):
         if not usable:
             return AverageData(paths, no_g2, s, error="none of the selected files has multi-tau g2")
         column = int(min(max(0, s["bin"]), usable[0].n_bins - 1))
-        intensities = [float(np.mean(f.intensity_t[1])) for f in usable]
+        intensities = [trace_mean(f) for f in usable]
         token.raise_if_cancelled()
+        differences = file_differences(usable)
+        notes: tuple[str, ...] = ()
+        if differences.soft and s["allow_mixed"]:
+            notes = ("averaging mixed files as asked: " + "; ".join(differences.soft) + ".",)
         try:
-            if len({f.n_bins for f in usable}) > 1:
-                raise ValueError("files have different numbers of q bins: not one partition")
+            refusal = differences.refusal(bool(s["allow_mixed"]))
+            if refusal:
+                raise ValueError(refusal)
             avg = average_g2([f.tau for f in usable], [f.g2 for f in usable], [f.g2_err for f in usable],
                              intensities=intensities, names=[f.name for f in usable],
                              intensity_tolerance=s["intensity_tolerance"],
@@ -99,7 +105,7 @@ class AverageController(TabController):
                   for f in usable]
         return AverageData(paths, rows + no_g2, s, column, usable[0].bin_label(column), tau, curves,
                            ensure_numpy(avg.g2)[:, column], ensure_numpy(avg.g2_err)[:, column],
-                           report.notes)
+                           notes + tuple(report.notes))
 
     @staticmethod
     def default_output(data: AverageData) -> Path:
@@ -133,7 +139,7 @@ class AverageController(TabController):
             return average_files(data.paths, out, intensity_tolerance=s["intensity_tolerance"],
                                  baseline_tolerance=s["baseline_tolerance"],
                                  baseline_points=int(s["baseline_points"]),
-                                 progress=progress, cancel=token)
+                                 allow_mixed=bool(s["allow_mixed"]), progress=progress, cancel=token)
         except AverageCancelled:
             token.raise_if_cancelled()  # the job runner's own "cancelled" outcome
             raise

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtWidgets import (
+    QCheckBox,
     QDoubleSpinBox,
     QFileDialog,
     QHBoxLayout,
@@ -22,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...jobs import JobRunner
-from ...plotting import INK, Line, LinePanel, LinesFigure, export_panels_figure
+from ...plotting import INK, Line, LinePanel, LinesFigure, export_panels_figure, note_label, tooltip
 from .._base import TabView
 from .controller import AverageController, AverageData
 
@@ -44,6 +45,11 @@ class AverageView(TabView):
         }
         self.points_spin = self._int(s.baseline_points, 1, 100, "baseline_points")
         self.bin_spin = self._int(s.bin, 0, 999, "bin")
+        self.mixed_box = QCheckBox("allow different samples / frame times")
+        self.mixed_box.setToolTip("average files whose sample name or frame time differ "
+                                  "(they are refused otherwise; the differences are listed)")
+        self.mixed_box.setChecked(s.allow_mixed)
+        self.mixed_box.toggled.connect(lambda on: setattr(s, "allow_mixed", on))
         for widget in (QLabel("reject when mean I differs from the median by >"),
                        self.spins["intensity_tolerance"], QLabel("or g2 baseline (last"), self.points_spin,
                        QLabel("delays) by >"), self.spins["baseline_tolerance"], QLabel("preview bin"), self.bin_spin):
@@ -64,10 +70,9 @@ class AverageView(TabView):
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.setEnabled(False)
         self.cancel_button.clicked.connect(lambda: self.write_job and self.write_job.cancel())
-        self.status = QLabel(" ")
-        self.status.setWordWrap(True)
+        self.status = note_label(" ")
         actions = QHBoxLayout()
-        for widget in (self.write_button, self.progress, self.cancel_button):
+        for widget in (self.mixed_box, self.write_button, self.progress, self.cancel_button):
             actions.addWidget(widget)
         layout = QVBoxLayout(self)
         layout.addLayout(options)
@@ -99,7 +104,7 @@ class AverageView(TabView):
             cells = (r.name, r.sample, f"{r.intensity:.4g}", f"{r.baseline:.4f}", "yes" if r.used else "REJECTED", r.reason)
             for j, text in enumerate(cells):
                 item = QTableWidgetItem(text)
-                item.setToolTip(text)
+                item.setToolTip(tooltip(text))
                 self.table.setItem(i, j, item)
         self.table.resizeColumnsToContents()
         n_used = sum(r.used for r in data.rows)

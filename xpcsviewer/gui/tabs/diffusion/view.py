@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...plotting import note_label
 from ...plotting.analysis import ErrorPlot, Series, export_error_figure
 from .._base import TabView
 from ..g2._settings import UNITS, parse_number
@@ -64,7 +65,7 @@ class DiffusionView(TabView):
         options.addWidget(QLabel("   parameter vs q:"))
         options.addWidget(self.param)
         options.addStretch(1)
-        self.summary = QLabel("")
+        self.summary = note_label("")
         self.summary.setStyleSheet("font-weight: bold")
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.tauq = ErrorPlot()
@@ -118,6 +119,7 @@ class DiffusionView(TabView):
                 q, tau = shown.curve(k)
                 label = f"τ₀ q^-{shown.alpha[k]:.2f}" if self.state.alpha_free else "τ = 1/(D q²)"
                 lines.append(Series(q, tau, None, f"{name}: {label}" if many else label, k))
+        self.params.show()
         skipped = int((~shown.used).sum())
         note = f" ({skipped} bins left out: failed, at a bound or outside q range)" if skipped else ""
         text = "\n".join(summary_lines(data))
@@ -169,6 +171,7 @@ class DiffusionView(TabView):
         self.summary.setText("")
         self.tauq.show_message(text)
         self.params.show_message("")
+        self.params.hide()  # one message, not a second empty plot
 
     def show_message(self, text: str) -> None:
         self._follow_session()

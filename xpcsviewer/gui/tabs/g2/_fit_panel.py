@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from xpcsviewer.fitting import MODELS
 
+from ...plotting import note_label
 from ._settings import DEFAULT_VALUES, UNITS, param_names, parse_number, setting, with_setting
 
 MODEL_TEXT = {"single": "single exponential", "stretched": "stretched (KWW)",
@@ -89,8 +90,7 @@ class FitPanel(QWidget):
         self.cancel_button.setEnabled(False)
         self.progress = QProgressBar()
         self.progress.setRange(0, 100)
-        self.bayes_status = QLabel("")
-        self.bayes_status.setWordWrap(True)
+        self.bayes_status = note_label("")  # quotes file names and error messages
         bayes_box = QGroupBox("Bayesian fit (NUTS, one bin)")
         bayes_form = QFormLayout(bayes_box)
         bayes_form.addRow("bin", self.bayes_column)

@@ -11,6 +11,7 @@ import numpy as np
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QTableWidget, QTableWidgetItem
 
+from ...plotting import tooltip
 from ._settings import UNITS
 
 _FAILED = QColor(255, 215, 215)
@@ -74,7 +75,7 @@ class FitTable(QTableWidget):
             cells += list(nuts_summary(result)) if result is not None else ["", "", ""]
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
-                item.setToolTip(fit.message[r] if c == len(cells) - 4 else text)
+                item.setToolTip(tooltip(fit.message[r] if c == len(cells) - 4 else text))
                 if status == "failed":
                     item.setBackground(_FAILED)
                 elif status == "at_bound":

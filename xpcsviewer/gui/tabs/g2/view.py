@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...jobs import JobRunner
+from ...plotting import escape, note_label
 from ...plotting.analysis import G2MapPanel, Panel, PanelGrid, Series, export_grid_figure
 from ...theme import active
 from .._base import TabView
@@ -80,8 +81,7 @@ class G2View(TabView):
         self.prev_page.clicked.connect(lambda: setattr(s, "page", max(0, s.page - 1)))
         self.next_page.clicked.connect(lambda: setattr(s, "page", s.page + 1))
         self.page_label = QLabel("")
-        self.notes_label = QLabel("")
-        self.notes_label.setWordWrap(True)  # never widens the window
+        self.notes_label = note_label("")  # plain text that wraps: never widens the window
         self.notes_label.setStyleSheet(f"color: {active().note};")
         self.notes_label.hide()
         paging = QHBoxLayout()
@@ -208,17 +208,22 @@ class G2View(TabView):
             self.phi_pick.setCurrentIndex(max(0, self.phi_pick.findData(round(float(shown[0]), 6))))
         self.phi_pick.blockSignals(was)
 
-    def heading(self, data: G2Data) -> str:
+    def heading(self, data: G2Data, rich: bool = True) -> str:
+        """The line above the grid: rich text (user strings escaped) or, for the matplotlib
+        export, plain. Notes on the files are in the notes line above, not here."""
+        text = escape if rich else str
         names = ", ".join(f.name for f in data.files[:2]) + (
             f" +{len(data.files) - 2} more" if len(data.files) > 2 else "")
         if data.fit_kwargs is None:
             fit = "fitting off (press Fit)"
         elif data.fit_error:
-            fit = f"<span style='color:{active().alarm}'>fit failed: {data.fit_error}</span>"
+            fit = f"fit failed: {data.fit_error}"
+            if rich:
+                fit = f"<span style='color:{active().alarm}'>{text(fit)}</span>"
         else:
             n_bad = sum(1 for s in data.fit.status if s.value == "failed")
-            fit = f"fit: {describe(data.fit_kwargs)}" + (f", {n_bad} bins failed" if n_bad else "")
-        return f"g2 of {names} — {fit}"
+            fit = text(f"fit: {describe(data.fit_kwargs)}" + (f", {n_bad} bins failed" if n_bad else ""))
+        return f"{text(f'g2 of {names}')} — {fit}"
 
     @staticmethod
     def legend(data: G2Data) -> list[str]:
@@ -279,7 +284,7 @@ class G2View(TabView):
         if data is None or not data.files:
             return None
         return export_grid_figure(path, self.panels(data), T_LABEL, G2_LABEL,
-                                  title=self.heading(data).split("<")[0],
+                                  title=self.heading(data, rich=False),
                                   shared_y=not self.state.y_per_panel)
 
     # -- Bayesian fit of one bin --------------------------------------------------------------

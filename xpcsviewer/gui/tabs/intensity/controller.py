@@ -43,8 +43,21 @@ class IntensityTrace:
 
 @dataclass(frozen=True)
 class IntensityData:
+    """traces: files with a trace; missing: names of the files without one (an averaged file
+    written by the Average tab keeps none: the runs it averages have different frames)."""
+
     traces: list[IntensityTrace]
     settings: dict[str, Any]
+    missing: tuple[str, ...] = ()
+
+    def missing_note(self) -> str:
+        """The sentence that says which files have no trace ("" when all have one)."""
+        if not self.missing:
+            return ""
+        names = ", ".join(self.missing)
+        verb = "has" if len(self.missing) == 1 else "have"
+        return (f"{names} {verb} no intensity-vs-time trace (averaged files keep none: "
+                "they have no frames of their own)")
 
     @property
     def note(self) -> str:
@@ -62,12 +75,15 @@ class IntensityController(TabController):
 
     def prepare(self, files: list[Any], token: Any, progress: Any) -> IntensityData:
         s = self.state.as_dict()
-        traces = []
+        traces, missing = [], []
         for index, f in enumerate(files):
             token.raise_if_cancelled()
             progress((index + 1) / (len(files) + 1), f"intensity of {f.name}")
+            if np.size(f.intensity_t[0]) == 0:
+                missing.append(f.name)
+                continue
             traces.append(self.trace(f, int(s["rebin"])))
-        return IntensityData(traces, s)
+        return IntensityData(traces, s, tuple(missing))
 
     @staticmethod
     def trace(f: Any, factor: int) -> IntensityTrace:

@@ -34,10 +34,16 @@ class IntensityView(TabView):
         layout.addWidget(self.psd_plot, 1)
 
     def figures(self, data: IntensityData) -> list[LinesFigure]:
-        factor = data.traces[0].factor if data.traces else data.settings["rebin"]
+        asked = int(data.settings["rebin"])
+        factor = data.traces[0].factor if data.traces else asked
         short = [tr.file for tr in data.traces if tr.last_block != tr.factor]
         note = f"; last point of {', '.join(short)} averages fewer frames" if short else ""
         note += f"; {data.note}" if data.note else ""
+        whole = [f"{tr.file} ({tr.n_frames} frames)" for tr in data.traces if tr.factor < asked]
+        if whole:  # the factor was cut to the run length: each such trace is a single point
+            note += f"; rebin {asked} ≥ the frames of {', '.join(whole)}: one point, the run's mean"
+        if data.missing:
+            note += f"; {data.missing_note()}"
         traces = [Line(tr.t, tr.intensity, tr.file) for tr in data.traces]
         spectra = [Line(tr.frequency, tr.power, f"{tr.file} ({tr.n_frames} frames)") for tr in data.traces]
         return [
@@ -48,15 +54,20 @@ class IntensityView(TabView):
         ]
 
     def render(self, data: IntensityData) -> None:
+        if not data.traces:
+            self.show_message(data.missing_note())
+            return
+        self.psd_plot.show()
         for panel, fig in zip((self.trace_plot, self.psd_plot), self.figures(data), strict=True):
             panel.set_axes(fig.x_label, fig.y_label, fig.log_x, fig.log_y, fig.title)
-            panel.set_lines(fig.lines)
+            panel.set_lines(fig.lines, empty_note="no trace has two frames: no spectrum"
+                            if panel is self.psd_plot else "")
 
     def show_message(self, text: str) -> None:
         self.trace_plot.show_message(text)
-        self.psd_plot.show_message("")
+        self.psd_plot.hide()  # one message, not a second empty plot
 
     def export_figure(self, path: Path) -> Path | None:
-        if self.last_data is None:
+        if self.last_data is None or not self.last_data.traces:
             return None
         return export_panels_figure(path, self.figures(self.last_data), ncols=1, title="Intensity")

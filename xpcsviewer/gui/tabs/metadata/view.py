@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLineEdit, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
+from ...plotting import tooltip
 from .._base import TabView
 from .controller import MetadataController, MetadataData, TreeNode
 
@@ -47,7 +48,7 @@ class MetadataView(TabView):
         if not self.controller.matches(node, text):
             return None
         item = QTreeWidgetItem([node.name, node.value, node.shape, node.dtype])
-        item.setToolTip(1, node.value)
+        item.setToolTip(1, tooltip(node.value))
         for child in node.children:
             child_item = self._item(child, text, depth + 1)
             if child_item is not None:

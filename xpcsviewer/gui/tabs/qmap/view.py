@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...plotting import COLORMAPS, ImagePanel, on_pixel_click
+from ...plotting import COLORMAPS, ImagePanel, note_label, on_pixel_click
 from .._base import TabView
 from .controller import QmapController, QmapData
 
@@ -59,7 +59,7 @@ class QmapView(TabView):
             on_pixel_click(panel, self.pick)  # every map has the same pixels, so any picks a bin
             grid.addWidget(panel, index // 2, index % 2)
             self.panels[key] = panel
-        self.readout = QLabel(" ")
+        self.readout = note_label(" ")
         layout = QVBoxLayout(self)
         layout.addLayout(options)
         layout.addLayout(grid, 1)

@@ -48,7 +48,16 @@ class Saxs1dView(TabView):
         n_files = len({c.file for c in data.curves})
         self.plot.set_axes(X_LABEL, Y_LABEL, st["log_x"], st["log_y"],
                            title=f"SAXS-1D, {n_files} file{'s' if n_files != 1 else ''}")
-        self.plot.set_curves(self._curves(data))
+        self.plot.set_curves(self._curves(data), empty_note=self.empty_note(data))
+
+    @staticmethod
+    def empty_note(data: Saxs1dData) -> str:
+        """Why no curve has a point: the q range keeps none ("" otherwise)."""
+        lo, hi = data.settings["q_min"], data.settings["q_max"]
+        if any(c.q.size for c in data.curves) or (lo is None and hi is None):
+            return ""
+        shown = f"{'0' if lo is None else f'{lo:.4g}'} to {'∞' if hi is None else f'{hi:.4g}'}"
+        return f"no q bin lies in the chosen q range ({shown} Å⁻¹): widen or clear q min / q max"
 
     def show_message(self, text: str) -> None:
         self.plot.show_message(text)

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...plotting import COLORMAPS, ImagePanel, on_pixel_click
+from ...plotting import COLORMAPS, ImagePanel, note_label, on_pixel_click
 from .._base import TabView
 from ..qmap.view import PICK_TIP, pick_bin_for_twotime
 from .controller import IMAGE_UNITS, Saxs2dController, Saxs2dData
@@ -52,7 +52,7 @@ class Saxs2dView(TabView):
         self.panel = ImagePanel()
         self.panel.hovered.connect(self._hovered)
         on_pixel_click(self.panel, self.pick)
-        self.readout = QLabel(" ")
+        self.readout = note_label(" ")
         layout = QVBoxLayout(self)
         layout.addLayout(options)
         layout.addWidget(self.panel, 1)

@@ -40,7 +40,8 @@ class StabilityData:
     is divided by (the whole-run SAXS-1D, or the mean of the segments); drift (n_seg,) as a
     fraction; times (n_seg,) s, the centre of each segment; phi_note says when phi bins were
     averaged. normalised: segments in photons/pixel/frame against the whole run; notes:
-    sentences for the note line (scale, segment frames, frames in no segment)."""
+    sentences for the note line (scale, segment frames, frames in no segment). missing: why
+    there is nothing to show (the file has no segments), "" when there is."""
 
     name: str
     q: np.ndarray
@@ -56,6 +57,14 @@ class StabilityData:
     normalised: bool
     notes: tuple[str, ...]
     settings: dict[str, Any]
+    missing: str = ""
+
+    @classmethod
+    def nothing(cls, name: str, why: str, settings: dict[str, Any]) -> StabilityData:
+        """No segments to show, and ``why``."""
+        empty = np.zeros((0,))
+        return cls(name, empty, np.zeros((0, 0)), empty, empty, np.zeros((0, 0)), empty, empty,
+                   float("nan"), -1, "", False, (), settings, why)
 
     @property
     def y_label(self) -> str:
@@ -88,6 +97,9 @@ class StabilityController(TabController):
         f = files[0]
         s = self.state.as_dict()
         q_all, phi = np.asarray(f.static_q, np.float64), np.asarray(f.static_phi, np.float64)
+        if np.size(f.saxs_1d_segments) == 0:
+            return StabilityData.nothing(f.name, f"{f.name} has no SAXS-1D segments (averaged "
+                                         "files keep none: they have no frames of their own)", s)
         normalised = f.saxs_1d_segments_normalised
         stored = normalised is None
         segments = np.asarray(f.saxs_1d_segments if stored else normalised, dtype=np.float64)

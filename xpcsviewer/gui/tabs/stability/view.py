@@ -25,6 +25,7 @@ from ...plotting import (
     LinePanel,
     LinesFigure,
     export_panels_figure,
+    note_label,
 )
 from .._base import TabView
 from .controller import Q_LABEL, StabilityController, StabilityData
@@ -54,10 +55,9 @@ class StabilityView(TabView):
             options.addWidget(QLabel(text))
             options.addWidget(edit)
         options.addStretch(1)
-        self.summary = QLabel(" ")
+        self.summary = note_label(" ")
         # the note line: which scale and reference, and which frames the segments cover
-        self.note = QLabel(" ")
-        self.note.setWordWrap(True)
+        self.note = note_label(" ")
         self.profiles, self.ratios, self.drift = LinePanel(), LinePanel(), LinePanel()
         grid = QGridLayout()
         grid.addWidget(self.profiles, 0, 0, 1, 2)
@@ -88,6 +88,11 @@ class StabilityView(TabView):
         ]
 
     def render(self, data: StabilityData) -> None:
+        if data.missing:
+            self.show_message(data.missing)
+            return
+        for panel in (self.ratios, self.drift):
+            panel.show()
         for panel, fig in zip((self.profiles, self.ratios, self.drift), self.figures(data), strict=True):
             panel.set_axes(fig.x_label, fig.y_label, fig.log_x, fig.log_y, fig.title)
             panel.set_lines(fig.lines, fig.scale, legend=fig.legend)
@@ -97,15 +102,16 @@ class StabilityView(TabView):
         self.note.setText("; ".join(data.notes))
 
     def show_message(self, text: str) -> None:
-        for panel in (self.profiles, self.ratios, self.drift):
+        for panel in (self.ratios, self.drift):
             panel.show_message("")
+            panel.hide()  # one message, not two more empty plots
         self.profiles.show_message(text)
         self.summary.setText(" ")
         self.note.setText(" ")
 
     def export_figure(self, path: Path) -> Path | None:
         data = self.last_data
-        if data is None:
+        if data is None or data.missing:
             return None
         return export_panels_figure(path, self.figures(data), ncols=3, title=f"Stability: {data.name}",
                                     footnote="; ".join(data.notes))

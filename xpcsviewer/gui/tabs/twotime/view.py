@@ -27,6 +27,7 @@ from ...plotting import (
     MapFigure,
     MapPanel,
     export_panels_figure,
+    note_label,
 )
 from .._base import TabView
 from .controller import TwotimeController, TwotimeData
@@ -74,13 +75,13 @@ class TwotimeView(TabView):
         row2.addWidget(QLabel("age windows"))
         row2.addWidget(self.windows_spin)
         row2.addStretch(1)
-        self.note = QLabel(" ")
+        self.note = note_label(" ")  # a failed fit's message once widened the window to 2,659 px
         self.map = MapPanel()
         self.map.clicked.connect(self._map_clicked)
         self.g2_plot, self.lag_plot, self.age_plot = LinePanel(), LinePanel(), LinePanel()
         self.tau_plot = LinePanel()
         # Top: map and g2 side by side (2 columns of 3); bottom: both cuts and tau vs age.
-        grid = QGridLayout()
+        self.grid = grid = QGridLayout()
         grid.addWidget(self.map, 0, 0, 1, 3)
         grid.addWidget(self.g2_plot, 0, 3, 1, 3)
         grid.addWidget(self.lag_plot, 1, 0, 1, 2)
@@ -133,6 +134,7 @@ class TwotimeView(TabView):
         if data.missing:
             self.show_message(data.missing)
             return
+        self._map_alone(False)
         self.bin_box.blockSignals(True)
         self.bin_box.clear()
         for column, label in zip(data.bins, data.bin_labels, strict=True):
@@ -202,7 +204,17 @@ class TwotimeView(TabView):
         self.map.show_message(text)
         for panel in self.line_panels:
             panel.show_message("")
-        self.note.setText(text)
+        self._map_alone(True)
+        self.note.setText(" ")  # the map says it
+
+    def _map_alone(self, alone: bool) -> None:
+        """A message is shown by the map alone, over the whole grid, not beside four empty plots."""
+        if self.g2_plot.isHidden() == alone:
+            return
+        self.grid.removeWidget(self.map)
+        self.grid.addWidget(self.map, 0, 0, *((2, 6) if alone else (1, 3)))
+        for panel in self.line_panels:
+            panel.setHidden(alone)
 
     def export_figure(self, path: Path) -> Path | None:
         data = self.last_data
