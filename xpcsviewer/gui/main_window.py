@@ -279,6 +279,13 @@ class MainWindow(QMainWindow):
         previous, self.prefs = self.prefs, prefs
         save_preferences(self.settings, prefs)
         self.session.cache_mb = prefs.cache_mb
+        if previous.colormap != prefs.colormap:
+            # A new default colour map reaches the tabs still on the old default (a map chosen
+            # in a tab stays); sessions then save it like any other tab setting.
+            for driver in self.drivers:
+                state = driver.controller.state
+                if getattr(state, "colormap", None) == previous.colormap:
+                    state.colormap = prefs.colormap
         self._apply(prefs, previous)
 
     def use_backend_for_this_run(self, backend: str) -> None:
