@@ -116,7 +116,7 @@ def test_panel_grid_fills_its_widget_after_regrids(qtbot):
     grid.show()
     qtbot.waitExposed(grid)
     t = np.geomspace(1e-3, 10, 40)
-    for n in (2, 12, 5):
+    for n in (2, grid.per_page, 3):  # a page never holds more than fit (issue 13)
         panels = [Panel(f"bin {i}", points=[Series(t, 1 + np.exp(-t))]) for i in range(n)]
         grid.set_panels(panels, 1, "t (s)", "g2")
         qtbot.wait(30)  # the layout re-activates on a posted event
@@ -142,8 +142,8 @@ def test_panel_grid_reuses_its_curves_and_axis_pictures(qtbot):
     qtbot.wait(30)
     first = [list(p.listDataItems()) for p in grid.plots]
     axis = grid.plots[0].getAxis("bottom")
+    qtbot.waitUntil(lambda: axis.picture is not None, timeout=5000)  # painted once
     picture = axis.picture
-    assert picture is not None
     grid.set_panels([Panel("a", [data], [fit], note="fit failed: x"), Panel("b", [data], [fit])],
                     1, "t (s)", "g2")
     qtbot.wait(30)
@@ -164,4 +164,4 @@ def test_panel_grid_reuses_its_curves_and_axis_pictures(qtbot):
     assert len(fills) == 1
     rect = fills[0].boundingRect()
     np.testing.assert_allclose([rect.left(), rect.right()], np.log10([t.min(), t.max()]))
-    assert grid.plots[0].vb.childrenBounds()[0][1] < np.log10(t.max()) + 0.1
+    assert grid.plots[0].vb.childrenBounds()[0][1] < np.log10(t.max()) + 0.5  # not 10**t_max

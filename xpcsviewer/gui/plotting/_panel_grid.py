@@ -20,7 +20,7 @@ from ._axes import log_axes
 from ._curves import pen_for
 from ._notes import drawn, escape
 from ._panel_items import PanelItems
-from ._shared import no_si_prefixes
+from ._shared import loose_title, no_si_prefixes
 
 
 @dataclass(frozen=True)
@@ -47,6 +47,7 @@ class Panel:
 #: holds as many as fit, and the rest of the bins are on other pages.
 MIN_PANEL_PX = (220, 160)
 _HEADING_PX = 60  # the heading: title and a legend line
+LEFT_AXIS_PX = 50
 _SPACING_PX = 14  # between panels: keeps "10¹" clear of the next panel's axis
 _MARGIN_PX = 20  # the layout's margins, both sides together
 
@@ -120,10 +121,13 @@ class PanelGrid(pg.GraphicsLayoutWidget):
             item.hide()
         while len(self._pool) < n:
             plot = pg.PlotItem(axisItems=log_axes())
+            loose_title(plot)  # a long title overhangs; it must not widen the panel past the page
             no_si_prefixes(plot)
             plot.setLogMode(x=True, y=False)
             plot.showGrid(x=True, y=True, alpha=0.15)
-            # The left axis sizes itself to its labels, so they stay inside their own panel.
+            # Wide enough for g2 labels ("1.25", "0.995") inside the panel's own axis, and fixed,
+            # so a redraw with other numbers keeps the layout and the drawn axes.
+            plot.getAxis("left").setWidth(LEFT_AXIS_PX)
             if self._pool:
                 plot.setXLink(self._pool[0])
             scene.addItem(plot)
