@@ -121,3 +121,26 @@ def test_watcher_refuses_bad_arguments(tmp_path):
         FolderWatcher(tmp_path, print, interval=0)
     with pytest.raises(NotADirectoryError):
         FolderWatcher(tmp_path / "nope", print)
+
+
+def test_files_listed_unreadable_at_start_are_reported_only_once_they_read(tmp_path, data_dir):
+    """A broken file left alone is never reported (not pending, not broken again); one that
+    was being written during the listing and is complete by now is reported complete."""
+    (tmp_path / "broken_results.hdf").write_bytes(b"the detector PC crashed" * 10)
+    done = tmp_path / "done_results.hdf"
+    shutil.copyfile(data_dir / "brownian_a_results.hdf", done)
+    later = tmp_path / "later_results.hdf"
+    events: list[FolderEvent] = []
+    arrived = threading.Event()
+
+    def record(event: FolderEvent) -> None:
+        events.append(event)
+        if event.path == later and event.kind == "complete":
+            arrived.set()
+
+    with FolderWatcher(tmp_path, record, mode="poll", interval=INTERVAL, known=[]):
+        shutil.copyfile(data_dir / "brownian_a_results.hdf", later)
+        assert arrived.wait(WAIT_S)  # many looks at every file have passed by now
+    mine = [e for e in events if e.path != later]
+    assert [(e.path.name, e.kind) for e in mine] == [("done_results.hdf", "complete")]
+    assert mine[0].summary.error == ""

@@ -56,7 +56,8 @@ class FolderEvent:
 class _Track:
     stat: tuple[int, int] | None  # (size, mtime_ns) at the last look
     since: float  # monotonic time the stat last changed
-    state: str  # "new" (not reported yet), "pending", "complete"
+    state: str  # "new" (not reported yet), "pending", "complete", or "listed" (present
+    # at start, unreadable then: reported once it reads, or pending once it changes)
 
 
 def _is_result(path: str | os.PathLike) -> bool:
@@ -83,8 +84,11 @@ class FolderWatcher:
             ``interval`` s, for network file systems).
         interval: seconds between looks at files in progress (and between listings when
             polling). A file is reported complete at most ~2 ``interval`` after its last write.
-        known: files already shown (e.g. by ``scan``): reported again only if they change.
-            ``None``: every file present at ``start`` counts as known.
+        known: files already shown as readable (e.g. by ``scan``): reported again only if
+            they change. Other result files present at ``start`` (listed as unreadable, maybe
+            being written) are reported complete once they read, pending once they change,
+            and never as broken while unchanged. ``None``: every file present at ``start``
+            counts as known.
         give_up_s: seconds a file may stay unchanged and unreadable before it is reported
             complete with its error.
 
@@ -124,6 +128,7 @@ class FolderWatcher:
             if self._known is None or path in self._known:
                 self._tracks[path] = _Track(_stat(path), now, "complete")
             else:  # listed before, unreadable then (e.g. being written): look again
+                self._tracks[path] = _Track(_stat(path), now, "listed")
                 self._dirty.add(path)
         observer = Observer() if self.mode == "events" else PollingObserver(timeout=self.interval)
         observer.schedule(_Handler(self._mark), str(self.folder), recursive=False)
@@ -174,7 +179,7 @@ class FolderWatcher:
         """One look at every file with news or in progress (called every ``interval``)."""
         with self._lock:
             dirty, self._dirty = self._dirty, set()
-        busy = {p for p, t in self._tracks.items() if t.state != "complete"}
+        busy = {p for p, t in self._tracks.items() if t.state in ("new", "pending")}
         for path in sorted(dirty | busy):
             if self._stop.is_set():
                 return
@@ -195,14 +200,14 @@ class FolderWatcher:
             return
         if stat != track.stat:  # still being written: wait for two equal looks
             track.stat, track.since = stat, now
-            if track.state == "complete":
+            if track.state in ("complete", "listed"):
                 self._report_pending(path)
             return
         if track.state == "complete":
             return
         # Unchanged since the last look: open it briefly, read-only.
         summary = summarize(path)
-        if summary.error and now - track.since < self.give_up_s:
+        if summary.error and (track.state == "listed" or now - track.since < self.give_up_s):
             return  # not valid yet (stays pending), or broken: settled after give_up_s
         if _stat(path) != stat:  # written while we read it: the read proves nothing
             return
