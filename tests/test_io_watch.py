@@ -144,3 +144,23 @@ def test_files_listed_unreadable_at_start_are_reported_only_once_they_read(tmp_p
     mine = [e for e in events if e.path != later]
     assert [(e.path.name, e.kind) for e in mine] == [("done_results.hdf", "complete")]
     assert mine[0].summary.error == ""
+
+
+@pytest.mark.parametrize("mode", ["events", "poll"])
+def test_a_file_renamed_into_place_is_reported_once(tmp_path, data_dir, mode):
+    """Writers that write a temporary name and rename it (atomic writes) are seen too."""
+    events: list[FolderEvent] = []
+    arrived = threading.Event()
+
+    def record(event: FolderEvent) -> None:
+        events.append(event)
+        if event.kind == "complete":
+            arrived.set()
+
+    target = tmp_path / "renamed_results.hdf"
+    with FolderWatcher(tmp_path, record, mode=mode, interval=INTERVAL):
+        temporary = tmp_path / ".renamed_results.hdf.part"
+        shutil.copyfile(data_dir / "brownian_a_results.hdf", temporary)
+        temporary.rename(target)
+        assert arrived.wait(WAIT_S)
+    assert [(e.path, e.kind) for e in events] == [(target, "pending"), (target, "complete")]
