@@ -55,7 +55,7 @@ def test_every_controller_prepares_real_data_with_qt_unimportable():
     )
     assert result.returncode == 0, result.stderr[-3000:]
     out = json.loads(result.stdout.strip().splitlines()[-1])
-    keys = {"saxs_2d", "saxs_1d", "qmap", "g2", "diffusion", "twotime", "stability",
+    keys = {"saxs_2d", "saxs_1d", "qmap", "g2", "diffusion", "trends", "twotime", "stability",
             "intensity", "average", "metadata"}
     assert keys <= set(out) and all(out[k] not in ("NoneType",) for k in keys), out
     assert out["g2_fit_equal"] and out["g2_columns"] == list(range(10))

@@ -33,8 +33,10 @@ COLUMNS = ("name", "kind", "sample", "start time", "bins")
 PATH_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
-def summary_row(summary: Any) -> tuple[str, str, str, str, str]:
-    """Column texts for one ``FileSummary``."""
+def summary_row(summary: Any, pending: bool = False) -> tuple[str, str, str, str, str]:
+    """Column texts for one ``FileSummary`` (``pending``: still being written)."""
+    if pending:
+        return (summary.name, "being written…", "", "", "")
     if getattr(summary, "error", None):
         return (summary.name, "unreadable", "", "", "")
     kinds = "+".join(sorted(summary.kinds)) if summary.kinds else "—"
@@ -47,11 +49,13 @@ class FileTableModel(QAbstractTableModel):
         super().__init__(parent)
         self._rows: list[tuple[str, ...]] = []
         self._summaries: list[Any] = []
+        self._pending: set[Path] = set()
 
-    def set_summaries(self, summaries: list[Any]) -> None:
+    def set_summaries(self, summaries: list[Any], pending: set[Path] = frozenset()) -> None:
         self.beginResetModel()
         self._summaries = list(summaries)
-        self._rows = [summary_row(s) for s in self._summaries]
+        self._pending = set(pending)
+        self._rows = [summary_row(s, Path(s.path) in self._pending) for s in self._summaries]
         self.endResetModel()
 
     def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
@@ -75,6 +79,12 @@ class FileTableModel(QAbstractTableModel):
         if role == PATH_ROLE:
             return str(summary.path)
         notes = getattr(summary, "notes", ())
+        if Path(summary.path) in self._pending:  # a state of its own, not an error
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return f"{summary.name}: being written; listed when complete"
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return QBrush(QColor("#808080"))
+            return None
         if role == Qt.ItemDataRole.ToolTipRole:
             if error:
                 return tooltip(f"{summary.name}: {error}")
@@ -167,7 +177,7 @@ class FilePanel(QWidget):
 
     # -- actions ----------------------------------------------------------------------------
     def add_highlighted(self) -> None:
-        self.session.add_selected(self.highlighted_paths())
+        self.session.add_selected([p for p in self.highlighted_paths() if p not in self.session.pending])
 
     def remove_highlighted(self) -> None:
         rows = [self.selected_list.row(item) for item in self.selected_list.selectedItems()]
@@ -183,7 +193,9 @@ class FilePanel(QWidget):
 
     def _table_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if current.isValid():
-            self.session.set_current(Path(self.proxy.index(current.row(), 0).data(PATH_ROLE)))
+            path = Path(self.proxy.index(current.row(), 0).data(PATH_ROLE))
+            if path not in self.session.pending:  # nothing to show until it is complete
+                self.session.set_current(path)
 
     def _selected_current_changed(self, row: int) -> None:
         if 0 <= row < len(self.session.selected):
@@ -191,16 +203,28 @@ class FilePanel(QWidget):
 
     def _session_changed(self, reason: str) -> None:
         s = self.session
-        if reason == "listing":
+        if reason in ("listing", "files"):
             self.folder_label.setText(str(s.folder) if s.folder else "no folder")
             self.folder_label.setToolTip(tooltip(s.folder) if s.folder else "")
-            self.model.set_summaries(s.summaries)
+            self.model.set_summaries(s.summaries, s.pending)
+            self._show_current()
             bad = sum(1 for x in s.summaries if getattr(x, "error", None))
             self.count_label.setText(
                 f"{len(s.summaries)} files" + (f", {bad} unreadable (red; hover for why)" if bad else "")
+                + (f", {len(s.pending)} being written (grey)" if s.pending else "")
             )
-        if reason in ("listing", "selected"):
+        if reason in ("listing", "files", "selected"):
             self.selected_list.blockSignals(True)
             self.selected_list.clear()
             self.selected_list.addItems([p.name for p in s.selected])
             self.selected_list.blockSignals(False)
+
+    def _show_current(self) -> None:
+        """After the rows changed, highlight the current file's row again (a live folder
+        adds rows under the user's hands)."""
+        paths = self.visible_paths()
+        if self.session.current in paths:
+            row = paths.index(self.session.current)
+            self.table.selectionModel().blockSignals(True)
+            self.table.selectRow(row)
+            self.table.selectionModel().blockSignals(False)

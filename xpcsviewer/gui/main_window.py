@@ -19,6 +19,7 @@ from xpcsviewer.backends import get_backend, reset_adapter_stats
 from . import session_file
 from .file_panel import FilePanel
 from .jobs import JobError, JobRunner
+from .live import FOLLOW_KEY, NEWEST_KEY, POLL_KEY, LiveFolder
 from .menus import build_menus
 from .preferences import Preferences, apply_preferences, load_preferences, save_preferences
 from .preferences_dialog import PreferencesDialog
@@ -47,6 +48,8 @@ class MainWindow(QMainWindow):
         self.preferences_dialog: PreferencesDialog | None = None
         self._after_scan_select: int | None = None
         self._after_scan_restore: SessionData | None = None
+        self.live = LiveFolder(self)  # File → Follow folder
+        self.live.arrived.connect(self._file_arrived)
 
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
@@ -113,6 +116,43 @@ class MainWindow(QMainWindow):
         if self._after_scan_restore is not None:
             self._restore_files(self._after_scan_restore, summaries)
             self._after_scan_restore = None
+        self._follow()
+
+    # -- live folder ----------------------------------------------------------------------------
+    def follow_option(self, key: str) -> bool:
+        return str(self.settings.value(key, "false")).lower() == "true"
+
+    def set_follow_option(self, key: str, on: bool) -> None:
+        """File menu: follow the folder, by polling, showing the newest file (remembered)."""
+        self.settings.setValue(key, "true" if on else "false")
+        self._follow()
+
+    def _follow(self) -> None:
+        """Watch the listed folder while "Follow folder" is on (restarted for a new folder
+        or mode); files listed unreadable are looked at again, as they may be in progress."""
+        self.live.stop()
+        if self.follow_option(FOLLOW_KEY) and self.session.folder is not None and self.scan_job is None:
+            known = self.session.readable_paths()
+            try:
+                self.live.start(self.session.folder, known, poll=self.follow_option(POLL_KEY))
+            except OSError as exc:  # the folder vanished, or no OS watch left (inotify limit)
+                self.report_error(f"Cannot follow {self.session.folder}: {exc}; "
+                                  "try File → Follow by polling.")
+
+    def _file_arrived(self, event: Any) -> None:
+        if event.path.parent != self.live.folder:  # queued before a switch of folder
+            return
+        self.session.file_event(event.kind, event.path, event.summary)
+        if event.kind != "complete":
+            return
+        if event.summary.error:  # unreadable and unchanged for a minute: really broken
+            self.report_error(f"{event.summary.name}: {event.summary.error}")
+            return
+        for note in self.session.new_notes(event.summary):
+            self.report_error(f"{event.summary.name}: {note}")
+        self.statusBar().showMessage(f"New file: {event.summary.name}", 10000)
+        if self.follow_option(NEWEST_KEY):
+            self.session.set_current(event.path)
 
     # -- sessions -------------------------------------------------------------------------------
     def capture_session(self) -> SessionData:
@@ -197,8 +237,11 @@ class MainWindow(QMainWindow):
             self.load_folder(Path(folder))
 
     def reload_folder(self) -> None:
+        """List the folder again, keeping the selection and the current file (F5)."""
         if self.session.folder is not None:
-            self.load_folder(self.session.folder)
+            keep = SessionData(folder=self.session.folder, current=self.session.current,
+                               selected=list(self.session.selected))
+            self.load_folder(self.session.folder, restore=keep)
 
     def load_demo(self) -> None:
         from .app import demo_folder
@@ -344,6 +387,7 @@ class MainWindow(QMainWindow):
         self.settings.setValue("window/state", self.saveState())
         self.settings.setValue("window/tab", self.tabs.currentIndex())
         self.settings.sync()
+        self.live.stop()
         self.runner.shutdown()
         self.session.close_all()
         super().closeEvent(event)

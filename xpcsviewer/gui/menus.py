@@ -13,6 +13,8 @@ from PySide6.QtWidgets import QMessageBox
 
 from xpcsviewer import __version__
 
+from .live import FOLLOW_KEY, NEWEST_KEY, POLL_KEY
+
 if TYPE_CHECKING:
     from .main_window import MainWindow
 
@@ -32,6 +34,14 @@ def build_menus(window: MainWindow) -> dict[str, QAction]:
     file_menu = bar.addMenu("&File")
     actions["open"] = _action(window, file_menu, "&Open folder…", window.choose_folder, QKeySequence.StandardKey.Open)
     actions["reload"] = _action(window, file_menu, "&Reload folder", window.reload_folder, "F5")
+    for key, text in ((FOLLOW_KEY, "&Follow folder (list new files as they are written)"),
+                      (POLL_KEY, "Follow by &polling (network file systems)"),
+                      (NEWEST_KEY, "Show the &newest file when it arrives")):
+        toggle = QAction(text, window, checkable=True)
+        toggle.setChecked(window.follow_option(key))
+        toggle.toggled.connect(lambda on, k=key: window.set_follow_option(k, on))
+        file_menu.addAction(toggle)
+        actions[key.split("/")[1]] = toggle
     actions["open_session"] = _action(window, file_menu, "Open sess&ion…", window.choose_session_open)
     actions["save_session"] = _action(window, file_menu, "Sa&ve session…", window.choose_session_save)
     file_menu.addSeparator()

@@ -29,6 +29,7 @@ class Session:
         self.cache_mb = cache_mb
         self.folder: Path | None = None
         self.summaries: list[Any] = []  # xpcsviewer FileSummary objects from scan()
+        self.pending: set[Path] = set()  # listed files still being written (live folder)
         self.selected: list[Path] = []
         self.current: Path | None = None
         self.picked_bin: int | None = None  # g2 column picked on a detector image
@@ -44,9 +45,45 @@ class Session:
         self.close_all()
         self.folder = Path(folder)
         self.summaries = list(summaries)
+        self.pending = set()
         self.selected = []
         self.current = None
         self.changed.emit("listing")
+
+    def file_event(self, kind: str, path: Path, summary: Any = None) -> None:
+        """A live folder's news (``io.FolderEvent``): ``pending`` adds a row that is being
+        written (not openable, not an error), ``complete`` puts its summary in place,
+        ``removed`` drops it (also from the selection). Keeps selection and current file.
+        Emits ``changed("files")`` (the list and the folder-wide tabs update), or
+        ``changed("listing")`` when a file on show changed, so every tab reads it again."""
+        from xpcsviewer.io import FileSummary
+
+        path = Path(path)
+        shown = path == self.current or path in self.selected
+        rows = {Path(s.path): s for s in self.summaries}
+        if kind == "removed":
+            rows.pop(path, None)
+            self.pending.discard(path)
+            self.selected = [p for p in self.selected if p != path]
+            if self.current == path:
+                self.current = None
+        elif kind == "pending":
+            rows.setdefault(path, FileSummary(path, path.name, frozenset(), "", "", 0, float("nan")))
+            self.pending.add(path)
+        else:
+            rows[path] = summary
+            self.pending.discard(path)
+        with self._lock:  # a file that changed on disk is read afresh
+            handle = self._open.pop(path, None)
+        if handle is not None:
+            handle.close()
+        self.summaries = sorted(rows.values(), key=lambda s: s.name)
+        self.changed.emit("listing" if shown else "files")
+
+    def readable_paths(self) -> list[Path]:
+        """Listed files that read (not unreadable, not being written), in name order."""
+        return [Path(s.path) for s in self.summaries
+                if not getattr(s, "error", None) and Path(s.path) not in self.pending]
 
     def set_current(self, path: Path | None) -> None:
         if path != self.current:

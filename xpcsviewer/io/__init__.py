@@ -15,11 +15,14 @@ from ._records import C2Map, Metadata, QMap
 from ._scan import FileSummary, scan
 from ._segments import SegmentScale
 from ._tree import TreeNode, read_tree
+from ._watch import FolderEvent, FolderWatcher
 from ._writer import write_result_file
 
 __all__ = [
     "C2Map",
     "FileSummary",
+    "FolderEvent",
+    "FolderWatcher",
     "FrameTrace",
     "Metadata",
     "QMap",

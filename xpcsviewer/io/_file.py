@@ -120,6 +120,15 @@ class XpcsFile:
         return self._core.g2_err
 
     @property
+    def g2_partial(self) -> np.ndarray | None:
+        """(n_parts, n_tau, n_bins) float64 g2 of a boost_corr ``-np`` run after each part
+        (cumulative: part k covers the frames up to the end of part k), NaN where a part
+        was not yet written; None when the file has none. Lazy; raises XpcsFormatError
+        when its shape does not match ``g2``."""
+        shape = None if self.g2 is None else self.g2.shape
+        return self._lazy("g2_partial", lambda s: _frozen_or_none(self._reader.g2_partial(s, shape)))
+
+    @property
     def dynamic_q(self) -> np.ndarray:
         """(n_bins,) float64 q of each g2 column, 1/Å."""
         return self._core.dynamic_q
@@ -267,6 +276,10 @@ class XpcsFile:
     def _check_col(self, col: int) -> None:
         if not 0 <= int(col) < self.n_bins:
             raise IndexError(f"{self.name}: g2 column {col} out of range 0..{self.n_bins - 1}")
+
+
+def _frozen_or_none(a: np.ndarray | None) -> np.ndarray | None:
+    return None if a is None else frozen(a)
 
 
 def open_file(path: str | Path, cache_mb: float = DEFAULT_CACHE_MB) -> XpcsFile:

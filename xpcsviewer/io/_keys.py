@@ -20,6 +20,9 @@ NEXUS_8IDI = MappingProxyType(
         "delay_list": "/xpcs/multitau/delay_list",  # (n_tau,) int, frames
         "g2": "/xpcs/multitau/normalized_g2",  # (n_tau, n_bins)
         "g2_err": "/xpcs/multitau/normalized_g2_err",  # (n_tau, n_bins)
+        # boost_corr -np runs: g2 of the frames up to the end of each part, cumulative,
+        # NaN where a part was not yet written; (n_parts, n_tau, n_bins)
+        "g2_partial": "/xpcs/multitau/normalized_g2_partial",
         "multitau_config": "/xpcs/multitau/config",
         "multitau_stride": "/xpcs/multitau/config/stride_frame",
         "multitau_avg": "/xpcs/multitau/config/avg_frame",

@@ -108,6 +108,11 @@ def segments(src: Source) -> np.ndarray:
     return np.atleast_2d(src.read(K["saxs_1d_segments"], ndim=(1, 2))).astype(np.float64)
 
 
+def g2_partial(src: Source, g2_shape: tuple[int, int] | None) -> None:
+    """The legacy layout stores no g2 per part."""
+    return None
+
+
 def intensity(src: Source, frame_time_s: float) -> FrameTrace:
     """The stored trace (row 0 frame index, row 1 mean intensity per frame), bad frames
     left out and counted (``_intensity``)."""

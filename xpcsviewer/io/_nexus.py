@@ -197,6 +197,19 @@ def segments(src: Source) -> np.ndarray:
     return np.atleast_2d(src.read(K["saxs_1d_segments"], ndim=(1, 2))).astype(np.float64)
 
 
+def g2_partial(src: Source, g2_shape: tuple[int, int] | None) -> np.ndarray | None:
+    """(n_parts, n_tau, n_bins) float64 cumulative g2 per part (NaN where not yet written),
+    or None when the file has none. A single part may be stored as (n_tau, n_bins)."""
+    if g2_shape is None or not src.has(K["g2_partial"]):
+        return None
+    a = src.read(K["g2_partial"], ndim=(2, 3), empty_ok=True).astype(np.float64)
+    a = a[None] if a.ndim == 2 else a
+    if a.shape[1:] != tuple(g2_shape):
+        raise XpcsFormatError(src.path, f"{K['g2_partial']} has shape {a.shape}, expected "
+                              f"(n_parts, {g2_shape[0]}, {g2_shape[1]}) like {K['g2']}")
+    return a
+
+
 def intensity(src: Source, frame_time_s: float) -> FrameTrace:
     """The stored trace (row 0 frame index, row 1 mean intensity per frame), bad frames
     left out and counted (``_intensity``)."""

@@ -12,10 +12,11 @@ from .qmap import TAB as QMAP
 from .saxs1d import TAB as SAXS1D
 from .saxs2d import TAB as SAXS2D
 from .stability import TAB as STABILITY
+from .trends import TAB as TRENDS
 from .twotime import TAB as TWOTIME
 
 TABS: list[TabSpec] = [
-    SAXS2D, SAXS1D, QMAP, G2, DIFFUSION, TWOTIME, STABILITY, INTENSITY, AVERAGE, METADATA,
+    SAXS2D, SAXS1D, QMAP, G2, DIFFUSION, TRENDS, TWOTIME, STABILITY, INTENSITY, AVERAGE, METADATA,
 ]
 
 __all__ = ["TABS", "Prepared", "TabController", "TabSpec"]

@@ -41,7 +41,10 @@ class TabDriver(QObject):
         return self._job is not None
 
     def paths(self) -> list[Path]:
-        if self.controller.files_from == "overlay":
+        source = self.controller.source()
+        if source == "folder":
+            return self._session.readable_paths()
+        if source == "overlay":
             return self._session.overlay_paths()
         return self._session.current_paths()
 

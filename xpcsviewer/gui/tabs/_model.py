@@ -34,7 +34,9 @@ class TabController:
 
     key = "base"
     title = "Base"
-    files_from = "current"  # "current": the file stepped through; "overlay": the selected list
+    # "current": the file stepped through; "overlay": the selected list; "folder": every
+    # readable file listed (a live folder's new files included)
+    files_from = "current"
     opens_files = True  # False: prepare receives paths rather than open XpcsFile objects
     state_class: type[State] = State
     # Settings the view applies to the data it already has, without a new background job.
@@ -46,6 +48,10 @@ class TabController:
     def initial_state(self, preferences: dict[str, Any]) -> dict[str, Any]:
         """Settings taken from the preferences (e.g. the default colour map)."""
         return {}
+
+    def source(self) -> str:
+        """Which files ``prepare`` gets (``files_from``; a tab may let its state choose)."""
+        return self.files_from
 
     def empty_message(self) -> str:
         return "Select a file in the file panel (double-click or Enter adds it to the selection)."

@@ -17,6 +17,7 @@ import numpy as np
 from ..._events import State
 from .._model import TabController
 from ._bins import FileG2, Slot, load, slots, transform
+from ._partial import read_partial
 from ._settings import ParamSetting, describe, fit_kwargs
 
 T_LABEL = "t (s)"
@@ -40,6 +41,7 @@ class G2State(State):
     phi_mode = "each"  # see _bins.PHI_MODES
     phi_pick: float | None = None  # φ (degrees) of the sector shown in "one" mode
     page = 0  # page of panels shown (as many as fit the window at a readable size)
+    show_partial = False  # g2 after each part of a boost_corr -np run (when stored)
     _transient = frozenset({"fit_request"})
 
     def decode(self, name: str, value: Any) -> Any:
@@ -66,6 +68,7 @@ class G2Data:
     n_slots_all: int = 0  # panels of the whole file, before the bin range
     first_slot: int = 0  # index of slots[0] among them
     sectors: list[float] = field(default_factory=list)  # φ of the first file, degrees
+    partial: dict[str, Any] = field(default_factory=dict)  # path -> g2 per part (_partial.py)
 
     def fit_row(self, file_index: int, column: int) -> int | None:
         """Row of ``fit`` for (file, column), or None when not fitted."""
@@ -120,13 +123,17 @@ class G2Controller(TabController):
             loaded.append(transform(raw, settings["phi_mode"], settings["phi_pick"]))
         if not loaded:
             return G2Data([], [], settings, notes=notes or ["no file with g2"])
+        partial: dict[str, Any] = {}
+        if settings["show_partial"]:
+            partial, partial_notes = read_partial([f for f in files if f.g2 is not None])
+            notes += partial_notes
         every, pair_notes, n_colours = slots(loaded, settings["phi_mode"])
         first, last = shown_range(len(every), settings["bin_first"], settings["bin_last"])
         shown = every[first:last + 1]
         columns = sorted({m.column for s in shown for m in s.members if m.file_index == 0})
         data = G2Data(loaded, columns, settings, notes=notes + pair_notes, slots=shown,
                       n_colours=n_colours, n_slots_all=len(every), first_slot=first,
-                      sectors=sectors)
+                      sectors=sectors, partial=partial)
         if not settings["fit_on"]:
             return data
         token.raise_if_cancelled()

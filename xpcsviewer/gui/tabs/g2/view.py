@@ -28,6 +28,7 @@ from ...theme import active
 from .._base import TabView
 from ._bins import PHI_MODES, page_of
 from ._fit_panel import FitPanel
+from ._partial import part_curves
 from ._settings import describe
 from ._table import FitTable, nuts_summary
 from .controller import G2_LABEL, T_LABEL, G2Controller, G2Data
@@ -70,9 +71,12 @@ class G2View(TabView):
         self.phi_pick = QComboBox()  # filled with the file's φ sectors
         self.phi_pick.activated.connect(
             lambda i: setattr(s, "phi_pick", self.phi_pick.itemData(i)))
+        self.partial = QCheckBox("partial g2 per part")
+        self.partial.setToolTip("g2 after each part of a boost_corr -np run, when the file has it")
+        self.partial.toggled.connect(lambda on: setattr(s, "show_partial", on))
         options = QHBoxLayout()
         for widget in (QLabel("bins"), self.first, QLabel("to"), self.last, QLabel("φ"),
-                       self.phi_mode, self.phi_pick, self.per_panel, self.mode):
+                       self.phi_mode, self.phi_pick, self.per_panel, self.partial, self.mode):
             options.addWidget(widget)
         options.addStretch(1)
         self.prev_page, self.next_page = QToolButton(), QToolButton()
@@ -141,6 +145,7 @@ class G2View(TabView):
             widget.setValue(value)
             widget.blockSignals(was)
         self.per_panel.setChecked(s.y_per_panel)
+        self.partial.setChecked(s.show_partial)
         self.mode.setCurrentIndex(max(0, self.mode.findData(s.view_mode)))
         was = self.phi_mode.blockSignals(True)
         self.phi_mode.setCurrentIndex(max(0, self.phi_mode.findData(s.phi_mode)))
@@ -244,6 +249,8 @@ class G2View(TabView):
             for m in slot.members:
                 f, c = data.files[m.file_index], m.column
                 points.append(Series(f.t, f.g2[:, c], f.g2_err[:, c], m.label, m.colour))
+                lines += [Series(t, y, None, f"{m.label} {part}", data.n_colours + k)  # own colours
+                          for k, (t, y, part) in enumerate(part_curves(data.partial, f, c))]
                 row = data.fit_row(m.file_index, c)
                 if data.fit_error:
                     note = f"fit failed: {data.fit_error}"

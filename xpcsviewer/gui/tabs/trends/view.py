@@ -1,0 +1,137 @@
+"""Trends widgets: what to plot (quantity, x axis, bins, model, files) above one error-bar
+plot, with the gaps and their reasons below."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+
+from ...plotting.analysis import ErrorPlot, Series, export_error_figure
+from .._base import TabView
+from .controller import (
+    SCOPES,
+    UNITS,
+    X_ORDER,
+    X_START,
+    TrendsController,
+    TrendsData,
+    parse_q_values,
+)
+
+MODELS = ("single", "stretched", "double")
+
+
+def _combo(items: list[str], current: str, setter) -> QComboBox:
+    box = QComboBox()
+    box.addItems(items)
+    box.setCurrentText(current)
+    box.currentTextChanged.connect(lambda text: text and setter(text))
+    return box
+
+
+class TrendsView(TabView):
+    def __init__(self, controller: TrendsController, parent: QWidget | None = None) -> None:
+        super().__init__(controller, parent)
+        s = self.state
+        self.scope = _combo(list(SCOPES), s.scope, lambda t: setattr(s, "scope", t))
+        self.model = _combo(list(MODELS), s.model, lambda t: setattr(s, "model", t))
+        self.quantity = _combo([s.quantity], s.quantity, lambda t: setattr(s, "quantity", t))
+        self.x_axis = _combo([X_START, X_ORDER], s.x_axis, lambda t: setattr(s, "x_axis", t))
+        self.q_edit = QLineEdit(s.q_values)
+        self.q_edit.setPlaceholderText("first bin")
+        self.q_edit.setToolTip("q of the bins to follow, Å⁻¹, comma separated; matched in each "
+                               "file by (q, φ) against the first file")
+        self.q_edit.editingFinished.connect(self._q_edited)
+        self.phi_edit = QLineEdit("" if s.phi is None else f"{s.phi:g}")
+        self.phi_edit.setPlaceholderText("first")
+        self.phi_edit.setMaximumWidth(70)
+        self.phi_edit.editingFinished.connect(self._phi_edited)
+        row = QHBoxLayout()
+        for text, widget in (("files:", self.scope), ("plot:", self.quantity), ("against:", self.x_axis),
+                             ("q (Å⁻¹):", self.q_edit), ("φ (°):", self.phi_edit), ("model:", self.model)):
+            row.addWidget(QLabel(text))
+            row.addWidget(widget)
+        row.addStretch(1)
+        self.plot = ErrorPlot()
+        self.notes = QLabel("")
+        self.notes.setWordWrap(True)
+        self.notes.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout = QVBoxLayout(self)
+        layout.addLayout(row)
+        layout.addWidget(self.plot, 1)
+        layout.addWidget(self.notes)
+
+    def _q_edited(self) -> None:
+        try:
+            parse_q_values(self.q_edit.text())
+        except ValueError:
+            self.q_edit.setStyleSheet("color: #b00020")
+            return
+        self.q_edit.setStyleSheet("")
+        self.state.q_values = self.q_edit.text().strip()
+
+    def _phi_edited(self) -> None:
+        text = self.phi_edit.text().strip()
+        try:
+            value = None if not text else float(text)
+        except ValueError:
+            value = math.nan
+        if value is not None and not math.isfinite(value):
+            self.phi_edit.setStyleSheet("color: #b00020")
+            return
+        self.phi_edit.setStyleSheet("")
+        self.state.phi = value
+
+    @staticmethod
+    def _refill(box: QComboBox, items: list[str], current: str) -> str:
+        """Offer ``items`` keeping ``current`` when it is one of them; returns the choice."""
+        chosen = current if current in items else items[0]
+        was = box.blockSignals(True)
+        box.clear()
+        box.addItems(items)
+        box.setCurrentText(chosen)
+        box.blockSignals(was)
+        return chosen
+
+    def shown(self, data: TrendsData) -> tuple[list[Series], str, str, str]:
+        """(series, x label, y label, title) of what the state asks to plot."""
+        quantity = self._refill(self.quantity, list(data.trends), self.state.quantity)
+        x_name = self._refill(self.x_axis, list(data.x), self.state.x_axis)
+        x = data.x[x_name]
+        many = len(data.trends[quantity]) > 1
+        series = [Series(x, t.y, t.err, t.label if many else "", j)
+                  for j, t in enumerate(data.trends[quantity])]
+        unit = f" ({UNITS[quantity]})" if quantity in UNITS else ""
+        trend = data.trends[quantity]
+        at = f" at {trend[0].label}" if len(trend) == 1 and "q=" in trend[0].label else ""
+        title = f"{quantity}{at} across {len(data.names)} files ({data.fit.model} fits)"
+        return series, data.x_labels[x_name], quantity + unit, title
+
+    def render(self, data: TrendsData) -> None:
+        if not data.names:
+            self.plot.show_message(data.message)
+            self.notes.setText("\n".join(data.notes))
+            return
+        series, x_label, y_label, title = self.shown(data)
+        log_y = y_label.startswith(("tau", "D "))
+        self.plot.set_data(series, [], x_label=x_label, y_label=y_label, log_x=False,
+                           log_y=log_y, n_colours=max(len(series), 1), title=title)
+        self.notes.setText("\n".join(data.notes[:20])
+                           + (f"\n… {len(data.notes) - 20} more" if len(data.notes) > 20 else ""))
+
+    def show_message(self, text: str) -> None:
+        self.notes.setText("")
+        self.plot.show_message(text)
+
+    def export_figure(self, path: Path) -> Path | None:
+        data = self.last_data
+        if data is None or not data.names:
+            return None
+        series, x_label, y_label, title = self.shown(data)
+        keep = [s for s in series if np.isfinite(np.asarray(s.y, np.float64)).any()]
+        return export_error_figure(path, keep, [], x_label=x_label, y_label=y_label, log_x=False,
+                                   log_y=y_label.startswith(("tau", "D ")), title=title)
