@@ -14,6 +14,15 @@ from pathlib import Path
 from . import __version__
 
 
+def _size(text: str) -> tuple[int, int]:
+    """``"1366x768"`` -> (1366, 768); argparse reports anything else (exit 2)."""
+    try:
+        width, height = (int(v) for v in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be WIDTHxHEIGHT, e.g. 1366x768, got {text!r}") from None
+    return width, height
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="xpcsviewer",
@@ -43,6 +52,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--backend", choices=("auto", "jax", "numpy"), help="array backend for this run"
+    )
+    parser.add_argument(
+        "--size", default=(1600, 1000), type=_size, metavar="WxH",
+        help="with --snapshot: the window size in pixels (e.g. 1366x768 for a laptop)",
     )
     parser.add_argument(
         "--theme", choices=("light", "dark"), help="colour theme for this run (else Preferences)"
@@ -81,4 +94,5 @@ def main(argv: list[str] | None = None) -> int:
         select=args.select,
         backend=args.backend,
         theme=args.theme,
+        size=args.size,
     )

@@ -21,7 +21,8 @@ def demo_folder() -> Path | None:
 
 
 def run(folder: Path | None = None, demo: bool = False, snapshot: Path | None = None,
-        select: int = 1, backend: str | None = None, theme: str | None = None) -> int:
+        select: int = 1, backend: str | None = None, theme: str | None = None,
+        size: tuple[int, int] = (1600, 1000)) -> int:
     """Open the window; with ``snapshot`` render every tab to ``snapshot/<tab>.png`` and exit."""
     if snapshot is not None:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # no display needed
@@ -49,7 +50,7 @@ def run(folder: Path | None = None, demo: bool = False, snapshot: Path | None = 
     if backend is not None:
         window.use_backend_for_this_run(backend)
     if snapshot is not None:
-        return _snapshot(window, folder, demo, Path(snapshot), select, scratch)
+        return _snapshot(window, folder, demo, Path(snapshot), select, scratch, size)
     window.show()
     if folder is not None and not demo:
         window.load_folder(Path(folder))
@@ -75,14 +76,14 @@ def _set_icon(app) -> None:
         app.setWindowIcon(QIcon(str(icon)))
 
 
-def _snapshot(window, folder, demo, outdir, select, scratch) -> int:
+def _snapshot(window, folder, demo, outdir, select, scratch, size=(1600, 1000)) -> int:
     from .snapshot import render_tabs
 
     source = demo_folder() if demo or folder is None else Path(folder)
     if source is None:
         print("xpcsviewer: no folder given and no demo data available", file=sys.stderr)
         return 2
-    window.resize(1600, 1000)
+    window.resize(*size)
     # Shown (offscreen: nothing appears) so widgets are laid out as a user sees them; grab()
     # of a hidden window paints plots before their layouts settle (colour bars lost ticks).
     window.show()
