@@ -18,6 +18,7 @@ run; the machine may be shared, so compare ratios, not absolute times. Needs the
 extra (scipy).
 
     .venv/bin/python scripts/bench_cold.py [--models single,stretched,double] [--repeat 3]
+        [--files brownian_a,phi_c] [--quick] [--no-twotime]
 """
 
 from __future__ import annotations
@@ -133,7 +134,8 @@ def _median(fn, repeat: int) -> tuple[float, str]:
     return float(np.median([r[0] for r in runs])), runs[-1][1]
 
 
-def _fit_rows(path: Path, model: str, repeat: int, scratch: Path) -> dict[str, tuple]:
+def _fit_rows(path: Path, model: str, repeat: int, scratch: Path,
+              quick: bool = False) -> dict[str, tuple]:
     rows: dict[str, tuple] = {}
     p = str(path)
 
@@ -143,9 +145,11 @@ def _fit_rows(path: Path, model: str, repeat: int, scratch: Path) -> dict[str, t
     rows["scipy baseline"] = _median(lambda: _child(_SCIPY, [p, model], None), repeat)
     rows["numpy backend"] = _median(
         lambda: _child(_OURS, [p, model, "numpy", "on"], ""), repeat)
-    rows["no disk cache"] = _median(lambda: _child(_OURS, [p, model, "jax", "on"], ""), repeat)
-    rows["cold cache"] = _median(
-        lambda: _child(_OURS, [p, model, "jax", "on"], fresh()), repeat)
+    if not quick:
+        rows["no disk cache"] = _median(
+            lambda: _child(_OURS, [p, model, "jax", "on"], ""), repeat)
+        rows["cold cache"] = _median(
+            lambda: _child(_OURS, [p, model, "jax", "on"], fresh()), repeat)
     compile_only = fresh()
     _child(_OURS, [p, model, "jax", "off"], compile_only)  # fill the XLA cache only
     rows["compile cache"] = _median(
@@ -162,6 +166,8 @@ def main() -> None:
     parser.add_argument("--files", default=",".join(FILES))
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--no-twotime", action="store_true")
+    parser.add_argument("--quick", action="store_true",
+                        help="skip the (slow) no-disk-cache and cold-cache rows")
     args = parser.parse_args()
     report = {}
     with tempfile.TemporaryDirectory(prefix="xpcs-bench-cold-") as tmp:
@@ -169,7 +175,7 @@ def main() -> None:
         for name in args.files.split(","):
             path = DATA / f"{name}_results.hdf"
             for model in args.models.split(","):
-                rows = _fit_rows(path, model, args.repeat, scratch)
+                rows = _fit_rows(path, model, args.repeat, scratch, args.quick)
                 base = rows["scipy baseline"][0]
                 print(f"\n{name} ({rows['scipy baseline'][1]} bins fitted by scipy), {model}:")
                 for label, (sec, n_ok) in rows.items():

@@ -79,10 +79,19 @@ def export_dir() -> Path | None:
     return Path(base) / "xpcs_exported" if base else None
 
 
+def _platform(jax) -> str:
+    # Where the call will run: the viewer's GPU switch sets jax_default_device (DeviceManager);
+    # an export for one platform cannot run on another.
+    dev = jax.config.jax_default_device
+    if dev is None:
+        return jax.default_backend()
+    return dev if isinstance(dev, str) else dev.platform
+
+
 def _key(name: str, static: tuple, args: tuple) -> str:
     jax = configure_jax()
     shapes = tuple((np.shape(a), np.asarray(a).dtype.str) for a in args)
-    raw = repr((fingerprint(), jax.default_backend(), name, static, shapes))
+    raw = repr((fingerprint(), _platform(jax), name, static, shapes))
     return f"{re.sub(r'[^A-Za-z0-9_]', '_', name)}-{hashlib.sha256(raw.encode()).hexdigest()[:32]}"
 
 
