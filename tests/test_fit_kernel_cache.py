@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 
 import xpcsviewer
-from xpcsviewer.fitting import _kernel_cache, _lsq_jax, fit_g2, warm_up
+from xpcsviewer.fitting import _kernel_cache, _lsq_jax, fit_g2, start_warm_up, warm_up
 
 ROOT = Path(__file__).resolve().parents[1]
 FIELDS = ("values", "errors", "chi2_red", "n_steps")
@@ -162,3 +162,6 @@ def test_warm_up_does_nothing_on_the_numpy_backend():
 
     set_backend("numpy")
     assert warm_up(models=("single",), buckets=((32, 48),)) == {}
+    thread = start_warm_up(models=("single",), buckets=((32, 48),))
+    thread.join(timeout=60)
+    assert thread.daemon and not thread.is_alive()
