@@ -90,6 +90,7 @@ def _eigvals_kernel():
 def fresh_cache(tmp_path, monkeypatch):
     monkeypatch.setattr(_kernel_cache, "export_dir", lambda: tmp_path)
     monkeypatch.setattr(_kernel_cache, "_loaded", {})
+    monkeypatch.setattr(_kernel_cache, "_via_export", set())
     monkeypatch.setattr(_kernel_cache, "_stats", {"loaded": 0, "exported": 0, "uncached": 0})
     return tmp_path
 
@@ -129,6 +130,18 @@ def test_corrupt_artifact_is_exported_again(fresh_cache, monkeypatch):
     np.testing.assert_array_equal(got, want)
     assert _kernel_cache.cache_stats()["exported"] == 2
     assert artifact.stat().st_size > 100
+
+
+def test_artifact_that_will_not_run_falls_back_to_the_jit(fresh_cache, monkeypatch):
+    def broken(*args):
+        raise RuntimeError("exported for another device")
+
+    monkeypatch.setattr(_kernel_cache, "_load_or_export", lambda key, build, args: (broken, True))
+    got, want = _call()
+    np.testing.assert_array_equal(got, want)
+    assert _kernel_cache.cache_stats()["uncached"] == 1
+    got, want = _call()  # the jitted function is kept: no second failure
+    assert _kernel_cache.cache_stats()["uncached"] == 1
 
 
 def test_no_cache_folder_runs_the_plain_jit(monkeypatch):

@@ -44,6 +44,7 @@ _TRACED = ("_lsq_jax.py", "_models.py", "_transform.py", "_kernel_cache.py")
 _DISTS = ("jax", "jaxlib", "optimistix", "equinox", "lineax")
 
 _loaded: dict[str, Callable] = {}
+_via_export: set[str] = set()  # keys whose program in _loaded came from an artifact
 _locks: dict[str, threading.Lock] = {}
 _guard = threading.Lock()
 # How each key's program was obtained in this process (tests check the cache is used).
@@ -105,6 +106,12 @@ def _export(jitted, args: tuple):
     from jax import export
 
     specs = [jax.ShapeDtypeStruct(np.shape(a), np.asarray(a).dtype) for a in args]
+    try:
+        # jax lists its CPU LAPACK and GPU solver calls as stable: usually nothing to allow.
+        return export.export(jitted)(*specs)
+    except ValueError as exc:
+        if "custom call" not in str(exc).lower():
+            raise
     targets = _custom_call_targets(jitted.lower(*specs).as_text())
     checks = [export.DisabledSafetyCheck.custom_call(t) for t in targets]
     return export.export(jitted, disabled_checks=checks)(*specs)
@@ -123,16 +130,16 @@ def _write(path: Path, blob: bytes) -> None:
         raise
 
 
-def _load_or_export(key: str, build: Callable[[], Callable], args: tuple) -> Callable:
+def _load_or_export(key: str, build: Callable[[], Callable], args: tuple) -> tuple[Callable, bool]:
     jax = configure_jax()
     folder = export_dir()
     if folder is None:
-        return _uncached(build)
+        return _uncached(build), False
     try:
         from jax import export
         from jax._src.export import serialization  # noqa: F401  (needs flatbuffers)
     except ImportError:
-        return _uncached(build)
+        return _uncached(build), False
     path = folder / f"{key}.jaxexport"
     exp = None
     if path.is_file():
@@ -144,7 +151,7 @@ def _load_or_export(key: str, build: Callable[[], Callable], args: tuple) -> Cal
         try:
             exp = _export(build(), args)
         except Exception:  # an unexportable program still runs, only uncached
-            return _uncached(build)
+            return _uncached(build), False
         try:
             _write(path, exp.serialize())
         except OSError:
@@ -152,7 +159,7 @@ def _load_or_export(key: str, build: Callable[[], Callable], args: tuple) -> Cal
         _stats["exported"] += 1
     else:
         _stats["loaded"] += 1
-    return jax.jit(exp.call)
+    return jax.jit(exp.call), True
 
 
 def _uncached(build: Callable[[], Callable]) -> Callable:
@@ -180,5 +187,18 @@ def cached_call(name: str, static: tuple, build: Callable[[], Callable], args: t
         with lock:
             fn = _loaded.get(key)
             if fn is None:
-                fn = _loaded[key] = _load_or_export(key, build, args)
-    return fn(*args)
+                fn, exported = _load_or_export(key, build, args)
+                _loaded[key] = fn
+                if exported:
+                    _via_export.add(key)
+    if key not in _via_export:
+        return fn(*args)
+    try:
+        return fn(*args)
+    except Exception:
+        # An artifact that deserialised but will not run here (a jax bug, a device it was
+        # not made for): run the jitted function instead from now on in this process.
+        # A genuine error in the inputs raises again from there.
+        _via_export.discard(key)
+        fn = _loaded[key] = _uncached(build)
+        return fn(*args)
