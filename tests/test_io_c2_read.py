@@ -65,3 +65,21 @@ def test_symmetrise_widens_integers_and_keeps_nan_in_place():
 def test_symmetrise_rejects_a_non_square_map():
     with pytest.raises(ValueError, match="square"):
         symmetrise(np.zeros((3, 4)))
+
+
+def test_compute_on_the_float32_map_equals_compute_on_the_float64_one(data_dir):
+    from xpcsviewer.compute import g2_from_c2, prepare_display
+
+    f = xio.open_file(data_dir / "aging_b_results.hdf")
+    c2 = f.c2(f.c2_bins[0])
+    wide = c2.matrix.astype(np.float64)  # what the read returned before issue 16
+    windows = [(0.0, 0.9), (0.9, 1.998)]
+    for backend in ("numpy", "jax"):
+        a = g2_from_c2(c2.matrix, c2.t, windows, backend=backend)
+        b = g2_from_c2(wide, c2.t, windows, backend=backend)
+        np.testing.assert_array_equal(np.asarray(a.g2), np.asarray(b.g2))
+        np.testing.assert_array_equal(np.asarray(a.g2_err), np.asarray(b.g2_err))
+        da = prepare_display(c2.matrix, c2.t, max_size=300, backend=backend)
+        db = prepare_display(wide, c2.t, max_size=300, backend=backend)
+        assert np.asarray(da.matrix).dtype == np.float64
+        np.testing.assert_array_equal(np.asarray(da.matrix), np.asarray(db.matrix))
