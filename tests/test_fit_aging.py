@@ -127,7 +127,9 @@ def test_both_backends_agree(aging):
 def test_window_errors_are_the_standard_error_over_frame_pairs(aging):
     f, _ = aging
     c2 = f.c2(6)
-    m, t = np.asarray(c2.matrix), np.asarray(c2.t)
+    # float64 like the compute layer: the map is float32 as stored, and NumPy statistics of
+    # a float32 array are float32 sums (issue 16)
+    m, t = np.asarray(c2.matrix, dtype=np.float64), np.asarray(c2.t)
     for backend in ("numpy", "jax"):
         out = g2_from_c2(m, t, [(0.5, 1.0)], backend=backend)
         for k in (1, 10, 60):

@@ -7,6 +7,8 @@ Qt-free and JAX-native (NumPy fallback for the least squares). See ``docs/fittin
 - :func:`fit_tauq` -- tau = tau0 q^-alpha over selected bins; D = 1/tau0 when alpha = 2.
 - :func:`sample_g2` -- NumPyro NUTS for one bin, started at the least-squares optimum.
 - :func:`posterior_g2` -- NumPyro SVI (Laplace-like normal guide) for all bins at once.
+- :func:`warm_up` / :func:`start_warm_up` -- build the least-squares programs ahead of the
+  first fit (the latter on a daemon thread, for the GUI's start-up).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from ._svi import posterior_g2
 from ._svi_result import SVIResult, TauQBand
 from ._tauq import fit_tauq
 from ._tauq_result import TauQResult
+from ._warmup import start_warm_up, warm_up
 
 __all__ = [
     "AgingFit",
@@ -41,4 +44,6 @@ __all__ = [
     "g2_model",
     "posterior_g2",
     "sample_g2",
+    "start_warm_up",
+    "warm_up",
 ]

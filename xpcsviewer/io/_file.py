@@ -17,22 +17,40 @@ from ._records import C2Map, Metadata, QMap, frozen
 from ._sanity import check_qmap
 from ._segments import SegmentScale, segment_scale
 
+# Tile edge for the in-place mirror: a 128 x 128 float32 tile and its transposed source
+# (64 KiB each) stay in cache; row-long strips thrash it on large maps.
+_TILE = 128
 
-def symmetrise(stored: np.ndarray) -> np.ndarray:
-    """Full symmetric (n, n) float64 map from one that holds the upper triangle.
 
-    The correlator writes only i <= j (the lower triangle is 0), so the lower part is
-    rebuilt from the upper one; a map that is already full comes out unchanged.
+def symmetrise(stored: np.ndarray, *, inplace: bool = False) -> np.ndarray:
+    """Full symmetric (n, n) map from one that holds the upper triangle (i <= j).
+
+    The correlator writes only i <= j (the lower triangle is 0), so the lower triangle is
+    rebuilt as the mirror of the upper one, whatever is stored there; a map that is already
+    full and symmetric comes out unchanged. The dtype is kept when it is float32 or float64
+    (boost_corr writes float32: half the memory of float64, and no conversion pass; compute
+    functions cast to float64 on the fly, ADR-001); any other dtype becomes float64.
+
+    ``inplace``: mirror into ``stored`` itself (it must be a writable (n, n) array of a kept
+    dtype, e.g. one just read from the file); otherwise a copy is made and returned.
+    Raises ``ValueError`` when ``stored`` is not square.
     """
-    if stored.shape[0] > 1 and np.diagonal(stored, -1).any():
-        # something is stored below the diagonal: keep the upper triangle, mirror it
-        full = np.triu(stored).astype(np.float64)
-        full += np.triu(full, 1).T
-        return full
-    # the usual case, lower triangle 0: one fused pass, then restore the (doubled) diagonal
-    full = np.empty(stored.shape, dtype=np.float64)
-    np.add(stored, stored.T, out=full, dtype=np.float64)
-    np.einsum("ii->i", full)[:] = np.diagonal(stored)
+    if stored.ndim != 2 or stored.shape[0] != stored.shape[1]:
+        raise ValueError(f"a two-time map must be square (n, n), got shape {stored.shape}")
+    keep = stored.dtype in (np.float32, np.float64)
+    if inplace and keep and stored.flags.writeable:
+        full = stored
+    else:
+        full = np.array(stored, dtype=stored.dtype if keep else np.float64, order="C")
+    n = full.shape[0]
+    # Tile by tile: below-diagonal tiles take the transpose of their mirror tile above the
+    # diagonal, so no (n, n) temporary is ever made (a whole-map `a.T` copy would be one).
+    for i0 in range(0, n, _TILE):
+        i1 = min(n, i0 + _TILE)
+        for j0 in range(0, i0, _TILE):
+            full[i0:i1, j0 : j0 + _TILE] = full[j0 : j0 + _TILE, i0:i1].T
+        d = full[i0:i1, i0:i1]
+        d[...] = np.triu(d) + np.triu(d, 1).T
     return full
 
 
@@ -260,14 +278,21 @@ class XpcsFile:
         return self._lazy("qmap", lambda s: self._noted(*check_qmap(self.path, self._reader.qmap(s))))
 
     def c2(self, col: int) -> C2Map:
-        """Full symmetric two-time map of g2 column ``col`` (one of ``c2_bins``)."""
+        """Full symmetric two-time map of g2 column ``col`` (one of ``c2_bins``).
+
+        ``matrix`` keeps the stored dtype (float32 as boost_corr writes it; float64 for
+        other dtypes); raises ``KeyError`` for a column without a map, ``XpcsFormatError``
+        for one that cannot be read.
+        """
         self._check_col(col)
         key = self._core.c2_keys.get(col)
         if key is None:
             raise KeyError(f"{self.name}: g2 column {col} has no two-time map; have {self.c2_bins}")
 
         def load(src):
-            m = symmetrise(self._reader.c2_stored(src, key))
+            # The array was just read for us (shape checked square at open): mirror it in
+            # place and keep float32, so the read makes no copy.
+            m = symmetrise(self._reader.c2_stored(src, key), inplace=True)
             t = np.arange(m.shape[0], dtype=np.float64) * self._core.c2_dt
             return C2Map(frozen(m), frozen(t), col)
 

@@ -83,7 +83,8 @@ class QMap:
 class C2Map:
     """One two-time correlation map.
 
-    ``matrix``: (n, n) float64, symmetric (the file stores the upper triangle only).
+    ``matrix``: (n, n), symmetric (the file stores the upper triangle only); float32 when
+    the file stores float32 (boost_corr does), else float64 -- see ``symmetrise``.
     ``t``: (n,) float64 s, the time of each frame row/column from the start of the run.
     ``column``: the g2 column (dynamic bin) it belongs to.
     """

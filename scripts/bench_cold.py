@@ -1,0 +1,204 @@
+"""Cold start, measured the way a scientist meets it: a new process that imports, opens, fits.
+
+Prints, in one run, for each file and model (seconds from the first line of a new Python
+process: imports + open + fit of every bin; the interpreter's own start-up is left out):
+
+  scipy baseline   -- the APS-viewer way: h5py read + ``scipy.optimize.curve_fit`` per bin
+  numpy backend    -- our NumPy Levenberg-Marquardt (no JAX at all)
+  no disk cache    -- JAX, nothing on disk (``XPCS_JAX_CACHE_DIR=""``): trace + compile
+  cold cache       -- JAX, empty cache folder: the first fit ever on this machine
+  compile cache    -- JAX, XLA compile cache warm but no exported solver (before issue 16)
+  warm cache       -- JAX, compile cache + exported solver warm (what a second session gets)
+
+and the two-time first view (dstep_c, 1500 frames): open + C2 + what the Two-time tab
+computes (diagonal correction, display decimation, the two cuts, g2 from age windows and
+their fit), cold and warm cache. Each figure is the median of ``--repeat`` new processes
+(cold ones use a new empty folder each time). Ratios are to the scipy baseline of the same
+run; the machine may be shared, so compare ratios, not absolute times. Needs the ``bench``
+extra (scipy).
+
+    .venv/bin/python scripts/bench_cold.py [--models single,stretched,double] [--repeat 3]
+        [--files brownian_a,phi_c] [--quick] [--no-twotime]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "tests" / "data"
+FILES = ("brownian_a", "phi_c")
+
+_SCIPY = r"""
+import time; t0 = time.perf_counter()
+import sys, h5py, hdf5plugin, numpy as np
+from scipy.optimize import curve_fit
+path, model = sys.argv[1], sys.argv[2]
+with h5py.File(path, "r") as h5:
+    g2 = h5["/xpcs/multitau/normalized_g2"][()]
+    err = h5["/xpcs/multitau/normalized_g2_err"][()]
+    t = h5["/xpcs/multitau/delay_list"][()].ravel() * float(
+        np.ravel(h5["/entry/instrument/detector_1/frame_time"][()])[0])
+def single(t, b, c, tau): return b + c * np.exp(-2 * t / tau)
+def stretched(t, b, c, tau, g): return b + c * np.exp(-2 * (t / tau) ** g)
+def double(t, b, c, f, t1, g1, t2, g2_):
+    return b + c * (f * np.exp(-(t / t1) ** g1) + (1 - f) * np.exp(-(t / t2) ** g2_)) ** 2
+fn = {"single": single, "stretched": stretched, "double": double}[model]
+lo = {"single": [0, 0, t[0] / 100], "stretched": [0, 0, t[0] / 100, 0.1],
+      "double": [0, 0, 0, t[0] / 100, 0.1, t[0] / 100, 0.1]}[model]
+hi = {"single": [2, 1, t[-1] * 100], "stretched": [2, 1, t[-1] * 100, 2],
+      "double": [2, 1, 1, t[-1] * 100, 2, t[-1] * 100, 2]}[model]
+n_ok = 0
+for k in range(g2.shape[1]):
+    y, s = g2[:, k], err[:, k]
+    ok = np.isfinite(y) & np.isfinite(s) & (s > 0)
+    if ok.sum() <= len(lo):
+        continue
+    tm = t[np.argmin(np.abs(y - (y[-1] + (y[0] - y[-1]) / np.e)))]
+    p0 = {"single": [y[-1], y[0] - y[-1], tm], "stretched": [y[-1], y[0] - y[-1], tm, 1.0],
+          "double": [y[-1], y[0] - y[-1], 0.5, tm / 3, 1.0, tm * 3, 1.0]}[model]
+    p0 = np.clip(p0, np.add(lo, 1e-9), np.subtract(hi, 1e-9))
+    try:
+        curve_fit(fn, t[ok], y[ok], p0=p0, sigma=s[ok], bounds=(lo, hi), maxfev=5000)
+        n_ok += 1
+    except (RuntimeError, ValueError):
+        pass
+print("RESULT", time.perf_counter() - t0, n_ok)
+"""
+
+_OURS = r"""
+import time; t0 = time.perf_counter()
+import sys, os
+import xpcsviewer
+from xpcsviewer.backends import enable_compilation_cache, set_backend
+path, model, backend, export = sys.argv[1:5]
+set_backend(backend)
+if backend == "jax":
+    enable_compilation_cache()
+    if export == "off":  # the state before the export cache: compile cache only
+        from xpcsviewer.fitting import _kernel_cache
+        _kernel_cache.export_dir = lambda: None
+from xpcsviewer.fitting import fit_g2
+fit = fit_g2(xpcsviewer.open(path), model=model)
+print("RESULT", time.perf_counter() - t0, sum(s.value != "failed" for s in fit.status))
+"""
+
+_TWOTIME = r"""
+import time; t0 = time.perf_counter()
+import sys
+import numpy as np
+import xpcsviewer
+from xpcsviewer.backends import enable_compilation_cache, get_backend
+from xpcsviewer.compute import correct_diagonal, cut_at_age, cut_at_lag, prepare_display
+from xpcsviewer.fitting import fit_aging
+if get_backend().name == "jax":
+    enable_compilation_cache()
+f = xpcsviewer.open(sys.argv[1])
+col = f.c2_bins[0]
+c2 = f.c2(col)
+t = np.asarray(c2.t, dtype=np.float64)
+# What TwotimeController.prepare computes, with the tab's default settings.
+shown = prepare_display(c2.matrix, t, max_size=500, diagonal_correction=True)
+dt, span = float(t[1] - t[0]), float(t[-1] - t[0])
+lag, age = max(dt, round(0.05 * span / dt) * dt), 0.5 * (t[0] + t[-1])
+c = correct_diagonal(c2.matrix)
+cut_at_lag(c, t, lag), cut_at_age(c, t, age)
+fit_aging(c2, 4, q=float(f.dynamic_q[col]), min_pairs=100)
+print("RESULT", time.perf_counter() - t0, c2.matrix.shape[0])
+"""
+
+
+def _child(code: str, args: list[str], cache: str | None) -> tuple[float, str]:
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    if cache is not None:
+        env["XPCS_JAX_CACHE_DIR"] = cache
+    done = subprocess.run([sys.executable, "-c", code, *args], env=env, capture_output=True,
+                          text=True, timeout=900, check=False)
+    lines = [ln for ln in done.stdout.splitlines() if ln.startswith("RESULT")]
+    if done.returncode != 0 or not lines:
+        raise RuntimeError(f"child failed ({done.returncode}):\n{done.stderr[-2000:]}")
+    _, seconds, extra = lines[-1].split()
+    return float(seconds), extra
+
+
+def _median(fn, repeat: int) -> tuple[float, str]:
+    runs = [fn() for _ in range(repeat)]
+    return float(np.median([r[0] for r in runs])), runs[-1][1]
+
+
+def _fit_rows(path: Path, model: str, repeat: int, scratch: Path,
+              quick: bool = False) -> dict[str, tuple]:
+    rows: dict[str, tuple] = {}
+    p = str(path)
+
+    def fresh() -> str:
+        return tempfile.mkdtemp(dir=scratch)
+
+    rows["scipy baseline"] = _median(lambda: _child(_SCIPY, [p, model], None), repeat)
+    rows["numpy backend"] = _median(
+        lambda: _child(_OURS, [p, model, "numpy", "on"], ""), repeat)
+    if not quick:
+        rows["no disk cache"] = _median(
+            lambda: _child(_OURS, [p, model, "jax", "on"], ""), repeat)
+        rows["cold cache"] = _median(
+            lambda: _child(_OURS, [p, model, "jax", "on"], fresh()), repeat)
+    compile_only = fresh()
+    _child(_OURS, [p, model, "jax", "off"], compile_only)  # fill the XLA cache only
+    rows["compile cache"] = _median(
+        lambda: _child(_OURS, [p, model, "jax", "off"], compile_only), repeat)
+    warm = fresh()
+    _child(_OURS, [p, model, "jax", "on"], warm)  # fill both caches
+    rows["warm cache"] = _median(lambda: _child(_OURS, [p, model, "jax", "on"], warm), repeat)
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--models", default="single,stretched,double")
+    parser.add_argument("--files", default=",".join(FILES))
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--no-twotime", action="store_true")
+    parser.add_argument("--quick", action="store_true",
+                        help="skip the (slow) no-disk-cache and cold-cache rows")
+    args = parser.parse_args()
+    report = {}
+    with tempfile.TemporaryDirectory(prefix="xpcs-bench-cold-") as tmp:
+        scratch = Path(tmp)
+        for name in args.files.split(","):
+            path = DATA / f"{name}_results.hdf"
+            for model in args.models.split(","):
+                rows = _fit_rows(path, model, args.repeat, scratch, args.quick)
+                base = rows["scipy baseline"][0]
+                print(f"\n{name} ({rows['scipy baseline'][1]} bins fitted by scipy), {model}:")
+                for label, (sec, n_ok) in rows.items():
+                    print(f"  {label:15s} {sec:6.2f} s  {sec / base:5.2f}x baseline  "
+                          f"({n_ok} bins not failed)")
+                report[f"{name}/{model}"] = {k: v[0] for k, v in rows.items()}
+        if not args.no_twotime:
+            p = str(DATA / "dstep_c_results.hdf")
+            cold = _median(lambda: _child(_TWOTIME, [p], tempfile.mkdtemp(dir=scratch)),
+                           args.repeat)
+            warm_dir = tempfile.mkdtemp(dir=scratch)
+            _child(_TWOTIME, [p], warm_dir)
+            warm = _median(lambda: _child(_TWOTIME, [p], warm_dir), args.repeat)
+            numpy_env = _median(lambda: _child(
+                "import os; os.environ['XPCS_USE_JAX'] = 'false'\n" + _TWOTIME, [p], ""),
+                args.repeat)
+            print(f"\ntwo-time first view, dstep_c ({cold[1]} frames; new process: import, "
+                  "open, C2, display, cuts, g2 windows + fit):")
+            print(f"  cold cache {cold[0]:6.2f} s   warm cache {warm[0]:6.2f} s   "
+                  f"numpy backend {numpy_env[0]:6.2f} s   (goals: <= 2 s cold, <= 0.3 s warm)")
+            report["twotime"] = {"cold": cold[0], "warm": warm[0], "numpy": numpy_env[0]}
+    print("\n" + json.dumps(report))
+
+
+if __name__ == "__main__":
+    main()
