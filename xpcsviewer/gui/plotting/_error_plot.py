@@ -14,7 +14,7 @@ from ._axes import log_axes
 from ._curves import pen_for
 from ._notes import PlotNote, add_legend, drawn, escape
 from ._panel_grid import Series
-from ._shared import ADAPTER, no_si_prefixes
+from ._shared import ADAPTER, loose_title, no_si_prefixes
 
 
 def _log_bars(y: np.ndarray, err: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -26,6 +26,7 @@ def _log_bars(y: np.ndarray, err: np.ndarray) -> tuple[np.ndarray, np.ndarray, n
 class ErrorPlot(pg.PlotWidget):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent, axisItems=log_axes())
+        loose_title(self.plotItem)  # a long title overhangs rather than widening the plot
         no_si_prefixes(self.plotItem)
         self.plotItem.showGrid(x=True, y=True, alpha=0.2)
         self.legend = add_legend(self.plotItem, offset=(-10, 10))

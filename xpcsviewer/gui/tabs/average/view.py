@@ -60,6 +60,7 @@ class AverageView(TabView):
         self.table.horizontalHeader().setStretchLastSection(True)
         self.plot = LinePanel()
         split = QSplitter()
+        split.setChildrenCollapsible(False)  # a narrow window never hides a plot
         split.addWidget(self.table)
         split.addWidget(self.plot)
         split.setSizes([600, 500])

@@ -71,6 +71,7 @@ class DiffusionView(TabView):
         self.tauq = ErrorPlot()
         self.params = ErrorPlot()
         split = QSplitter(Qt.Orientation.Horizontal)
+        split.setChildrenCollapsible(False)  # a narrow window never hides a plot
         split.addWidget(self.tauq)
         split.addWidget(self.params)
         split.setSizes([600, 400])

@@ -104,6 +104,7 @@ class G2View(TabView):
         self.fit_panel.cancel_button.clicked.connect(self.cancel_bayes)
         self.table = FitTable()
         top = QSplitter(Qt.Orientation.Horizontal)
+        top.setChildrenCollapsible(False)  # a narrow window never hides a plot
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
@@ -114,6 +115,7 @@ class G2View(TabView):
         top.addWidget(self.fit_panel)
         top.setStretchFactor(0, 1)
         split = QSplitter(Qt.Orientation.Vertical)
+        split.setChildrenCollapsible(False)  # a narrow window never hides a plot
         split.addWidget(top)
         split.addWidget(self.table)
         split.setSizes([700, 170])
