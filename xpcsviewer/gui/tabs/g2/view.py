@@ -57,6 +57,7 @@ class G2View(TabView):
         self.last.setMinimum(0)
         self.last.valueChanged.connect(lambda v: setattr(s, "bin_last", None if v < 1 else v - 1))
         self.per_panel = QCheckBox("own y range per panel")
+        self.per_panel.setToolTip("each panel its own y range instead of one shared range")
         self.per_panel.toggled.connect(lambda on: setattr(s, "y_per_panel", on))
         self.mode = QComboBox()
         self.mode.addItem("panel per bin", "panels")
@@ -74,9 +75,12 @@ class G2View(TabView):
         self.partial = QCheckBox("partial g2 per part")
         self.partial.setToolTip("g2 after each part of a boost_corr -np run, when the file has it")
         self.partial.toggled.connect(lambda on: setattr(s, "show_partial", on))
+        # Two short rows rather than one long one: the tab fits a 1366 px laptop screen.
+        self.per_panel.setText("own y range")
+        self.partial.setText("partial g2")
         options = QHBoxLayout()
         for widget in (QLabel("bins"), self.first, QLabel("to"), self.last, QLabel("φ"),
-                       self.phi_mode, self.phi_pick, self.per_panel, self.partial, self.mode):
+                       self.phi_mode, self.phi_pick, self.mode):
             options.addWidget(widget)
         options.addStretch(1)
         self.prev_page, self.next_page = QToolButton(), QToolButton()
@@ -89,7 +93,8 @@ class G2View(TabView):
         self.notes_label.setStyleSheet(f"color: {active().note};")
         self.notes_label.hide()
         paging = QHBoxLayout()
-        for widget in (self.prev_page, self.page_label, self.next_page):
+        for widget in (self.prev_page, self.page_label, self.next_page, self.per_panel,
+                       self.partial):
             paging.addWidget(widget)
         paging.addWidget(self.notes_label, 1)
 
