@@ -99,4 +99,4 @@ def test_a_two_time_only_file_says_it_has_no_multitau_g2(qtbot, make_window, tmp
     window = make_window(folder, select=1)
     view = show_tab(qtbot, window, "diffusion")
     assert "no multi-tau g2" in view.last_data.message
-    assert "no multi-tau g2" in view.tauq.plotItem.titleLabel.text
+    assert "no multi-tau g2" in view.tauq.note.text
