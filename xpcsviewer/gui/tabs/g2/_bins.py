@@ -67,25 +67,28 @@ def bin_label(q: float, phi: float, with_phi: bool = True) -> str:
     return f"q={q:.4g} Å⁻¹, {where}"
 
 
-def load(f: Any) -> FileG2:
-    """A file's g2 with its q grid index and pixel counts per column (from its qmap)."""
+def load(f: Any, weights: bool = False) -> FileG2:
+    """A file's g2 with the q ring of each column and, with ``weights`` (the φ average needs
+    them), its pixel counts from the qmap (read only then: 200 overlaid files would otherwise
+    read 200 detector-sized roi maps for nothing)."""
     from xpcsviewer.compute.bins import column_pixel_counts
 
     n = f.n_bins
-    try:
-        qm = f.qmap
-        q_index = np.asarray(qm.dynamic_index_mapping, np.int64) // int(qm.dynamic_num_pts[1])
-        weights = column_pixel_counts(qm.dynamic_roi_map, n).astype(np.float64)
-    except Exception:  # noqa: BLE001 - no usable qmap: group by q value, weigh bins equally
-        q_index = np.unique(np.round(f.dynamic_q, 12), return_inverse=True)[1]
-        weights = np.ones(n)
+    # A ring's columns share their q value (q_list[index // n_phi]): group by value.
+    q_index = np.unique(np.round(np.asarray(f.dynamic_q, np.float64), 12), return_inverse=True)[1]
+    counts = np.ones(n)
+    if weights:
+        try:
+            counts = column_pixel_counts(f.qmap.dynamic_roi_map, n).astype(np.float64)
+        except Exception:  # noqa: BLE001 - no usable qmap: weigh the bins equally
+            counts = np.full(n, np.nan)
     err = f.g2_err if f.g2_err is not None else np.full(f.g2.shape, np.nan)
     with_phi = np.unique(np.asarray(f.dynamic_phi)).size > 1
     labels = tuple(f"roi {c + 1}: {bin_label(f.dynamic_q[c], f.dynamic_phi[c], with_phi)}"
                    for c in range(n))
     return FileG2(f.name, str(f.path), f.tau, f.g2, err, np.asarray(f.dynamic_q, np.float64),
                   np.asarray(f.dynamic_phi, np.float64), labels, np.asarray(q_index, np.int64),
-                  np.where(weights > 0, weights, 1.0), np.arange(n))
+                  np.where(counts > 0, counts, 1.0), np.arange(n))
 
 
 def _subset(f: FileG2, cols: np.ndarray) -> FileG2:

@@ -118,7 +118,7 @@ class G2Controller(TabController):
                              "see the Two-time tab)")
                 continue
             token.raise_if_cancelled()
-            raw = load(f)
+            raw = load(f, weights=settings["phi_mode"] == "average")
             sectors = sectors or sorted({round(float(p), 6) for p in raw.phi})
             loaded.append(transform(raw, settings["phi_mode"], settings["phi_pick"]))
         if not loaded:

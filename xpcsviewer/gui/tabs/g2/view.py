@@ -191,6 +191,12 @@ class G2View(TabView):
             self._render_map(data)
             self.stack.setCurrentWidget(self.map)
             return
+        paths = tuple(f.path for f in data.files)
+        if paths != getattr(self, "_paged_paths", paths) and self.state.page:
+            # Other files: start again from their first page. Set without the change event:
+            # this render is already the one that event would ask for.
+            object.__setattr__(self.state, "page", 0)
+        self._paged_paths = paths
         page, start, stop = page_of(len(data.slots), self.grid.per_page, self.state.page)
         n_pages = max(1, -(-len(data.slots) // self.grid.per_page))
         self.page_label.setText(f"bins {data.first_slot + start + 1}–{data.first_slot + stop} "
