@@ -75,3 +75,18 @@ def test_every_pick_on_a_real_qmap_reaches_the_session(data_dir):
 ])
 def test_one_parser_for_every_typed_number(text, options, value):
     assert parse_number(text, **options) == value
+
+
+def test_a_followed_result_without_a_truth_value_is_compared_by_identity():
+    # g2_phi is one φ array per file; two files of 10 and 12 bins once made the Diffusion
+    # state's "unchanged?" test raise (numpy cannot say whether two such lists are equal).
+    from xpcsviewer.gui.tabs.diffusion.controller import DiffusionState
+
+    state, changed = DiffusionState(), []
+    state.changed.connect(changed.append)
+    first = [np.zeros(10), np.zeros(12)]
+    state.g2_phi = first
+    state.g2_phi = [np.zeros(12), np.zeros(10)]  # same lengths, other shapes: a change
+    state.g2_phi = [np.zeros(12), np.zeros(10)]  # equal-valued but new arrays: a change too
+    state.g2_phi = state.g2_phi  # the same object: nothing to tell
+    assert changed == ["g2_phi"] * 3
