@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import ast
 import pkgutil
 import subprocess
 import sys
+from pathlib import Path
 
 import xpcsviewer
 
@@ -75,3 +77,85 @@ def test_tab_models_import_with_qt_unimportable():
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=180
     )
     assert result.returncode == 0, result.stderr[-2000:]
+
+
+# -- the wiring inside gui/ (issue 12 §2, §6), read from the source ---------------------------
+PACKAGE = Path(xpcsviewer.__file__).parent
+TABS = PACKAGE / "gui" / "tabs"
+
+
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _runtime_imports(path: Path) -> set[str]:
+    """Absolute names of the modules ``path`` imports when it runs (function-level imports
+    included, ``if TYPE_CHECKING:`` blocks left out), each with the modules of the names
+    it takes (``from .x import y`` also gives ``x.y``, as ``y`` may be a module)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    typing_only = {id(n) for node in ast.walk(tree) if isinstance(node, ast.If)
+                   and "TYPE_CHECKING" in ast.unparse(node.test) for n in ast.walk(node)}
+    name = _module_name(path)
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if id(node) in typing_only:
+            continue
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = package
+            for _ in range(node.level - 1):
+                base = base.rpartition(".")[0]
+            target = node.module if not node.level else ".".join(filter(None, [base, node.module]))
+            found.add(target)
+            found.update(f"{target}.{alias.name}" for alias in node.names)
+    return found
+
+
+def _tab_of(module: str) -> str | None:
+    parts = module.split(".")
+    return parts[3] if parts[:3] == ["xpcsviewer", "gui", "tabs"] and len(parts) > 3 \
+        and not parts[3].startswith("_") else None
+
+
+def test_no_tab_imports_another():
+    # Tabs talk through declared links (TabController.publishes / follows), never imports.
+    tabs = sorted(p.name for p in TABS.iterdir() if (p / "__init__.py").is_file())
+    assert len(tabs) >= 11 and "g2" in tabs and "diffusion" in tabs
+    arrows = []
+    for tab in tabs:
+        for path in sorted((TABS / tab).rglob("*.py")):
+            arrows += [f"{_module_name(path)} -> {m}" for m in _runtime_imports(path)
+                       if _tab_of(m) not in (None, tab)]
+    assert arrows == []
+
+
+def test_views_ask_nothing_of_the_window():
+    # A view gets its controller (state, links, tasks) and nothing else: no .window() calls.
+    calls = []
+    for path in sorted(TABS.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        calls += [f"{path.relative_to(PACKAGE)}:{node.lineno}" for node in ast.walk(tree)
+                  if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                  and node.func.attr == "window"]
+    assert calls == []
+    views = list(TABS.glob("*/view.py"))
+    assert len(views) >= 11 and all("window()" not in v.read_text(encoding="utf-8") for v in views)
+
+
+def test_no_import_circles_in_gui_and_compute_reads_through_io():
+    # gui/app <-> main_window went in a circle over demo_folder; compute once opened files
+    # through the top-level API (xpcsviewer.open), which loads the fitting package.
+    modules = {_module_name(p): p for p in PACKAGE.rglob("*.py")}
+    graph = {name: {m for m in _runtime_imports(path) if m in modules and m != name}
+             for name, path in modules.items() if name.startswith("xpcsviewer.gui")}
+    circles = sorted(f"{a} <-> {b}" for a, targets in graph.items() for b in targets
+                     if a < b and a in graph.get(b, ()))
+    assert circles == []
+    for layer in ("compute", "io"):
+        for path in sorted((PACKAGE / layer).rglob("*.py")):
+            above = {m for m in _runtime_imports(path)
+                     if m in ("xpcsviewer", "xpcsviewer.api") or m.startswith("xpcsviewer.fitting")}
+            assert not above, f"{path.relative_to(PACKAGE)} imports {above}"

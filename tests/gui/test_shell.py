@@ -261,3 +261,17 @@ def test_what_the_reader_left_out_is_said_in_the_window(qtbot, make_window, tab,
 
     assert sum("NaN" in m for m in messages()) == 1
     assert sum("beyond the 12 stored dynamic bins" in m for m in messages()) == 1
+
+
+def test_demo_menu_lists_the_demo_folder(qtbot, make_window, idle):
+    # File → Demo data: the window asks xpcsviewer.demo for the folder itself (it once went
+    # through gui.app, which imports the window: an import circle).
+    from xpcsviewer.demo import FILES, ensure_demo
+
+    window = make_window()
+    window.load_demo()
+    qtbot.waitUntil(lambda: window.session.folder is not None, timeout=60_000)
+    idle(window)
+    assert window.session.folder == ensure_demo()
+    assert {p.name for p in window.session.readable_paths()} == set(FILES)
+    assert len(window.session.selected) == 2  # the first two, as a first start shows them

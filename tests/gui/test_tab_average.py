@@ -61,6 +61,7 @@ def test_average_writes_a_new_readable_file(qtbot, make_window, tab, idle, one_s
     assert out.name == "demo_brownian_avg.hdf" and out.parent == one_sample
     bar: list[int] = []
     view.progress.valueChanged.connect(bar.append)
+    listeners = _listeners(window.runner)
     job = view.write_to(out)
     assert job is not None and view.cancel_button.isEnabled()
     qtbot.waitUntil(lambda: view.written is not None, timeout=20_000)
@@ -72,6 +73,16 @@ def test_average_writes_a_new_readable_file(qtbot, make_window, tab, idle, one_s
         np.testing.assert_allclose(averaged.g2[:, 0], view.last_data.mean, rtol=1e-6)
     assert {p: _digest(p) for p in inputs} == before  # inputs untouched
     assert view.write_to(out) is None and "exists" in view.status.text()
+    # The write ran on the window's one runner, through the tab's driver, which listens
+    # to it once: a write adds no connection (each once added two that stayed).
+    assert _listeners(window.runner) == listeners
+
+
+def _listeners(runner) -> tuple[int, int]:
+    from PySide6.QtCore import SIGNAL
+
+    return (runner.receivers(SIGNAL("job_progressed(PyObject)")),
+            runner.receivers(SIGNAL("job_finished(PyObject)")))
 
 
 def test_cancelled_write_leaves_nothing(qtbot, make_window, tab, idle, one_sample):
@@ -93,7 +104,7 @@ def test_cancelled_write_leaves_nothing(qtbot, make_window, tab, idle, one_sampl
 
     view.controller.write = write_then_cancel
     job = view.write_to(out)
-    qtbot.waitUntil(lambda: view.write_job is None, timeout=20_000)
+    qtbot.waitUntil(lambda: view.controller.task is None, timeout=20_000)
     assert job.token.cancelled and view.written is None
     assert "cancelled" in view.status.text() and view.progress.value() == 0
     assert sorted(p.name for p in one_sample.iterdir()) == before  # no file, no temporary file
@@ -116,6 +127,6 @@ def test_cancel_button_stops_the_write(qtbot, make_window, tab, idle, one_sample
     view.write_to(out)
     view.cancel_button.click()
     clicked.set()
-    qtbot.waitUntil(lambda: view.write_job is None, timeout=20_000)
+    qtbot.waitUntil(lambda: view.controller.task is None, timeout=20_000)
     assert "cancelled" in view.status.text()
     assert sorted(p.name for p in one_sample.iterdir()) == before

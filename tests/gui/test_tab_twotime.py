@@ -143,13 +143,13 @@ def test_clicking_the_qmap_picks_the_two_time_bin(qtbot, make_window, tab, idle,
     row, column = np.argwhere((roi == 5) & qmap.mask)[0]
     expected = int(np.flatnonzero(qmap.dynamic_index_mapping == 5 - 1)[0])
     _click_pixel(qtbot, view.panels["dynamic"], int(column), int(row))
-    assert window.session.picked_bin == expected
+    assert window.session.shared["picked_bin"] == expected
     assert window.statusBar().currentMessage() == f"bin {expected} picked for Two-time"
 
     # Masked or unbinned pixels pick nothing and leave the last pick alone.
     row0, column0 = np.argwhere(roi == 0)[0]
     assert view.pick(int(column0), int(row0)) is None
-    assert window.session.picked_bin == expected
+    assert window.session.shared["picked_bin"] == expected
 
     shown = tab(window, "twotime")
     assert shown.last_data.column == expected and not shown.last_data.choice_note

@@ -95,8 +95,7 @@ def average_files(
     with ``.cancelled``; when it turns true the work stops with :class:`AverageCancelled` and
     nothing is left in the output folder.
     """
-    import xpcsviewer
-    from xpcsviewer.io import write_result_file
+    from xpcsviewer.io import open_file, write_result_file  # the reader, not the fitting API
 
     def report(fraction: float, message: str) -> None:
         # every report is also a cancel point, so the stages need no checks of their own
@@ -117,7 +116,7 @@ def average_files(
     try:
         for k, p in enumerate(paths):
             report(_phase(_READ_G2, k, n), f"reading g2 of {Path(p).name} ({k + 1}/{n})")
-            f = xpcsviewer.open(p)
+            f = open_file(p)
             files.append(f)
             f.intensity_t  # noqa: B018 - read now, inside this file's progress step
         if any(f.g2 is None for f in files):

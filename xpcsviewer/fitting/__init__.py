@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from ._aging import AgingFit, equal_windows, fit_aging
 from ._fit_g2 import fit_g2
-from ._models import MODELS, ModelSpec, g2_model
+from ._models import MODELS, PARAM_UNITS, ModelSpec, g2_model
 from ._nuts import sample_g2
 from ._nuts_result import NUTSResult
 from ._provenance import Provenance
@@ -29,6 +29,7 @@ from ._warmup import start_warm_up, warm_up
 __all__ = [
     "AgingFit",
     "MODELS",
+    "PARAM_UNITS",
     "FitStatus",
     "G2FitResult",
     "ModelSpec",

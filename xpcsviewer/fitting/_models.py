@@ -36,6 +36,9 @@ class ModelSpec:
             ) from None
 
 
+# Units of the parameters that have one (the others are dimensionless), for labels.
+PARAM_UNITS = {"tau": "s", "tau1": "s", "tau2": "s"}
+
 MODELS: dict[str, ModelSpec] = {
     "single": ModelSpec(
         "single", ("baseline", "contrast", "tau"), "baseline + contrast*exp(-2 t/tau)", ("tau",)

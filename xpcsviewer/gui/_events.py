@@ -61,7 +61,7 @@ class State:
     def __setattr__(self, name: str, value: Any) -> None:
         if name not in self.field_names():
             raise AttributeError(f"{type(self).__name__} has no setting {name!r}")
-        if getattr(self, name) == value:
+        if _same(getattr(self, name), value):
             return
         object.__setattr__(self, name, value)
         self.changed.emit(name)
@@ -77,3 +77,15 @@ class State:
 
     def as_dict(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in self.field_names()}
+
+
+def _same(old: Any, new: Any) -> bool:
+    """Whether assigning ``new`` over ``old`` changes nothing. Results another tab shares
+    (fits, lists of φ arrays) have no single truth value for ``==``: those are the same only
+    when they are the same object."""
+    if old is new:
+        return True
+    try:
+        return bool(old == new)
+    except (ValueError, TypeError):  # arrays of different shapes or of several elements
+        return False

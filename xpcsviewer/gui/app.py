@@ -11,15 +11,6 @@ ORGANISATION = "xpcsviewer"
 APPLICATION = "xpcsviewer"
 
 
-def demo_folder() -> Path | None:
-    """The demo data folder (made on first use), or None where the demo module is absent."""
-    try:
-        from xpcsviewer.demo import ensure_demo
-    except ImportError:
-        return None
-    return Path(ensure_demo())
-
-
 def run(folder: Path | None = None, demo: bool = False, snapshot: Path | None = None,
         select: int = 1, backend: str | None = None, theme: str | None = None,
         size: tuple[int, int] = (1600, 1000)) -> int:
@@ -77,12 +68,11 @@ def _set_icon(app) -> None:
 
 
 def _snapshot(window, folder, demo, outdir, select, scratch, size=(1600, 1000)) -> int:
+    from xpcsviewer.demo import ensure_demo
+
     from .snapshot import render_tabs
 
-    source = demo_folder() if demo or folder is None else Path(folder)
-    if source is None:
-        print("xpcsviewer: no folder given and no demo data available", file=sys.stderr)
-        return 2
+    source = ensure_demo() if demo or folder is None else Path(folder)
     window.resize(*size)
     # Shown (offscreen: nothing appears) so widgets are laid out as a user sees them; grab()
     # of a hidden window paints plots before their layouts settle (colour bars lost ticks).

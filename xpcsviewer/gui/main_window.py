@@ -58,7 +58,8 @@ class MainWindow(QMainWindow):
         for spec in TABS:
             view = spec.view(spec.controller(colormap=self.prefs.colormap))
             self.drivers.append(TabDriver(view.controller, view, self.session, self.runner,
-                                          self.report_error, parent=self))
+                                          self.report_error, parent=self,
+                                          show_status=self.show_status))
             self.tabs.addTab(view, spec.title)
         self.file_panel = FilePanel(self.session)
         self.file_dock = self._dock("Files", "files", self.file_panel, Qt.DockWidgetArea.LeftDockWidgetArea)
@@ -244,12 +245,11 @@ class MainWindow(QMainWindow):
             self.load_folder(self.session.folder, restore=keep)
 
     def load_demo(self) -> None:
-        from .app import demo_folder
+        from xpcsviewer.demo import ensure_demo
 
         self.statusBar().showMessage("Preparing demo data …")
-        self.runner.submit("demo data", lambda token, progress: demo_folder(),
-                           on_result=lambda folder: self.load_folder(folder, select=2) if folder
-                           else self.report_error("Demo data is not available in this installation."),
+        self.runner.submit("demo data", lambda token, progress: ensure_demo(),
+                           on_result=lambda folder: self.load_folder(folder, select=2),
                            on_error=lambda error: self.report_error(f"Demo data failed: {error}"))
 
     def step_file(self, step: int) -> None:
@@ -345,6 +345,10 @@ class MainWindow(QMainWindow):
         for notice in applied.notices:
             self.status_panel.add_message(notice)
             self.statusBar().showMessage(notice, 15000)
+
+    def show_status(self, message: str) -> None:
+        """A passing line in the status bar (what a click in a tab did)."""
+        self.statusBar().showMessage(message, 10000)
 
     def report_error(self, message: str) -> None:
         """A problem the user should see (a bad file, a failed job); the app carries on."""

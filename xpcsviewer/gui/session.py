@@ -21,8 +21,8 @@ class Session:
     """Folder listing and selection. ``changed(reason)`` fires on the GUI thread's calls.
 
     ``selected`` is the overlay list the user built; ``current`` is the file the single-file
-    tabs (SAXS-2D, Q-map, Metadata) show, stepped with the arrow keys. ``picked_bin`` is the
-    g2 column last clicked on a detector image (Q-map, SAXS-2D), which the Two-time tab shows.
+    tabs (SAXS-2D, Q-map, Metadata) show, stepped with the arrow keys. ``shared`` holds what
+    tabs publish for each other (the g2 fits, the bin last picked on a detector image).
     """
 
     def __init__(self, cache_mb: int = 512) -> None:
@@ -32,8 +32,6 @@ class Session:
         self.pending: set[Path] = set()  # listed files still being written (live folder)
         self.selected: list[Path] = []
         self.current: Path | None = None
-        self.picked_bin: int | None = None  # g2 column picked on a detector image
-        self.pick_count = 0  # picks so far, so a tab can tell a new pick of the same bin
         self.changed = Event()
         self.shared: dict[str, Any] = {}  # results one tab publishes for others (see publish)
         self._open: OrderedDict[Path, Any] = OrderedDict()
@@ -105,14 +103,6 @@ class Session:
         drop = {Path(p) for p in paths}
         self.set_selected([p for p in self.selected if p not in drop])
 
-    def pick_bin(self, column: int) -> None:
-        """The user picked g2 column ``column`` (e.g. by clicking the Q-map); emits ``changed("bin")``,
-        which moves no selection: the Two-time tab reads it when next shown."""
-        # Every pick counts, also of the same bin again after the Two-time tab moved away from it.
-        self.picked_bin = int(column)
-        self.pick_count += 1
-        self.changed.emit("bin")
-
     def overlay_paths(self) -> list[Path]:
         """Files the overlay tabs plot: the selected list, else the current file."""
         if self.selected:
@@ -123,10 +113,11 @@ class Session:
         return [self.current] if self.current is not None else []
 
     # -- results shared between tabs (GUI thread) ---------------------------------------------
-    def publish(self, key: str, value: Any) -> None:
+    def publish(self, key: str, value: Any, again: bool = False) -> None:
         """Share a result between tabs, e.g. ``"g2_fit"``: the g2 tab's current fits, which the
-        Diffusion tab plots. Emits ``changed("shared:<key>")``, which moves no selection."""
-        if self.shared.get(key) is not value:
+        Diffusion tab plots. Emits ``changed("shared:<key>")``, which moves no selection, when
+        ``value`` is new, or with ``again`` (a user's act, e.g. picking the same bin twice)."""
+        if again or self.shared.get(key) is not value:
             self.shared[key] = value
             self.changed.emit(f"shared:{key}")
 

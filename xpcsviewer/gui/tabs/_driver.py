@@ -1,5 +1,7 @@
 """Connects one tab to the session and the job runner: stale data is recomputed in the
-background when the tab is visible, and the newest result is rendered."""
+background when the tab is visible, and the newest result is rendered. It also wires the
+tab's declared links (``publishes`` / ``follows``, see ``_model.py``) to the session and runs
+the tab's second job (a :class:`Task`) on the same runner, with progress and cancel."""
 
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ from PySide6.QtCore import QObject, Signal
 from ..jobs import Job, JobError, JobRunner
 from ..session import Session
 from ._base import TabView
-from ._model import Prepared, TabController
+from ._model import Prepared, TabController, Task
 
 
 class TabDriver(QObject):
@@ -26,15 +28,27 @@ class TabDriver(QObject):
         runner: JobRunner,
         report_error: Callable[[str], None],
         parent: QObject | None = None,
+        show_status: Callable[[str], None] | None = None,
     ) -> None:
         super().__init__(parent)
         self.controller, self.view = controller, view
         self._session, self._runner, self._report = session, runner, report_error
         self._job: Job | None = None
+        self._task: Task | None = None  # what controller.task runs
         self.stale = True
         self.visible = False
         self._shown_paths: list[Path] = []  # what the view shows (or is being computed)
         controller.state.changed.connect(self._setting_changed)
+        controller.shared.connect(session.publish)
+        if show_status is not None:
+            controller.said.connect(show_status)
+        controller.attach(self._run_task)
+        for key in controller.follows:
+            if key in session.shared:
+                self._follow(key)
+        # Connected once: the task's progress and end are told by job identity.
+        runner.job_progressed.connect(self._task_progressed)
+        runner.job_finished.connect(self._task_finished)
 
     @property
     def busy(self) -> bool:
@@ -49,9 +63,21 @@ class TabDriver(QObject):
         return self._session.current_paths()
 
     def session_changed(self, reason: str) -> None:
-        """The listing, the selection or the current file changed."""
-        if reason == "listing" or self.paths() != self._shown_paths:
+        """The listing, the selection or the current file changed, or another tab shared a
+        result (``"shared:<key>"``)."""
+        key = reason.removeprefix("shared:")
+        if key != reason:
+            if key in self.controller.follows:
+                self._follow(key)  # a setting like any other: invalidates the tab
+        elif reason == "listing" or self.paths() != self._shown_paths:
             self.invalidate()
+
+    def _follow(self, key: str) -> None:
+        setattr(self.controller.state, self.controller.follows[key], self._session.shared[key])
+
+    def _publish(self, data: Any) -> None:
+        for key, value in self.controller.results(data).items():
+            self.controller.publish(key, value)
 
     def _setting_changed(self, name: str) -> None:
         if name in self.controller.render_only and self.view.last_data is not None:
@@ -80,6 +106,7 @@ class TabDriver(QObject):
         self._shown_paths = paths
         if not paths:
             self.view.show_message(self.controller.empty_message())
+            self._publish(None)
             self.rendered.emit()
             return
         name = (f"{self.controller.title}: {', '.join(p.name for p in paths[:3])}"
@@ -133,6 +160,7 @@ class TabDriver(QObject):
         else:
             self.view.last_data = prepared.data
             self.view.render(prepared.data)
+        self._publish(prepared.data)
         self.rendered.emit()
 
     def _failed(self, job: Job, error: JobError) -> None:
@@ -143,4 +171,34 @@ class TabDriver(QObject):
         message = f"{self.controller.title} could not show {names}: {error}"
         self._report(message)
         self.view.show_message(message)
+        self._publish(None)
         self.rendered.emit()
+
+    # -- the tab's second job ---------------------------------------------------------------------
+    def _run_task(self, task: Task) -> Job:
+        """Submit ``task`` (called by ``controller.start``, which keeps the job as
+        ``controller.task``); only that job's callbacks reach the tab."""
+        def work(token: Any, progress: Any) -> Any:
+            return task.run([self._session.open(p) for p in task.paths], token, progress)
+
+        job = self._runner.submit(
+            task.name, work,
+            on_result=lambda result: self._task_ended(job, task.done, result),
+            on_error=lambda error: self._task_ended(job, task.failed, str(error)),
+        )
+        self._task = task
+        return job
+
+    def _task_ended(self, job: Job, callback: Callable[..., None], *args: Any) -> None:
+        if job is self.controller.task:
+            self.controller.task = self._task = None
+            callback(*args)
+
+    def _task_progressed(self, job: Job) -> None:
+        if job is self.controller.task and self._task is not None:
+            self._task.progressed(job.fraction, job.message)
+
+    def _task_finished(self, job: Job) -> None:
+        # A result or error comes with its own callback; a cancelled run only ends here.
+        if job is self.controller.task and job.token.cancelled and self._task is not None:
+            self._task_ended(job, self._task.cancelled)

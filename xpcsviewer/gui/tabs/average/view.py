@@ -22,9 +22,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...jobs import JobRunner
 from ...plotting import INK, Line, LinePanel, LinesFigure, export_panels_figure, note_label, tooltip
 from .._base import TabView
+from .._model import Task
 from .controller import AverageController, AverageData
 
 COLUMNS = ("file", "sample", "mean I (ph/px/frame)", "g2 baseline", "used", "why")
@@ -35,8 +35,6 @@ class AverageView(TabView):
     def __init__(self, controller: AverageController, parent: QWidget | None = None) -> None:
         super().__init__(controller, parent)
         s = self.state
-        self._own_runner: JobRunner | None = None
-        self.write_job: Any = None
         self.written: Path | None = None
         options = QHBoxLayout()
         self.spins = {
@@ -70,7 +68,7 @@ class AverageView(TabView):
         self.progress.setRange(0, 100)
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.setEnabled(False)
-        self.cancel_button.clicked.connect(lambda: self.write_job and self.write_job.cancel())
+        self.cancel_button.clicked.connect(controller.cancel_task)
         self.status = note_label(" ")
         actions = QHBoxLayout()
         for widget in (self.mixed_box, self.write_button, self.progress, self.cancel_button):
@@ -111,7 +109,7 @@ class AverageView(TabView):
         n_used = sum(r.used for r in data.rows)
         text = data.error or f"{n_used} of {len(data.rows)} files would be averaged."
         self.status.setText(" ".join([text, *data.notes]))
-        self.write_button.setEnabled(not data.error and self.write_job is None)
+        self.write_button.setEnabled(not data.error and self.controller.task is None)
         if data.tau is None:
             self.plot.show_message(data.error)
             return
@@ -156,20 +154,15 @@ class AverageView(TabView):
         if problem:
             self.status.setText(f"Not written: {problem}.")
             return None
-        runner = getattr(self.window(), "runner", None)
-        if not isinstance(runner, JobRunner):
-            runner = self._own_runner = self._own_runner or JobRunner(parent=self)
         self.written = None
         self.write_button.setEnabled(False)
         self.cancel_button.setEnabled(True)
         self.progress.setValue(0)
-        job = runner.submit(f"average → {out.name}",
-                            lambda token, progress: self.controller.write(data, out, token, progress),
-                            on_result=self._written, on_error=lambda e: self._write_ended(f"Write failed: {e}"))
-        runner.job_progressed.connect(lambda j: j is job and self._progressed(j.fraction, j.message))
-        runner.job_finished.connect(lambda j: j is job and j.token.cancelled and self._cancelled(out))
-        self.write_job = job
-        return job
+        return self.controller.start(Task(
+            f"average → {out.name}",
+            lambda _, token, progress: self.controller.write(data, out, token, progress),
+            done=self._written, failed=lambda message: self._write_ended(f"Write failed: {message}"),
+            progressed=self._progressed, cancelled=lambda: self._cancelled(out)))
 
     def _progressed(self, fraction: float, message: str) -> None:
         self.progress.setValue(int(round(100 * fraction)))
@@ -190,7 +183,6 @@ class AverageView(TabView):
         self._write_ended(f"Wrote {result.path} ({len(result.average.report.used)} files averaged).")
 
     def _write_ended(self, message: str) -> None:
-        self.write_job = None
         self.cancel_button.setEnabled(False)
         self.write_button.setEnabled(self.last_data is not None and not self.last_data.error)
         self.status.setText(message)

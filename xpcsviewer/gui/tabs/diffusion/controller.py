@@ -1,9 +1,9 @@
 """Diffusion: tau(q) from the g2 tab's current fits, the power law tau = tau0 q^-alpha,
 and D when alpha is fixed at 2. Qt-free.
 
-The g2 fits reach this tab through the session (``Session.publish("g2_fit", ...)``); the
-view copies the current one into ``state.g2_fit``, so a new fit invalidates this tab like
-any other setting.
+The g2 tab publishes its current fits (``"g2_fit"``, with ``"g2_phi"`` the φ of each fitted
+column); this tab follows both into ``state.g2_fit`` / ``state.g2_phi`` (the driver wires
+the link), so a new fit invalidates this tab like any other setting.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import csv
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import numpy as np
@@ -108,6 +109,7 @@ class DiffusionController(TabController):
     opens_files = False  # works from the fits, not the files
     state_class = DiffusionState
     render_only = frozenset({"param_view", "alpha_free", "by_phi"})
+    follows = MappingProxyType({"g2_fit": "g2_fit", "g2_phi": "g2_phi"})
 
     def empty_message(self) -> str:
         return NO_FIT

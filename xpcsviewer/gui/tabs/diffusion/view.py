@@ -1,5 +1,5 @@
 """Diffusion widgets: tau(q) log-log with the power law and alpha/D in words, and a chosen
-fitted parameter against q. Subscribes to the session's shared g2 fits."""
+fitted parameter against q, from the g2 fits the controller follows."""
 
 from __future__ import annotations
 
@@ -19,10 +19,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from xpcsviewer.fitting import PARAM_UNITS as UNITS
+
 from ...plotting import note_label
 from ...plotting.analysis import ErrorPlot, Series, export_error_figure
 from .._base import TabView
-from ..g2._settings import UNITS, parse_number
+from .._model import parse_number
 from ._sectors import sector_lines
 from .controller import (
     Q_LABEL,
@@ -79,26 +81,8 @@ class DiffusionView(TabView):
         layout.addLayout(options)
         layout.addWidget(self.summary)
         layout.addWidget(split, 1)
-        self._session: Any = None
-
-    def _follow_session(self) -> None:
-        """Subscribe to the g2 tab's fits once this view sits in a window (the shell hands
-        tabs no session); until then the tab is stale anyway, so nothing is missed."""
-        session = getattr(self.window(), "session", None)
-        if session is None or session is self._session:
-            return
-        self._session = session
-        session.changed.connect(self._session_changed)
-        self.state.g2_phi = session.shared.get("g2_phi")
-        self.state.g2_fit = session.shared.get("g2_fit")
-
-    def _session_changed(self, reason: str) -> None:
-        if reason == "shared:g2_fit":  # g2_phi is published just before its fit
-            self.state.g2_phi = self._session.shared.get("g2_phi")
-            self.state.g2_fit = self._session.shared.get("g2_fit")
 
     def render(self, data: DiffusionData) -> None:
-        self._follow_session()
         if data.fit is None:
             self._message(data.message)
             return
@@ -175,7 +159,6 @@ class DiffusionView(TabView):
         self.params.hide()  # one message, not a second empty plot
 
     def show_message(self, text: str) -> None:
-        self._follow_session()
         self._message(text)
 
     def export_figure(self, path: Path) -> Path | None:

@@ -23,9 +23,11 @@ from PySide6.QtWidgets import (
 )
 
 from xpcsviewer.fitting import MODELS
+from xpcsviewer.fitting import PARAM_UNITS as UNITS
 
 from ...plotting import note_label
-from ._settings import DEFAULT_VALUES, UNITS, param_names, parse_number, setting, with_setting
+from .._model import parse_number
+from ._settings import DEFAULT_VALUES, param_names, setting, with_setting
 
 MODEL_TEXT = {"single": "single exponential", "stretched": "stretched (KWW)",
               "double": "double exponential"}

@@ -16,7 +16,6 @@ from xpcsviewer.fitting import MODELS
 # the engine's data-driven guesses, so these never act as starting values.
 DEFAULT_VALUES = {"baseline": 1.0, "contrast": 0.2, "tau": 1e-2, "tau1": 1e-3, "tau2": 1e-1,
                   "gamma": 1.0, "gamma1": 1.0, "gamma2": 1.0, "f": 0.5}
-UNITS = {"tau": "s", "tau1": "s", "tau2": "s"}
 
 
 @dataclass(frozen=True)
@@ -44,17 +43,6 @@ def with_setting(all_settings: dict[str, Any], model: str, name: str, **changes:
     per_model = dict(all_settings.get(model, {}))
     per_model[name] = replace(per_model.get(name, ParamSetting()), **changes)
     return {**all_settings, model: per_model}
-
-
-def parse_number(text: str, positive: bool = False) -> float | None:
-    """A finite float from a text field, or None for blank/invalid text."""
-    try:
-        value = float(text.strip())
-    except ValueError:
-        return None
-    if not math.isfinite(value) or (positive and value <= 0):
-        return None
-    return value
 
 
 def fit_kwargs(settings: dict[str, Any], bins: list) -> dict[str, Any]:

@@ -11,8 +11,9 @@ import numpy as np
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QTableWidget, QTableWidgetItem
 
+from xpcsviewer.fitting import PARAM_UNITS as UNITS
+
 from ...plotting import tooltip
-from ._settings import UNITS
 
 _FAILED = QColor(255, 215, 215)
 _AT_BOUND = QColor(255, 240, 200)

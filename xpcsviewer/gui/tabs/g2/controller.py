@@ -100,10 +100,18 @@ class G2Controller(TabController):
     state_class = G2State
     render_only = frozenset({"y_per_panel", "view_mode", "bayes_column", "bayes_samples",
                              "bayes_chains", "page"})
+    publishes = ("g2_phi", "g2_fit")  # the Diffusion tab follows both
 
     def __init__(self, **preferences: Any) -> None:
         super().__init__(**preferences)
         self.bayes: dict[tuple[str, int], Any] = {}  # (path, column) -> NUTSResult
+
+    def results(self, data: G2Data | None) -> dict[str, Any]:
+        """The fits shown, and per file the φ of each fitted column (published first, so a
+        follower that sees the fit has its φ)."""
+        if data is None:
+            return {"g2_phi": None, "g2_fit": None}
+        return {"g2_phi": [f.phi for f in data.files], "g2_fit": data.fit}
 
     def snapshot_setup(self) -> None:
         """Snapshots show the tab with a fit (``gui/snapshot.py`` calls this)."""

@@ -1,5 +1,5 @@
 """g2 widgets: bin range and view options, the panel grid or the g2(q, t) map, the fit panel
-and the parameter table. The fits are published to the session for the Diffusion tab."""
+and the parameter table. The controller publishes the fits (the Diffusion tab follows them)."""
 
 from __future__ import annotations
 
@@ -21,11 +21,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...jobs import JobRunner
 from ...plotting import escape, note_label
 from ...plotting.analysis import G2MapPanel, Panel, PanelGrid, Series, export_grid_figure
 from ...theme import active
 from .._base import TabView
+from .._model import Task
 from ._bins import PHI_MODES, page_of
 from ._fit_panel import FitPanel
 from ._partial import part_curves
@@ -126,23 +126,9 @@ class G2View(TabView):
         split.setSizes([700, 170])
         layout = QVBoxLayout(self)
         layout.addWidget(split)
-        self.bayes_job: Any = None
-        self._own_runner: JobRunner | None = None
-        self._watched: JobRunner | None = None
         s.changed.connect(self._sync_options)
         self.grid.capacity_changed.connect(self._capacity_changed)
         self._sync_options("")
-
-    # -- the window's session and job runner (the shell hands tabs neither) -------------------
-    def session(self) -> Any:
-        return getattr(self.window(), "session", None)
-
-    def runner(self) -> JobRunner:
-        runner = getattr(self.window(), "runner", None)
-        if runner is None:  # a view used on its own (scripts, tests)
-            self._own_runner = self._own_runner or JobRunner(parent=self)
-            runner = self._own_runner
-        return runner
 
     def _sync_options(self, name: str) -> None:
         s = self.state
@@ -178,10 +164,6 @@ class G2View(TabView):
         if not data.files:
             self.show_message("; ".join(data.notes))
             return
-        session = self.session()
-        if session is not None:  # φ of each fitted column first: Diffusion reads both
-            session.publish("g2_phi", [f.phi for f in data.files])
-            session.publish("g2_fit", data.fit)
         self.table.show_fit(data.fit, self.controller.bayes, [f.name for f in data.files],
                             [f.phi for f in data.files])
         self.table.setVisible(data.fit is not None)  # no fit: the panels get the height
@@ -295,9 +277,6 @@ class G2View(TabView):
         self.grid.show_message(text)
         self.map.show_message(text)
         self.stack.setCurrentWidget(self.grid)
-        session = self.session()
-        if session is not None:
-            session.publish("g2_fit", None)
 
     def export_figure(self, path: Path) -> Path | None:
         data = self.last_data
@@ -307,12 +286,11 @@ class G2View(TabView):
                                   title=self.heading(data, rich=False),
                                   shared_y=not self.state.y_per_panel)
 
-    # -- Bayesian fit of one bin --------------------------------------------------------------
+    # -- Bayesian fit of one bin (the tab's second job, run by its driver) ------------------------
     def start_bayes(self) -> Any:
         data, s = self.last_data, self.state
         files = [] if data is None else [f for f in data.files if s.bayes_column < f.n_bins]
-        session = self.session()
-        if not files or session is None:
+        if not files:
             self.fit_panel.bayes_status.setText("Select a file with that bin first.")
             return None
         f, settings = files[0], s.as_dict()
@@ -321,57 +299,32 @@ class G2View(TabView):
             self.fit_panel.bayes_status.setText(
                 "NUTS fits one of the file's own bins: choose φ mode 'each (q, φ) bin'.")
             return None
-        self.cancel_bayes()
-        path = Path(f.path)
-        runner = self.runner()
-        job = runner.submit(
+        job = self.controller.start(Task(
             f"NUTS {f.name} bin {column}",
-            lambda token, progress: self.controller.run_bayes(session.open(path), column,
-                                                              settings, token, progress),
-            on_result=lambda result: self._bayes_done(job, f.path, column, result),
-            on_error=lambda error: self._bayes_failed(job, error),
-        )
-        if runner is not self._watched:  # connect once per runner
-            runner.job_progressed.connect(self._bayes_progress)
-            runner.job_finished.connect(self._bayes_finished)
-            self._watched = runner
-        self.bayes_job = job
+            lambda opened, token, progress: self.controller.run_bayes(opened[0], column, settings,
+                                                                      token, progress),
+            paths=(Path(f.path),),
+            done=lambda result: self._bayes_done(f.path, column, result),
+            failed=lambda message: self._bayes_ended(f"NUTS failed: {message}"),
+            progressed=lambda fraction, _: self.fit_panel.progress.setValue(int(100 * fraction)),
+            cancelled=lambda: self._bayes_ended("NUTS cancelled."),
+        ))
         self.fit_panel.cancel_button.setEnabled(True)
         self.fit_panel.progress.setValue(0)
         self.fit_panel.bayes_status.setText(f"NUTS on bin {column} of {f.name} …")
         return job
 
     def cancel_bayes(self) -> None:
-        if self.bayes_job is not None and not self.bayes_job.done:
-            self.bayes_job.cancel()
-            self.fit_panel.bayes_status.setText("NUTS cancelled.")
-        self.bayes_job = None
+        self.controller.cancel_task()
+
+    def _bayes_ended(self, message: str) -> None:
+        self.fit_panel.bayes_status.setText(message)
         self.fit_panel.cancel_button.setEnabled(False)
 
-    def _bayes_progress(self, job: Any) -> None:
-        if job is self.bayes_job:
-            self.fit_panel.progress.setValue(int(100 * job.fraction))
-
-    def _bayes_finished(self, job: Any) -> None:
-        if job is self.bayes_job and job.token.cancelled:
-            self.bayes_job = None
-        if self.bayes_job is None:
-            self.fit_panel.cancel_button.setEnabled(False)
-
-    def _bayes_done(self, job: Any, path: str, column: int, result: Any) -> None:
-        if job is not self.bayes_job:
-            return
-        self.bayes_job = None
+    def _bayes_done(self, path: str, column: int, result: Any) -> None:
         self.controller.store_bayes(path, column, result)
         r_hat, ess, div = nuts_summary(result)
         self.fit_panel.progress.setValue(100)
-        self.fit_panel.bayes_status.setText(
-            f"NUTS bin {column}: R-hat {r_hat}, bulk ESS {ess}, divergences {div}")
+        self._bayes_ended(f"NUTS bin {column}: R-hat {r_hat}, bulk ESS {ess}, divergences {div}")
         if self.last_data is not None:
             self.render(self.last_data)
-
-    def _bayes_failed(self, job: Any, error: Any) -> None:
-        if job is not self.bayes_job:
-            return
-        self.bayes_job = None
-        self.fit_panel.bayes_status.setText(f"NUTS failed: {error}")

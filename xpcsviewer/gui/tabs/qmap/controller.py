@@ -12,7 +12,7 @@ from xpcsviewer.compute.qmap import compute_qmap
 from xpcsviewer.compute.roi import bin_at_pixel
 
 from ..._events import State
-from .._model import TabController
+from .._model import BinPicker
 
 
 class QmapState(State):
@@ -47,7 +47,7 @@ def _labels(roi_map: np.ndarray) -> np.ndarray:
     return shown
 
 
-class QmapController(TabController):
+class QmapController(BinPicker):
     key = "qmap"
     title = "Q-map"
     files_from = "current"

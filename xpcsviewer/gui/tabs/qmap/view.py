@@ -14,25 +14,8 @@ from PySide6.QtWidgets import (
 
 from ...plotting import COLORMAPS, ImagePanel, note_label, on_pixel_click
 from .._base import TabView
+from .._model import PICK_TIP
 from .controller import QmapController, QmapData
-
-PICK_TIP = "click: show this dynamic bin on the Two-time tab"
-
-
-def pick_bin_for_twotime(view: TabView, column: int, row: int) -> int | None:
-    """Pick the g2 column of the clicked pixel for the Two-time tab (through the window's
-    session) and say so in the status bar; a masked or unbinned pixel picks nothing."""
-    picked = view.controller.bin_at(view.last_data, column, row)
-    window = view.window()
-    session = getattr(window, "session", None)
-    if picked is not None and session is not None:
-        session.pick_bin(picked)
-        message = f"bin {picked} picked for Two-time"
-    else:
-        message = f"pixel ({column}, {row}) is masked or in no dynamic bin: no bin picked"
-    if hasattr(window, "statusBar"):
-        window.statusBar().showMessage(message, 10000)
-    return picked
 
 
 class QmapView(TabView):
@@ -80,7 +63,7 @@ class QmapView(TabView):
 
     def pick(self, column: int, row: int) -> int | None:
         """A click on pixel (``column``, ``row``) of any map; returns the g2 column picked."""
-        return pick_bin_for_twotime(self, column, row)
+        return self.controller.pick(self.last_data, column, row)
 
     def _hovered(self, column: int, row: int) -> None:
         text = self.controller.readout(self.last_data, column, row)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -93,14 +92,6 @@ class Saxs1dController(TabController):
             curves.append(Saxs1dCurve(f"{f.name} (mean of {len(phis)} φ bins)", None,
                                       q_values[keep], mean[keep]))
         return curves
-
-    @staticmethod
-    def parse_q(text: str) -> float | None:
-        try:
-            value = float(text)
-        except ValueError:
-            return None
-        return value if math.isfinite(value) and value >= 0 else None
 
     def can_export_csv(self) -> bool:
         return True

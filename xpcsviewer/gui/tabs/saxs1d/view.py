@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QLineEdit, QVBoxLa
 
 from ...plotting import Curve, CurvePanel, export_curves_figure
 from .._base import TabView
+from .._model import parse_number
 from .controller import X_LABEL, Y_LABEL, Saxs1dController, Saxs1dData
 
 
@@ -29,7 +30,7 @@ class Saxs1dView(TabView):
             edit.setPlaceholderText("all")
             edit.setMaximumWidth(90)
             edit.editingFinished.connect(
-                lambda e=edit, n=name: setattr(s, n, controller.parse_q(e.text()))
+                lambda e=edit, n=name: setattr(s, n, parse_number(e.text(), minimum=0.0))
             )
             options.addWidget(QLabel(text))
             options.addWidget(edit)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,7 +12,7 @@ from xpcsviewer.compute.qmap import compute_qmap
 from xpcsviewer.compute.roi import bin_at_pixel
 
 from ..._events import State
-from .._model import TabController
+from .._model import BinPicker
 
 IMAGE_UNITS = "photons/pixel/frame"
 
@@ -44,7 +43,7 @@ class Saxs2dData:
     index_mapping: np.ndarray | None = None  # (n_bins,) grid index of each g2 column
 
 
-class Saxs2dController(TabController):
+class Saxs2dController(BinPicker):
     key = "saxs_2d"
     title = "SAXS-2D"
     files_from = "current"
@@ -100,11 +99,3 @@ class Saxs2dController(TabController):
             f"φ = {data.phi[row, column]:.1f}°  I = {value:.4g} {IMAGE_UNITS}{masked}"
         )
 
-    @staticmethod
-    def parse_limit(text: str) -> float | None:
-        """A colour limit typed by the user; empty or invalid means automatic."""
-        try:
-            value = float(text)
-        except ValueError:
-            return None
-        return value if math.isfinite(value) else None

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
 
 from ...plotting import COLORMAPS, ImagePanel, note_label, on_pixel_click
 from .._base import TabView
-from ..qmap.view import PICK_TIP, pick_bin_for_twotime
+from .._model import PICK_TIP, parse_number
 from .controller import IMAGE_UNITS, Saxs2dController, Saxs2dData
 
 
@@ -35,7 +35,7 @@ class Saxs2dView(TabView):
             edit.setMaximumWidth(90)
             edit.setToolTip(f"colour limit in {IMAGE_UNITS}; empty = automatic")
             edit.editingFinished.connect(
-                lambda e=edit, n=name: setattr(s, n, controller.parse_limit(e.text()))
+                lambda e=edit, n=name: setattr(s, n, parse_number(e.text()))
             )
         self.mask_box = QCheckBox("mask overlay")
         self.mask_box.setChecked(s.show_mask)
@@ -78,7 +78,7 @@ class Saxs2dView(TabView):
 
     def pick(self, column: int, row: int) -> int | None:
         """A click on pixel (``column``, ``row``); returns the g2 column picked, if any."""
-        return pick_bin_for_twotime(self, column, row)
+        return self.controller.pick(self.last_data, column, row)
 
     def _hovered(self, column: int, row: int) -> None:
         text = self.controller.readout(self.last_data, column, row)

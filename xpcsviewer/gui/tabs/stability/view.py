@@ -4,7 +4,6 @@ reference (the whole run, or the mean of the segments), and the drift of each se
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -28,6 +27,7 @@ from ...plotting import (
     note_label,
 )
 from .._base import TabView
+from .._model import parse_number
 from .controller import Q_LABEL, StabilityController, StabilityData
 
 
@@ -51,7 +51,7 @@ class StabilityView(TabView):
             edit = QLineEdit()
             edit.setPlaceholderText("all")
             edit.setMaximumWidth(90)
-            edit.editingFinished.connect(lambda e=edit, n=name: setattr(s, n, _parse(e.text())))
+            edit.editingFinished.connect(lambda e=edit, n=name: setattr(s, n, parse_number(e.text(), minimum=0.0)))
             options.addWidget(QLabel(text))
             options.addWidget(edit)
         options.addStretch(1)
@@ -116,9 +116,3 @@ class StabilityView(TabView):
         return export_panels_figure(path, self.figures(data), ncols=3, title=f"Stability: {data.name}",
                                     footnote="; ".join(data.notes))
 
-
-def _parse(text: str) -> Any:
-    try:
-        return float(text)
-    except ValueError:
-        return None

@@ -22,13 +22,14 @@ from typing import Any
 import numpy as np
 
 from xpcsviewer.compute.bins import match_bins
+from xpcsviewer.fitting import PARAM_UNITS
 
 from ..._events import State
-from .._model import TabController
+from .._model import TabController, parse_number
 
 X_START, X_ORDER = "start time", "file order"
 D_NAME, ALPHA_NAME, INTENSITY_NAME = "D", "α", "mean intensity"
-UNITS = {"tau": "s", "tau1": "s", "tau2": "s", D_NAME: "Å²/s", INTENSITY_NAME: "photons/pixel/frame"}
+UNITS = {**PARAM_UNITS, D_NAME: "Å²/s", INTENSITY_NAME: "photons/pixel/frame"}
 SCOPES = ("selection", "folder")
 NOTHING = "Select files (or choose scope: folder) to see trends across them."
 
@@ -70,9 +71,9 @@ def parse_q_values(text: str) -> list[float]:
     out = []
     for part in str(text).replace(";", ",").split(","):
         if part.strip():
-            value = float(part)
-            if not value > 0:
-                raise ValueError(f"q must be > 0 Å⁻¹, got {part.strip()}")
+            value = parse_number(part, positive=True)
+            if value is None:
+                raise ValueError(f"q must be a number > 0 Å⁻¹, got {part.strip()}")
             out.append(value)
     return out
 

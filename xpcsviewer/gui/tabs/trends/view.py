@@ -3,7 +3,6 @@ plot, with the gaps and their reasons below."""
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
 import numpy as np
@@ -12,6 +11,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QVBoxLa
 
 from ...plotting.analysis import ErrorPlot, Series, export_error_figure
 from .._base import TabView
+from .._model import parse_number
 from .controller import (
     SCOPES,
     UNITS,
@@ -76,11 +76,8 @@ class TrendsView(TabView):
 
     def _phi_edited(self) -> None:
         text = self.phi_edit.text().strip()
-        try:
-            value = None if not text else float(text)
-        except ValueError:
-            value = math.nan
-        if value is not None and not math.isfinite(value):
+        value = parse_number(text)
+        if text and value is None:
             self.phi_edit.setStyleSheet("color: #b00020")
             return
         self.phi_edit.setStyleSheet("")

@@ -5,9 +5,9 @@ windows beside the stored multi-tau g2, and tau against age fitted from those wi
 from __future__ import annotations
 
 import csv
-import math
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import numpy as np
@@ -84,6 +84,7 @@ class TwotimeController(TabController):
     files_from = "current"
     state_class = TwotimeState
     render_only = frozenset({"colormap", "vmin", "vmax"})
+    follows = MappingProxyType({"picked_bin": "bin"})  # a bin clicked on Q-map or SAXS-2D
 
     def initial_state(self, preferences: dict[str, Any]) -> dict[str, Any]:
         return {"colormap": preferences.get("colormap", "viridis")}
@@ -178,14 +179,6 @@ class TwotimeController(TabController):
     def age_windows(t: np.ndarray, n: int) -> list[tuple[float, float]]:
         """``n`` equal, adjacent age windows spanning the run (s), as fit_aging cuts them."""
         return equal_windows(t, n)
-
-    @staticmethod
-    def parse_float(text: str) -> float | None:
-        try:
-            value = float(text)
-        except ValueError:
-            return None
-        return value if math.isfinite(value) else None
 
     def can_export_csv(self) -> bool:
         return True

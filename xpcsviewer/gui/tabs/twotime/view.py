@@ -30,6 +30,7 @@ from ...plotting import (
     note_label,
 )
 from .._base import TabView
+from .._model import parse_number
 from .controller import TwotimeController, TwotimeData
 
 T_LABEL, AGE_LABEL, LAG_LABEL = "t₁ (s)", "age (t₁+t₂)/2 (s)", "lag t₂−t₁ (s)"
@@ -40,7 +41,6 @@ class TwotimeView(TabView):
     def __init__(self, controller: TwotimeController, parent: QWidget | None = None) -> None:
         super().__init__(controller, parent)
         s = self.state
-        self._seen_pick: int | None = None
         self.bin_box = QComboBox()
         self.bin_box.setMinimumContentsLength(24)
         self.bin_box.activated.connect(lambda i: setattr(s, "bin", self.bin_box.itemData(i)))
@@ -103,7 +103,7 @@ class TwotimeView(TabView):
         edit.setMaximumWidth(90)
         edit.setToolTip(tip)
         edit.editingFinished.connect(
-            lambda: setattr(self.state, name, self.controller.parse_float(edit.text())))
+            lambda: setattr(self.state, name, parse_number(edit.text())))
         self.edits[name] = edit
         return edit
 
@@ -113,16 +113,6 @@ class TwotimeView(TabView):
         spin.setValue(value)
         spin.valueChanged.connect(lambda v: setattr(self.state, name, int(v)))
         return spin
-
-    # -- picking a bin elsewhere (Q-map) ---------------------------------------------------
-    def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
-        """Follow a bin clicked on the Q-map or SAXS-2D since this tab was last shown."""
-        session = getattr(self.window(), "session", None)
-        picked, count = getattr(session, "picked_bin", None), getattr(session, "pick_count", 0)
-        if picked is not None and count != self._seen_pick:
-            self._seen_pick = count
-            self.state.bin = picked
-        super().showEvent(event)
 
     def _map_clicked(self, t1: float, t2: float) -> None:
         # A click puts both cuts through the clicked point.
