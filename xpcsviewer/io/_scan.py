@@ -101,15 +101,15 @@ def list_folder(folder: str | Path) -> list[FileSummary]:
     rows = []
     with os.scandir(folder) as entries:
         for entry in entries:
-            if Path(entry.name).suffix.lower() not in RESULT_SUFFIXES:
+            # os.path, not Path, for the test: building a Path per entry is a third of the time
+            if os.path.splitext(entry.name)[1].lower() not in RESULT_SUFFIXES:
                 continue
             try:  # DirEntry.stat follows links and caches; no extra system call on most systems
                 st = entry.stat()
                 size, mtime = int(st.st_size), float(st.st_mtime)
             except OSError:
                 size, mtime = 0, np.nan
-            path = folder / entry.name
-            rows.append(FileSummary(path, entry.name, frozenset(), "", "", 0, np.nan,
+            rows.append(FileSummary(folder / entry.name, entry.name, frozenset(), "", "", 0, np.nan,
                                     size_bytes=size, mtime=mtime, summarized=False))
     rows.sort(key=lambda row: row.name)
     return rows
