@@ -15,7 +15,7 @@ import numpy as np
 
 from xpcsviewer.backends import BackendProtocol
 
-from ._kernels import kernel, resolve
+from ._kernels import bucket, kernel, padded, resolve
 
 #: Normalisations: plotted intensity = I * q^p (Kratky-like) or I / max(I).
 NORMALIZATIONS = ("none", "q2", "q4", "max")
@@ -41,7 +41,7 @@ class Saxs1D:
 
 
 def _build(backend: BackendProtocol, n_rois: int, shape: tuple):
-    # ``shape`` only keys the cache (one program per detector shape and roi count).
+    # ``shape`` only keys the cache (one program per pixel-count bucket and roi-count bucket).
     b = backend
 
     def roi_mean_kernel(image, roi_map):
@@ -67,8 +67,18 @@ def roi_mean(
     (n_rois,) int64 finite pixels used). Label 0 and labels above ``n_rois`` are ignored.
     """
     b = resolve(backend)
-    run = kernel(b, "roi_mean", (int(n_rois), tuple(np.shape(image))), _build)
-    return run(b.asarray(image, dtype="float64"), b.asarray(roi_map, dtype="int32"))
+    n_rois = int(n_rois)
+    # Bucketed: pixels padded with label 0 (ignored), rois counted up to a bucket and cut back.
+    pixels = int(np.prod(np.shape(image)))
+    n_pix, n_bins = bucket(pixels), bucket(n_rois)
+    def flat(x):
+        return np.ravel(x) if isinstance(x, np.ndarray) else b.reshape(x, (-1,))
+
+    image = padded(b, flat(image), (n_pix,), 0.0, "float64")
+    labels = padded(b, flat(roi_map), (n_pix,), 0, "int32")
+    run = kernel(b, "roi_mean", (n_bins, (n_pix,)), _build)
+    mean, counts = run(image, labels)
+    return mean[:n_rois], counts[:n_rois]
 
 
 def _check_labels(b: BackendProtocol, roi_map: Any, mapping: np.ndarray, n_cells: int) -> None:

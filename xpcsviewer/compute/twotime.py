@@ -18,7 +18,7 @@ import numpy as np
 
 from xpcsviewer.backends import BackendProtocol
 
-from ._kernels import kernel, resolve
+from ._kernels import bucket, kernel, padded, resolve
 
 
 @dataclass(frozen=True)
@@ -130,7 +130,10 @@ def decimate(c2: Any, factor: int, *, backend: BackendProtocol | None = None) ->
     n = int(c2.shape[0])
     if factor == 1:
         return b.asarray(c2, dtype="float64")
-    return kernel(b, "c2_decimate", (n, factor), _decimate_build)(b.asarray(c2))
+    # Bucketed: NaN frames appended (counted in no block) fill whole blocks, cut off.
+    size, m = bucket(n), -(-n // factor)
+    c = padded(b, c2, (size, size), np.nan, str(np.dtype(getattr(c2, "dtype", "float64"))))
+    return kernel(b, "c2_decimate", (size, factor), _decimate_build)(c)[:m, :m]
 
 
 def prepare_display(
@@ -212,16 +215,18 @@ def g2_from_c2(
         raise ValueError("C2 needs at least two frames")
     dt = (tn[-1] - tn[0]) / (n - 1)
     wins = np.atleast_2d(np.asarray(windows, dtype=np.float64))
-    run = kernel(b, "c2_window_g2", (n,), _g2_build)
-    c = b.asarray(c2, dtype="float64")
+    # Bucketed: NaN frames appended are in no window; lags past n - 1 are cut off.
+    size = bucket(n)
+    run = kernel(b, "c2_window_g2", (size,), _g2_build)
+    c = padded(b, c2, (size, size), np.nan, "float64")
     g2s, counts, errs = [], [], []
     for lo, hi in wins:
         s_lo = int(np.ceil(2 * (lo - tn[0]) / dt - 1e-9))
         s_hi = int(np.floor(2 * (hi - tn[0]) / dt + 1e-9))
         g, k, e = run(c, s_lo, s_hi)
-        g2s.append(g)
-        counts.append(k)
-        errs.append(e)
+        g2s.append(g[:n - 1])
+        counts.append(k[:n - 1])
+        errs.append(e[:n - 1])
     g2 = b.stack(g2s)
     n_pairs = b.stack(counts)
     used = np.flatnonzero(np.asarray(b.to_numpy(n_pairs)).sum(axis=0) > 0)
