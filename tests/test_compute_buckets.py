@@ -26,11 +26,11 @@ def _np(b, x):
     return np.asarray(b.to_numpy(x))
 
 
-def _both(monkeypatch, fn):
-    """fn() with buckets, then with every exact shape its own program: as NumPy arrays."""
-    on = fn()
+def _both(monkeypatch, fn, *args, **kwargs):
+    """fn(...) with buckets, then with every exact shape its own program."""
+    on = fn(*args, **kwargs)
     monkeypatch.setattr(_kernels, "BUCKETING", False)
-    off = fn()
+    off = fn(*args, **kwargs)
     monkeypatch.setattr(_kernels, "BUCKETING", True)
     return on, off
 
@@ -60,8 +60,8 @@ def test_roi_mean_bucketed_equals_exact(name, data_dir, monkeypatch):
     labels = f.qmap.static_roi_map
     n_rois = len(f.qmap.static_index_mapping)
     for shape, k in (((192, 192), n_rois), ((150, 171), n_rois), ((192, 192), 40)):
-        on, off = _both(monkeypatch, lambda: roi_mean(image[:shape[0], :shape[1]],
-                                                      labels[:shape[0], :shape[1]], k, backend=b))
+        on, off = _both(monkeypatch, roi_mean, image[:shape[0], :shape[1]],
+                        labels[:shape[0], :shape[1]], k, backend=b)
         _equal(b, on, off)
         assert _np(b, on[0]).shape == (k,)
     stored = f.saxs_1d[1]  # and the correlator's own profile still comes out
@@ -77,11 +77,11 @@ def test_intensity_rebin_and_smooth_bucketed_equal_exact(name, data_dir, monkeyp
     x[[3, 40, 41]] = np.nan
     for n in (len(x), 777, 100):
         for factor in (1, 3, 10):
-            on, off = _both(monkeypatch, lambda: rebin_intensity(t[:n], x[:n], factor, backend=b))
+            on, off = _both(monkeypatch, rebin_intensity, t[:n], x[:n], factor, backend=b)
             _equal(b, (on.t, on.intensity, on.counts), (off.t, off.intensity, off.counts))
             assert on.last_block == off.last_block
         for window in (1, 5, 20):
-            on, off = _both(monkeypatch, lambda: smooth_intensity(t[:n], x[:n], window, backend=b))
+            on, off = _both(monkeypatch, smooth_intensity, t[:n], x[:n], window, backend=b)
             _equal(b, (on.intensity, on.counts), (off.intensity, off.counts))
 
 
@@ -97,10 +97,10 @@ def test_two_time_bucketed_equal_exact(name, data_dir, monkeypatch):
     for n in (300, 241):
         c = c2[:n, :n]
         for factor in (2, 7):
-            on, off = _both(monkeypatch, lambda: (decimate(c, factor, backend=b),))
-            _equal(b, on, off)
+            on, off = _both(monkeypatch, decimate, c, factor, backend=b)
+            _equal(b, (on,), (off,))
         wins = [(0.0, 0.2), (0.1, 0.45)]
-        on, off = _both(monkeypatch, lambda: g2_from_c2(c, t[:n], wins, backend=b))
+        on, off = _both(monkeypatch, g2_from_c2, c, t[:n], wins, backend=b)
         _equal(b, (on.tau, on.g2, on.n_pairs, on.g2_err), (off.tau, off.g2, off.n_pairs, off.g2_err))
 
 
