@@ -64,7 +64,7 @@ def padded(backend: BackendProtocol, x: Any, shape: tuple[int, ...], fill: float
         out = np.full(shape, fill, dtype=dtype)
         src = np.asarray(backend.to_numpy(x))
         out[tuple(slice(0, k) for k in src.shape)] = src
-        return backend.asarray(out, dtype=dtype)
+        return backend.from_numpy(out)
     x = backend.asarray(x, dtype=dtype)
     for axis, size in enumerate(shape):
         extra = size - x.shape[axis]
@@ -72,6 +72,16 @@ def padded(backend: BackendProtocol, x: Any, shape: tuple[int, ...], fill: float
             filler_shape = tuple(extra if a == axis else x.shape[a] for a in range(len(shape)))
             x = backend.concatenate([x, backend.full(filler_shape, fill, dtype=dtype)], axis=axis)
     return x
+
+
+def cut(backend: BackendProtocol, x: Any, *sizes: int) -> Any:
+    """The leading ``sizes`` of a padded kernel's output. On a compiling backend the cut is
+    made on the host: an eager slice would compile a small program for every new size."""
+    index = tuple(slice(0, k) for k in sizes)
+    if not backend.supports_jit:
+        return x[index]
+    # from_numpy, not asarray: jnp.asarray without a dtype stages a program per shape
+    return backend.from_numpy(np.ascontiguousarray(np.asarray(backend.to_numpy(x))[index]))
 
 
 def kernel(

@@ -15,7 +15,7 @@ import numpy as np
 
 from xpcsviewer.backends import BackendProtocol
 
-from ._kernels import bucket, kernel, padded, resolve
+from ._kernels import bucket, cut, kernel, padded, resolve
 
 
 @dataclass(frozen=True)
@@ -94,7 +94,7 @@ def rebin_intensity(
     last = n - (m - 1) * factor
     t_mean, x_mean, counts = run(padded(b, t, (size,), np.nan, "float64"),
                                  padded(b, intensity, (size,), np.nan, "float64"))
-    t_mean, x_mean, counts = t_mean[:m], x_mean[:m], counts[:m]
+    t_mean, x_mean, counts = cut(b, t_mean, m), cut(b, x_mean, m), cut(b, counts, m)
     return IntensityTrace(
         t=t_mean,
         intensity=x_mean,
@@ -142,7 +142,7 @@ def smooth_intensity(
     size = bucket(n)
     run = kernel(b, "moving_mean", (size, window), _smooth_build)
     mean, counts = run(padded(b, intensity, (size,), np.nan, "float64"))
-    mean, counts = mean[:n], counts[:n]
+    mean, counts = cut(b, mean, n), cut(b, counts, n)
     return IntensityTrace(
         t=b.asarray(t, dtype="float64"),
         intensity=mean,

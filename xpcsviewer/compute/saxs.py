@@ -15,7 +15,7 @@ import numpy as np
 
 from xpcsviewer.backends import BackendProtocol
 
-from ._kernels import bucket, kernel, padded, resolve
+from ._kernels import bucket, cut, kernel, padded, resolve
 
 #: Normalisations: plotted intensity = I * q^p (Kratky-like) or I / max(I).
 NORMALIZATIONS = ("none", "q2", "q4", "max")
@@ -78,7 +78,7 @@ def roi_mean(
     labels = padded(b, flat(roi_map), (n_pix,), 0, "int32")
     run = kernel(b, "roi_mean", (n_bins, (n_pix,)), _build)
     mean, counts = run(image, labels)
-    return mean[:n_rois], counts[:n_rois]
+    return cut(b, mean, n_rois), cut(b, counts, n_rois)
 
 
 def _check_labels(b: BackendProtocol, roi_map: Any, mapping: np.ndarray, n_cells: int) -> None:
