@@ -58,14 +58,19 @@ def resolve(backend: BackendProtocol | str | None) -> BackendProtocol:
 def padded(backend: BackendProtocol, x: Any, shape: tuple[int, ...], fill: float, dtype: str) -> Any:
     """``x`` as ``dtype`` in the top-left corner of an array of ``shape`` filled with ``fill``
     (padded on the host when ``x`` is a NumPy array: no device program per input shape)."""
-    if tuple(np.shape(x)) == tuple(shape):
-        return backend.asarray(x, dtype=dtype)
     if isinstance(x, np.ndarray) or not backend.supports_jit:
-        out = np.full(shape, fill, dtype=dtype)
-        src = np.asarray(backend.to_numpy(x))
-        out[tuple(slice(0, k) for k in src.shape)] = src
+        src = np.asarray(backend.to_numpy(x), dtype=dtype)
+        if src.shape == tuple(shape):
+            out = src
+        else:
+            out = np.full(shape, fill, dtype=dtype)
+            out[tuple(slice(0, k) for k in src.shape)] = src
+        # from_numpy for every host input, padded or not: JAX keys its programs also on
+        # where an argument lives, and asarray and device_put give different answers.
         return backend.from_numpy(out)
     x = backend.asarray(x, dtype=dtype)
+    if tuple(x.shape) == tuple(shape):
+        return x
     for axis, size in enumerate(shape):
         extra = size - x.shape[axis]
         if extra:
