@@ -5,6 +5,10 @@ JAX warm, measured in one run. Prints times and ratios; never gates CI.
 
 Cases: the Q-map and a 1,000-bin SAXS-1D on a 2162 x 2068 (Eiger 4M) detector, and
 block-mean decimation (factor 10) of a 10,000 x 10,000 float32 C2 map.
+
+``--first-use``: what a click on a new file costs per kernel (issue 16): a file of shape A
+is shown, then one of a new shape B (another detector crop, roi count or frame count); the
+first call on B, with exact-shape programs (before) and with shape buckets (after).
 """
 
 from __future__ import annotations
@@ -17,7 +21,17 @@ import time
 import numpy as np
 
 from xpcsviewer.backends import get_backend
-from xpcsviewer.compute import compute_qmap, decimate, make_partition, saxs_1d
+from xpcsviewer.compute import (
+    _kernels,
+    compute_qmap,
+    decimate,
+    g2_from_c2,
+    make_partition,
+    rebin_intensity,
+    roi_mean,
+    saxs_1d,
+    smooth_intensity,
+)
 
 SHAPE = (2162, 2068)
 GEOM = (10.0, 8.0, 75e-6, 1020.3, 1100.7)
@@ -46,10 +60,56 @@ def _case(name, run_np, run_jax, block, repeat):
     return np_t, cold, warm
 
 
+def _first_use_cases(rng):
+    """(name, call(shape)) with shapes A, B_before and B_after: B_after differs from A and
+    from B_before but lies in A's bucket (pixels 802,896 and 795,600 -> 851,968; rois 291 and
+    300 -> 512; frames 50,000 and 52,000 -> 53,248; 1500 and 1450 -> 1536)."""
+    def roi(shape):
+        ny, nx, k = shape
+        return roi_mean(rng.random((ny, nx)), rng.integers(0, k + 1, (ny, nx)), k, backend="jax")
+
+    def trace(fn, arg):
+        return lambda n: fn(np.arange(n) * 1e-3, rng.random(n), arg, backend="jax")
+
+    def c2(fn):
+        return lambda n: fn(rng.random((n, n)).astype(np.float32), np.arange(n) * 2e-3)
+
+    return [
+        ("roi_mean (SAXS-1D)", roi, (516, 1556, 291), (512, 1024, 59), (510, 1560, 300)),
+        ("rebin intensity x10", trace(rebin_intensity, 10), 50_000, 40_000, 52_000),
+        ("smooth intensity w=11", trace(smooth_intensity, 11), 50_000, 40_000, 52_000),
+        ("C2 decimate x2", c2(lambda c, t: decimate(c, 2, backend="jax")), 1500, 1000, 1450),
+        ("g2 from C2, 4 windows", c2(lambda c, t: g2_from_c2(
+            c, t, [(0, 0.5), (0.5, 1), (1, 1.5), (1.5, 2)], backend="jax").g2), 1500, 1000, 1450),
+    ]
+
+
+def first_use() -> None:
+    import jax
+
+    rng = np.random.default_rng(2)
+    print("first call on a new shape B after shape A (ms; JAX CPU, includes the data's size):")
+    for name, call, a, b_before, b_after in _first_use_cases(rng):
+        _kernels.BUCKETING = False
+        jax.block_until_ready(call(a))
+        before = _timed(lambda call=call, b=b_before: call(b), jax.block_until_ready)
+        again = _timed(lambda call=call, b=b_before: call(b), jax.block_until_ready)
+        _kernels.BUCKETING = True
+        cold = _timed(lambda call=call, a=a: call(a), jax.block_until_ready)
+        after = _timed(lambda call=call, b=b_after: call(b), jax.block_until_ready)
+        print(f"{name:<24} exact shapes: new shape {before * 1e3:7.1f} (then {again * 1e3:6.1f}) | "
+              f"buckets: first bucket {cold * 1e3:7.1f}, new shape in it {after * 1e3:6.1f} | "
+              f"new shape before/after {before / after:5.1f}x")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--first-use", action="store_true", help="only the new-shape first calls")
     args = ap.parse_args()
+    if args.first_use:
+        first_use()
+        return
     import jax
 
     npb, jxb = get_backend("numpy"), get_backend("jax")

@@ -4,6 +4,12 @@ A kernel is built from a small closure over its static arguments (detector shape
 bins, ...). On JAX the closure is jitted once per (kernel, static arguments) and kept, so a
 second call with the same detector shape reuses the compiled XLA program; geometry and data
 are traced arguments and never force a recompile. On NumPy the closure simply runs.
+
+Shapes that vary from file to file (pixels, roi counts, frames) are padded up to a
+:func:`bucket` by the callers, with values the kernel ignores (label 0, NaN frames), and the
+result is cut back: a handful of programs cover all files, and results are the unpadded
+kernel's exactly (tests compare with ``BUCKETING`` off). The buckets are in
+docs/performance.md.
 """
 
 from __future__ import annotations
@@ -12,10 +18,31 @@ import threading
 from collections.abc import Callable, Hashable
 from typing import Any
 
+import numpy as np
+
 from xpcsviewer.backends import BackendProtocol, get_backend
 
 _CACHE: dict[tuple, Callable] = {}
 _LOCK = threading.Lock()
+BUCKETING = True  # off: every exact shape its own program (the reference in tests)
+SMALLEST_BUCKET = 16
+EXACT_UP_TO = 1024  # powers of two up to here; above, multiples of a sixteenth of one
+
+
+def bucket(n: int) -> int:
+    """The padded size for ``n``: at least 16, the next power of two up to 1024, above that
+    the next multiple of 1/16 of the next power of two (at most 12.5 % padding; 1000 -> 1024,
+    1500 -> 1536, 3000 -> 3072, 1,000,000 -> 1,048,576). ``n`` itself when BUCKETING is off."""
+    n = int(n)
+    if not BUCKETING:
+        return n
+    if n <= SMALLEST_BUCKET:
+        return SMALLEST_BUCKET
+    power = 1 << (n - 1).bit_length()
+    if power <= EXACT_UP_TO:
+        return power
+    step = power // 16
+    return -(-n // step) * step
 
 
 def resolve(backend: BackendProtocol | str | None) -> BackendProtocol:
@@ -26,6 +53,40 @@ def resolve(backend: BackendProtocol | str | None) -> BackendProtocol:
     if isinstance(backend, str):
         return get_backend(backend)
     return backend
+
+
+def padded(backend: BackendProtocol, x: Any, shape: tuple[int, ...], fill: float, dtype: str) -> Any:
+    """``x`` as ``dtype`` in the top-left corner of an array of ``shape`` filled with ``fill``
+    (padded on the host when ``x`` is a NumPy array: no device program per input shape)."""
+    if isinstance(x, np.ndarray) or not backend.supports_jit:
+        src = np.asarray(backend.to_numpy(x), dtype=dtype)
+        if src.shape == tuple(shape):
+            out = src
+        else:
+            out = np.full(shape, fill, dtype=dtype)
+            out[tuple(slice(0, k) for k in src.shape)] = src
+        # from_numpy for every host input, padded or not: JAX keys its programs also on
+        # where an argument lives, and asarray and device_put give different answers.
+        return backend.from_numpy(out)
+    x = backend.asarray(x, dtype=dtype)
+    if tuple(x.shape) == tuple(shape):
+        return x
+    for axis, size in enumerate(shape):
+        extra = size - x.shape[axis]
+        if extra:
+            filler_shape = tuple(extra if a == axis else x.shape[a] for a in range(len(shape)))
+            x = backend.concatenate([x, backend.full(filler_shape, fill, dtype=dtype)], axis=axis)
+    return x
+
+
+def cut(backend: BackendProtocol, x: Any, *sizes: int) -> Any:
+    """The leading ``sizes`` of a padded kernel's output. On a compiling backend the cut is
+    made on the host: an eager slice would compile a small program for every new size."""
+    index = tuple(slice(0, k) for k in sizes)
+    if not backend.supports_jit:
+        return x[index]
+    # from_numpy, not asarray: jnp.asarray without a dtype stages a program per shape
+    return backend.from_numpy(np.ascontiguousarray(np.asarray(backend.to_numpy(x))[index]))
 
 
 def kernel(

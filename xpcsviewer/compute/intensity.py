@@ -15,7 +15,7 @@ import numpy as np
 
 from xpcsviewer.backends import BackendProtocol
 
-from ._kernels import kernel, resolve
+from ._kernels import bucket, cut, kernel, padded, resolve
 
 
 @dataclass(frozen=True)
@@ -86,11 +86,15 @@ def rebin_intensity(
     factor = int(factor)
     if factor < 1:
         raise ValueError(f"rebin factor must be >= 1, got {factor}")
-    x = b.asarray(intensity, dtype="float64")
-    n = int(x.shape[0])
-    run = kernel(b, "block_mean_1d", (n, factor), _block_build)
-    last = n - (-(-n // factor) - 1) * factor
-    t_mean, x_mean, counts = run(b.asarray(t, dtype="float64"), x)
+    n = int(np.shape(intensity)[0])
+    # Bucketed: NaN frames appended (left out of every block) fill whole blocks, cut off.
+    size = bucket(n)
+    m = -(-n // factor)
+    run = kernel(b, "block_mean_1d", (size, factor), _block_build)
+    last = n - (m - 1) * factor
+    t_mean, x_mean, counts = run(padded(b, t, (size,), np.nan, "float64"),
+                                 padded(b, intensity, (size,), np.nan, "float64"))
+    t_mean, x_mean, counts = cut(b, t_mean, m), cut(b, x_mean, m), cut(b, counts, m)
     return IntensityTrace(
         t=t_mean,
         intensity=x_mean,
@@ -133,10 +137,12 @@ def smooth_intensity(
     window = int(window)
     if window < 1:
         raise ValueError(f"smoothing window must be >= 1, got {window}")
-    x = b.asarray(intensity, dtype="float64")
-    n = int(x.shape[0])
-    run = kernel(b, "moving_mean", (n, window), _smooth_build)
-    mean, counts = run(x)
+    n = int(np.shape(intensity)[0])
+    # Bucketed: NaN frames appended count in no window; the first n values are unchanged.
+    size = bucket(n)
+    run = kernel(b, "moving_mean", (size, window), _smooth_build)
+    mean, counts = run(padded(b, intensity, (size,), np.nan, "float64"))
+    mean, counts = cut(b, mean, n), cut(b, counts, n)
     return IntensityTrace(
         t=b.asarray(t, dtype="float64"),
         intensity=mean,

@@ -15,7 +15,7 @@ import numpy as np
 
 from xpcsviewer.backends import BackendProtocol
 
-from ._kernels import kernel, resolve
+from ._kernels import bucket, cut, kernel, padded, resolve
 
 #: Normalisations: plotted intensity = I * q^p (Kratky-like) or I / max(I).
 NORMALIZATIONS = ("none", "q2", "q4", "max")
@@ -41,7 +41,7 @@ class Saxs1D:
 
 
 def _build(backend: BackendProtocol, n_rois: int, shape: tuple):
-    # ``shape`` only keys the cache (one program per detector shape and roi count).
+    # ``shape`` only keys the cache (one program per pixel-count bucket and roi-count bucket).
     b = backend
 
     def roi_mean_kernel(image, roi_map):
@@ -67,8 +67,18 @@ def roi_mean(
     (n_rois,) int64 finite pixels used). Label 0 and labels above ``n_rois`` are ignored.
     """
     b = resolve(backend)
-    run = kernel(b, "roi_mean", (int(n_rois), tuple(np.shape(image))), _build)
-    return run(b.asarray(image, dtype="float64"), b.asarray(roi_map, dtype="int32"))
+    n_rois = int(n_rois)
+    # Bucketed: pixels padded with label 0 (ignored), rois counted up to a bucket and cut back.
+    pixels = int(np.prod(np.shape(image)))
+    n_pix, n_bins = bucket(pixels), bucket(n_rois)
+    def flat(x):
+        return np.ravel(x) if isinstance(x, np.ndarray) else b.reshape(x, (-1,))
+
+    image = padded(b, flat(image), (n_pix,), 0.0, "float64")
+    labels = padded(b, flat(roi_map), (n_pix,), 0, "int32")
+    run = kernel(b, "roi_mean", (n_bins, (n_pix,)), _build)
+    mean, counts = run(image, labels)
+    return cut(b, mean, n_rois), cut(b, counts, n_rois)
 
 
 def _check_labels(b: BackendProtocol, roi_map: Any, mapping: np.ndarray, n_cells: int) -> None:
@@ -77,7 +87,12 @@ def _check_labels(b: BackendProtocol, roi_map: Any, mapping: np.ndarray, n_cells
         raise ValueError(f"index_mapping must list grid indices in 0..{n_cells - 1}")
     if np.unique(mapping).size != mapping.size:
         raise ValueError("index_mapping lists a grid cell twice")
-    top = int(b.to_numpy(b.max(b.asarray(roi_map)))) if np.size(roi_map) else 0
+    if not np.size(roi_map):
+        top = 0
+    elif isinstance(roi_map, np.ndarray):  # on the host: no device program per map shape
+        top = int(np.max(roi_map))
+    else:
+        top = int(b.to_numpy(b.max(b.asarray(roi_map))))
     if top > mapping.size:
         raise ValueError(
             f"static_roi_map has label {top} but index_mapping lists {mapping.size} cells "
@@ -113,11 +128,16 @@ def saxs_1d(
     if normalization not in NORMALIZATIONS:
         raise ValueError(f"normalization must be one of {NORMALIZATIONS}, got {normalization!r}")
     b = resolve(backend)
-    image = b.asarray(saxs_2d, dtype="float64")
+    # NumPy input (as read from a file) is prepared on the host, and the small (q, phi) grid
+    # is filled there: on JAX every eager operation on a new detector or grid shape would
+    # compile a program of its own (issue 16); only roi_mean's bucketed kernel runs compiled.
+    host = isinstance(saxs_2d, np.ndarray) or not b.supports_jit
+    image = np.asarray(b.to_numpy(saxs_2d), np.float64) if host else b.asarray(saxs_2d, dtype="float64")
     if image.ndim == 3 and image.shape[0] == 1:
         image = image[0]
     if background_2d is not None:
-        bg = b.asarray(background_2d, dtype="float64")
+        bg = (np.asarray(b.to_numpy(background_2d), np.float64) if host
+              else b.asarray(background_2d, dtype="float64"))
         bg = bg[0] if bg.ndim == 3 and bg.shape[0] == 1 else bg
         if bg.shape != image.shape:
             raise ValueError(f"background shape {bg.shape} differs from SAXS-2D {image.shape}")
@@ -126,39 +146,40 @@ def saxs_1d(
         raise ValueError(
             f"static_roi_map shape {np.shape(static_roi_map)} differs from SAXS-2D {image.shape}"
         )
-    q = b.asarray(q_values, dtype="float64")
-    phi = b.asarray(phi_values, dtype="float64")
+    q = np.asarray(b.to_numpy(q_values), np.float64).reshape(-1)
+    phi = np.asarray(b.to_numpy(phi_values), np.float64).reshape(-1)
     n_q, n_phi = int(q.shape[0]), int(phi.shape[0])
-    mapping = np.asarray(b.to_numpy(b.asarray(index_mapping)), dtype=np.int64).reshape(-1)
+    mapping = np.asarray(b.to_numpy(index_mapping), dtype=np.int64).reshape(-1)
     _check_labels(b, static_roi_map, mapping, n_q * n_phi)
     mean, counts = roi_mean(image, static_roi_map, mapping.size, backend=b)
     # Scatter each label's value to its grid cell; cells that hold no pixel stay NaN / 0.
-    cells = b.asarray(mapping, dtype="int32")
-    grid = b.set_at(b.full((n_q * n_phi,), np.nan, dtype="float64"), cells, mean)
-    grid_counts = b.set_at(b.zeros((n_q * n_phi,), dtype="int64"), cells, counts)
+    grid = np.full(n_q * n_phi, np.nan)
+    grid[mapping] = np.asarray(b.to_numpy(mean), np.float64)
+    grid_counts = np.zeros(n_q * n_phi, np.int64)
+    grid_counts[mapping] = np.asarray(b.to_numpy(counts), np.int64)
     # Grid index = iq * n_phi + iphi: rows of the reshape are q, so transpose to (n_phi, n_q).
-    intensity = b.transpose(b.reshape(grid, (n_q, n_phi)))
-    counts = b.transpose(b.reshape(grid_counts, (n_q, n_phi)))
+    intensity = grid.reshape(n_q, n_phi).T
+    counts = grid_counts.reshape(n_q, n_phi).T
     if normalization == "q2":
         intensity = intensity * q**2
     elif normalization == "q4":
         intensity = intensity * q**4
     if q_range is not None:
-        keep = np.flatnonzero((b.to_numpy(q) >= q_range[0]) & (b.to_numpy(q) <= q_range[1]))
+        keep = np.flatnonzero((q >= q_range[0]) & (q <= q_range[1]))
         q, intensity, counts = q[keep], intensity[:, keep], counts[:, keep]
     if normalization == "max":
-        intensity = intensity / _nanmax(b, intensity)
+        intensity = intensity / _nanmax(intensity)
+    put = b.from_numpy  # not asarray: on JAX that stages a program per new shape
     return Saxs1D(
-        q=q,
-        phi=phi,
-        intensity=intensity,
-        counts=counts,
+        q=put(np.ascontiguousarray(q)),
+        phi=put(np.ascontiguousarray(phi)),
+        intensity=put(np.ascontiguousarray(intensity)),
+        counts=put(np.ascontiguousarray(counts)),
         normalization=normalization,
         background_subtracted=background_2d is not None,
         background_scale=float(background_scale) if background_2d is not None else 0.0,
     )
 
 
-def _nanmax(b: BackendProtocol, x: Any) -> Any:
-    # The protocol has nansum/nanmean but no nanmax.
-    return b.max(b.where(b.isnan(x), -np.inf, x))
+def _nanmax(x: np.ndarray) -> float:
+    return np.max(np.where(np.isnan(x), -np.inf, x))

@@ -18,7 +18,7 @@ import numpy as np
 
 from xpcsviewer.backends import BackendProtocol
 
-from ._kernels import kernel, resolve
+from ._kernels import bucket, cut, kernel, padded, resolve
 
 
 @dataclass(frozen=True)
@@ -130,7 +130,10 @@ def decimate(c2: Any, factor: int, *, backend: BackendProtocol | None = None) ->
     n = int(c2.shape[0])
     if factor == 1:
         return b.asarray(c2, dtype="float64")
-    return kernel(b, "c2_decimate", (n, factor), _decimate_build)(b.asarray(c2))
+    # Bucketed: NaN frames appended (counted in no block) fill whole blocks, cut off.
+    size, m = bucket(n), -(-n // factor)
+    c = padded(b, c2, (size, size), np.nan, str(np.dtype(getattr(c2, "dtype", "float64"))))
+    return cut(b, kernel(b, "c2_decimate", (size, factor), _decimate_build)(c), m, m)
 
 
 def prepare_display(
@@ -212,27 +215,31 @@ def g2_from_c2(
         raise ValueError("C2 needs at least two frames")
     dt = (tn[-1] - tn[0]) / (n - 1)
     wins = np.atleast_2d(np.asarray(windows, dtype=np.float64))
-    run = kernel(b, "c2_window_g2", (n,), _g2_build)
-    c = b.asarray(c2, dtype="float64")
+    # Bucketed: NaN frames appended are in no window; lags past n - 1 are cut off.
+    size = bucket(n)
+    run = kernel(b, "c2_window_g2", (size,), _g2_build)
+    c = padded(b, c2, (size, size), np.nan, "float64")
     g2s, counts, errs = [], [], []
     for lo, hi in wins:
         s_lo = int(np.ceil(2 * (lo - tn[0]) / dt - 1e-9))
         s_hi = int(np.floor(2 * (hi - tn[0]) / dt + 1e-9))
-        g, k, e = run(c, s_lo, s_hi)
+        # Small outputs, stacked and cut on the host: eager device ops on them would compile
+        # a program for every new frame count.
+        g, k, e = (np.asarray(b.to_numpy(v))[:n - 1] for v in run(c, s_lo, s_hi))
         g2s.append(g)
         counts.append(k)
         errs.append(e)
-    g2 = b.stack(g2s)
-    n_pairs = b.stack(counts)
-    used = np.flatnonzero(np.asarray(b.to_numpy(n_pairs)).sum(axis=0) > 0)
+    g2, n_pairs, g2_err = np.stack(g2s), np.stack(counts), np.stack(errs)
+    used = np.flatnonzero(n_pairs.sum(axis=0) > 0)
     last = int(used[-1]) + 1 if used.size else 0
+    put = b.from_numpy  # not asarray: on JAX that stages a program per new shape
     return G2FromC2(
-        tau=b.asarray(np.arange(1, last + 1) * dt),
-        g2=g2[:, :last],
-        n_pairs=n_pairs[:, :last],
-        ages=b.asarray(wins.mean(axis=1)),
+        tau=put(np.arange(1, last + 1) * dt),
+        g2=put(np.ascontiguousarray(g2[:, :last])),
+        n_pairs=put(np.ascontiguousarray(n_pairs[:, :last])),
+        ages=put(wins.mean(axis=1)),
         windows=tuple((float(lo), float(hi)) for lo, hi in wins),
-        g2_err=b.stack(errs)[:, :last],
+        g2_err=put(np.ascontiguousarray(g2_err[:, :last])),
     )
 
 

@@ -29,19 +29,28 @@ from .plotting import note_label, tooltip
 from .session import Session
 from .theme import active
 
-COLUMNS = ("name", "kind", "sample", "start time", "bins")
+COLUMNS = ("name", "kind", "sample", "start time", "bins", "size")
 PATH_ROLE = Qt.ItemDataRole.UserRole + 1
+SORT_ROLE = Qt.ItemDataRole.UserRole + 2  # numbers for bins and size, else the text
+READING = "reading…"  # kind of a row listed but not read yet (filled in the background)
 
 
-def summary_row(summary: Any, pending: bool = False) -> tuple[str, str, str, str, str]:
+def file_size(n: int) -> str:
+    return f"{n / 2**20:.1f} MB" if n >= 2**20 else f"{n / 1024:.0f} kB"
+
+
+def summary_row(summary: Any, pending: bool = False) -> tuple[str, str, str, str, str, str]:
     """Column texts for one ``FileSummary`` (``pending``: still being written)."""
+    size = file_size(getattr(summary, "size_bytes", 0) or 0)
     if pending:
-        return (summary.name, "being written…", "", "", "")
+        return (summary.name, "being written…", "", "", "", "")
+    if not getattr(summary, "summarized", True):
+        return (summary.name, READING, "", "", "", size)
     if getattr(summary, "error", None):
-        return (summary.name, "unreadable", "", "", "")
+        return (summary.name, "unreadable", "", "", "", size)
     kinds = "+".join(sorted(summary.kinds)) if summary.kinds else "—"
     bins = "" if summary.n_bins is None else str(summary.n_bins)
-    return (summary.name, kinds, summary.sample_name or "", str(summary.start_time or ""), bins)
+    return (summary.name, kinds, summary.sample_name or "", str(summary.start_time or ""), bins, size)
 
 
 class FileTableModel(QAbstractTableModel):
@@ -57,6 +66,24 @@ class FileTableModel(QAbstractTableModel):
         self._pending = set(pending)
         self._rows = [summary_row(s, Path(s.path) in self._pending) for s in self._summaries]
         self.endResetModel()
+
+    def update_summaries(self, summaries: list[Any], pending: set[Path] = frozenset()) -> None:
+        """Like ``set_summaries``, but rows for the same files in the same order are updated
+        in place (the background scan filling rows in keeps the user's highlight and scroll)."""
+        if [Path(s.path) for s in summaries] != [Path(s.path) for s in self._summaries]:
+            self.set_summaries(summaries, pending)
+            return
+        before, self._pending = self._pending, set(pending)
+        changed = []
+        for row, summary in enumerate(summaries):
+            path = Path(summary.path)
+            if summary is not self._summaries[row] or (path in before) != (path in self._pending):
+                self._summaries[row] = summary
+                self._rows[row] = summary_row(summary, path in self._pending)
+                changed.append(row)
+        if changed:
+            last = self.index(max(changed), len(COLUMNS) - 1)
+            self.dataChanged.emit(self.index(min(changed), 0), last)
 
     def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
         return 0 if parent.isValid() else len(self._rows)
@@ -78,6 +105,12 @@ class FileTableModel(QAbstractTableModel):
             return self._rows[index.row()][index.column()]
         if role == PATH_ROLE:
             return str(summary.path)
+        if role == SORT_ROLE:
+            if index.column() == 4:
+                return int(getattr(summary, "n_bins", 0) or 0)
+            if index.column() == 5:
+                return int(getattr(summary, "size_bytes", 0) or 0)
+            return self._rows[index.row()][index.column()]
         notes = getattr(summary, "notes", ())
         if Path(summary.path) in self._pending:  # a state of its own, not an error
             if role == Qt.ItemDataRole.ToolTipRole:
@@ -114,6 +147,8 @@ class FilePanel(QWidget):
         self.proxy.setSourceModel(self.model)
         self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.proxy.setFilterKeyColumn(-1)
+        self.proxy.setSortRole(SORT_ROLE)
+        self.proxy.setDynamicSortFilter(True)
         self.filter_edit.textChanged.connect(self.proxy.setFilterFixedString)
         self.table = QTableView()
         self.table.setModel(self.proxy)
@@ -126,7 +161,7 @@ class FilePanel(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for column, width in enumerate((170, 110, 80, 140)):
+        for column, width in enumerate((170, 110, 80, 140, 40)):
             header.resizeSection(column, width)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.selectionModel().currentRowChanged.connect(self._table_current_changed)
@@ -206,12 +241,16 @@ class FilePanel(QWidget):
         if reason in ("listing", "files"):
             self.folder_label.setText(str(s.folder) if s.folder else "no folder")
             self.folder_label.setToolTip(tooltip(s.folder) if s.folder else "")
-            self.model.set_summaries(s.summaries, s.pending)
+            if reason == "listing":
+                self.model.set_summaries(s.summaries, s.pending)
+            else:
+                self.model.update_summaries(s.summaries, s.pending)
             self._show_current()
             bad = sum(1 for x in s.summaries if getattr(x, "error", None))
             self.count_label.setText(
                 f"{len(s.summaries)} files" + (f", {bad} unreadable (red; hover for why)" if bad else "")
                 + (f", {len(s.pending)} being written (grey)" if s.pending else "")
+                + (f", {unread} being read" if (unread := len(s.unsummarized())) else "")
             )
         if reason in ("listing", "files", "selected"):
             self.selected_list.blockSignals(True)

@@ -29,6 +29,8 @@ from .status_panel import StatusPanel
 from .tabs import TABS
 from .tabs._driver import TabDriver
 
+SCAN_CHUNK = 64  # files summarized per background job: rows fill in ~2 s steps
+
 
 def fit_to_screen(size: tuple[int, int], available: tuple[int, int]) -> tuple[int, int]:
     """``size`` shrunk to leave a margin on a screen whose free area is ``available`` (window
@@ -46,6 +48,7 @@ class MainWindow(QMainWindow):
         self.runner = JobRunner(parent=self)
         self.scan_job: Any = None
         self.preferences_dialog: PreferencesDialog | None = None
+        self._scan_generation = 0  # a newer load_folder makes older chunks' results moot
         self._after_scan_select: int | None = None
         self._after_scan_restore: SessionData | None = None
         self.live = LiveFolder(self)  # File → Follow folder
@@ -63,7 +66,7 @@ class MainWindow(QMainWindow):
             self.tabs.addTab(view, spec.title)
         self.file_panel = FilePanel(self.session)
         self.file_dock = self._dock("Files", "files", self.file_panel, Qt.DockWidgetArea.LeftDockWidgetArea)
-        self.status_panel = StatusPanel(self.runner)
+        self.status_panel = StatusPanel(self.runner, self.session.budget)
         self.status_dock = self._dock("Status", "status", self.status_panel, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.actions_by_name = build_menus(self)
 
@@ -85,26 +88,70 @@ class MainWindow(QMainWindow):
     # -- folders ------------------------------------------------------------------------------
     def load_folder(self, folder: Path, select: int | None = None,
                     restore: SessionData | None = None) -> None:
-        """List ``folder`` in the background; then put the first ``select`` files on the list
-        (or, with ``restore``, the session's selection and current file)."""
-        from xpcsviewer.io import scan
+        """List ``folder`` in the background: names and sizes first (no file opened), then
+        each file's kind, sample and bins, a chunk at a time; when all are read, put the
+        first ``select`` files on the list (or, with ``restore``, the session's selection and
+        current file)."""
+        from xpcsviewer.io import list_folder
 
         folder = Path(folder)
         if self.scan_job is not None:
             self.scan_job.cancel()
+        self.live.stop()  # restarted once every row is read (it needs the readable files)
+        self._scan_generation += 1
+        generation = self._scan_generation
         self._after_scan_select = select
         self._after_scan_restore = restore
         self.statusBar().showMessage(f"Scanning {folder} …")
         self.scan_job = self.runner.submit(
-            f"scan {folder.name}", lambda token, progress: scan(folder),
-            on_result=lambda summaries: self._listed(folder, summaries),
+            f"list {folder.name}", lambda token, progress: list_folder(folder),
+            on_result=lambda rows: self._listed(folder, rows, generation),
             on_error=lambda error: self._scan_failed(folder, error),
         )
 
-    def _listed(self, folder: Path, summaries: list[Any]) -> None:
-        self.scan_job = None
-        self.session.set_listing(folder, summaries)
+    def _listed(self, folder: Path, rows: list[Any], generation: int) -> None:
+        """Names on show: now read the files' summaries, SCAN_CHUNK at a time."""
+        if generation != self._scan_generation:
+            return
+        if folder == self.session.folder:  # reload: a file unchanged on disk is not read again
+            known = {(Path(s.path), s.size_bytes, s.mtime): s for s in self.session.summaries
+                     if getattr(s, "summarized", False) and not getattr(s, "error", None)}
+            rows = [known.get((Path(r.path), r.size_bytes, r.mtime), r) for r in rows]
+        self.session.set_listing(folder, rows)
         self.settings.setValue("window/last_folder", str(folder))
+        self._summarize_next(folder, generation, self.session.unsummarized(), 0)
+
+    def _summarize_next(self, folder: Path, generation: int, paths: list[Path], done: int) -> None:
+        from xpcsviewer.io import summarize
+
+        if done >= len(paths):
+            self._scanned(folder)
+            return
+        chunk = paths[done:done + SCAN_CHUNK]
+
+        def work(token: Any, progress: Any) -> list[Any]:
+            out = []
+            for i, path in enumerate(chunk):
+                token.raise_if_cancelled()
+                progress((done + i) / len(paths), f"{done + i} of {len(paths)} files read")
+                out.append(summarize(path))
+            return out
+
+        def filled(summaries: list[Any]) -> None:
+            if generation != self._scan_generation:
+                return
+            self.session.fill_summaries(summaries)
+            self._summarize_next(folder, generation, paths, done + len(chunk))
+
+        self.scan_job = self.runner.submit(
+            f"scan {folder.name}", work, on_result=filled,
+            on_error=lambda error: self._scan_failed(folder, error),
+        )
+
+    def _scanned(self, folder: Path) -> None:
+        """Every row read: report bad files and notes, then select or restore."""
+        self.scan_job = None
+        summaries = self.session.summaries
         bad = [s for s in summaries if getattr(s, "error", None)]
         for summary in bad:
             self.report_error(f"{summary.name}: {summary.error}")

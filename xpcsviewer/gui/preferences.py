@@ -29,7 +29,7 @@ class Preferences:
     gpu_fallback: bool = True  # without a GPU, compute on the CPU instead of failing
     memory_fraction: float = 0.9  # of GPU memory JAX may take; read by XLA once at start
     colormap: str = DEFAULT_COLORMAP
-    cache_mb: int = 512  # per open file, for lazily read arrays
+    cache_mb: int = 0  # all open files' lazily read arrays together; 0: a quarter of RAM
     theme: str = "light"  # "light" or "dark" (gui/theme.py); applies at the next start
 
     def validated(self) -> Preferences:
@@ -38,7 +38,7 @@ class Preferences:
             backend=self.backend if self.backend in BACKENDS else "auto",
             memory_fraction=min(max(float(self.memory_fraction), 0.05), 1.0),
             colormap=self.colormap if self.colormap in COLORMAPS else DEFAULT_COLORMAP,
-            cache_mb=max(int(self.cache_mb), 16),
+            cache_mb=0 if int(self.cache_mb) <= 0 else max(int(self.cache_mb), 16),
             theme=self.theme if self.theme in ("light", "dark") else "light",
         )
 

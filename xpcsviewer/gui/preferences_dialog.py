@@ -44,10 +44,12 @@ class PreferencesDialog(QDialog):
         self.theme_box.setCurrentText(prefs.theme)
         self.theme_box.setToolTip("applies when xpcsviewer next starts")
         self.cache_spin = QSpinBox()
-        self.cache_spin.setRange(16, 65536)
+        self.cache_spin.setRange(0, 1 << 20)
+        self.cache_spin.setSpecialValueText("automatic (a quarter of RAM)")
         self.cache_spin.setSuffix(" MB")
         self.cache_spin.setValue(prefs.cache_mb)
-        self.cache_spin.setToolTip("per open file; applies to files opened from now on")
+        self.cache_spin.setToolTip("memory for all open files' arrays together (least recently "
+                                   "used dropped first); 0: a quarter of RAM")
 
         form = QFormLayout()
         form.addRow("array backend", self.backend_box)

@@ -25,8 +25,11 @@ class Session:
     tabs publish for each other (the g2 fits, the bin last picked on a detector image).
     """
 
-    def __init__(self, cache_mb: int = 512) -> None:
-        self.cache_mb = cache_mb
+    def __init__(self, cache_mb: int = 0) -> None:
+        from xpcsviewer.io import CacheBudget
+
+        self.budget = CacheBudget(cache_mb or None)  # every open file's arrays, together
+        self._cache_mb = cache_mb
         self.folder: Path | None = None
         self.summaries: list[Any] = []  # xpcsviewer FileSummary objects from scan()
         self.pending: set[Path] = set()  # listed files still being written (live folder)
@@ -38,6 +41,18 @@ class Session:
         self._lock = threading.Lock()
         self._noted: set[tuple[str, str]] = set()  # (path, note) already reported
 
+    @property
+    def cache_mb(self) -> int:
+        """The session's memory budget for cached arrays in MB (0: a quarter of RAM)."""
+        return self._cache_mb
+
+    @cache_mb.setter
+    def cache_mb(self, value: int) -> None:
+        from xpcsviewer.io import default_budget_mb
+
+        self._cache_mb = int(value)
+        self.budget.resize(value or default_budget_mb())
+
     # -- listing and selection (GUI thread) -----------------------------------------------
     def set_listing(self, folder: Path, summaries: list[Any]) -> None:
         self.close_all()
@@ -47,6 +62,20 @@ class Session:
         self.selected = []
         self.current = None
         self.changed.emit("listing")
+
+    def fill_summaries(self, summaries: list[Any]) -> None:
+        """Rows of the current listing read in full (a ``list_folder`` row replaced by its
+        ``summarize`` row); rows no longer listed are ignored. Keeps selection and current
+        file; emits ``changed("files")``."""
+        fresh = {Path(s.path): s for s in summaries}
+        rows = [fresh.get(Path(s.path), s) for s in self.summaries]
+        if any(new is not old for new, old in zip(rows, self.summaries, strict=True)):
+            self.summaries = rows
+            self.changed.emit("files")
+
+    def unsummarized(self) -> list[Path]:
+        """Listed files whose kind, sample and bins are not read yet, in name order."""
+        return [Path(s.path) for s in self.summaries if not getattr(s, "summarized", True)]
 
     def file_event(self, kind: str, path: Path, summary: Any = None) -> None:
         """A live folder's news (``io.FolderEvent``): ``pending`` adds a row that is being
@@ -79,9 +108,11 @@ class Session:
         self.changed.emit("listing" if shown else "files")
 
     def readable_paths(self) -> list[Path]:
-        """Listed files that read (not unreadable, not being written), in name order."""
+        """Listed files that read (not unreadable, not being written, not still being
+        summarized), in name order."""
         return [Path(s.path) for s in self.summaries
-                if not getattr(s, "error", None) and Path(s.path) not in self.pending]
+                if not getattr(s, "error", None) and Path(s.path) not in self.pending
+                and getattr(s, "summarized", True)]
 
     def set_current(self, path: Path | None) -> None:
         if path != self.current:
@@ -132,7 +163,7 @@ class Session:
             if path in self._open:
                 self._open.move_to_end(path)
                 return self._open[path]
-        handle = open_file(path, cache_mb=self.cache_mb)
+        handle = open_file(path, budget=self.budget)
         with self._lock:
             if path in self._open:  # another worker won the race; keep one handle
                 handle.close()

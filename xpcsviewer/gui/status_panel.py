@@ -7,6 +7,8 @@ plots keep the height on a 1366x768 laptop; *Details* shows the adapter table an
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -41,9 +43,11 @@ def human_bytes(n: int) -> str:
 
 
 class StatusPanel(QWidget):
-    def __init__(self, runner: JobRunner, parent: QWidget | None = None) -> None:
+    def __init__(self, runner: JobRunner, budget: Any = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.runner = runner
+        self.budget = budget  # the session's io.CacheBudget: its use is shown next to the adapters
+        self.memory_label = QLabel("")
         self.backend_label = QLabel("backend: …")
         self.notice_label = note_label("")  # plain text: notices quote file names
         self.notice_label.setWordWrap(True)
@@ -74,6 +78,7 @@ class StatusPanel(QWidget):
         summary = QHBoxLayout()
         summary.addWidget(self.backend_label)
         summary.addWidget(self.totals_label)
+        summary.addWidget(self.memory_label)
         summary.addWidget(self.job_label, 1)
         summary.addWidget(self.progress, 1)
         summary.addWidget(self.cancel_button)
@@ -145,6 +150,8 @@ class StatusPanel(QWidget):
         count = sum(snap.count for snap in stats.values())
         total_ms = sum(snap.total_ms for snap in stats.values())
         self.totals_label.setText(f"adapters: {count} conversions, {total_ms:.0f} ms")
+        if self.budget is not None:
+            self.memory_label.setText(self.memory_text())
         self.stats_table.setRowCount(len(stats))
         for row, snap in enumerate(stats.values()):
             shape = "—" if snap.last_shape is None else "×".join(map(str, snap.last_shape)) or "scalar"
@@ -156,6 +163,11 @@ class StatusPanel(QWidget):
                     self.stats_table.setItem(row, column, QTableWidgetItem(text))
                 elif item.text() != text:
                     item.setText(text)
+
+    def memory_text(self) -> str:
+        """"cache: used / budget" of the session's arrays, all open files together."""
+        b = self.budget
+        return f"cache: {human_bytes(b.used_bytes)} / {human_bytes(b.budget_bytes)}"
 
     def adapter_count(self, name: str) -> int:
         """The count shown for adapter ``name`` (what the user reads)."""

@@ -1,18 +1,19 @@
 """Reading (and writing) XPCS result files: APS-8IDI NeXus and the legacy APS layout.
 
 Qt-free. ``open_file`` (``xpcsviewer.open``) gives an :class:`XpcsFile`; ``scan`` lists a folder
-without loading arrays; ``read_tree`` walks a file's whole HDF5 tree (big datasets described,
+without loading arrays (``list_folder``: names and sizes only, at once); ``read_tree`` walks a file's whole HDF5 tree (big datasets described,
 not loaded); ``write_result_file`` writes the NeXus layout atomically. Units: q in 1/Å, phi in
 degrees, times in seconds.
 """
 
 from __future__ import annotations
 
+from ._cache import CacheBudget, default_budget_mb, shared_budget
 from ._errors import XpcsFormatError
 from ._file import XpcsFile, open_file
 from ._intensity import FrameTrace
 from ._records import C2Map, Metadata, QMap
-from ._scan import FileSummary, scan
+from ._scan import FileSummary, list_folder, scan, summarize
 from ._segments import SegmentScale
 from ._tree import TreeNode, read_tree
 from ._watch import FolderEvent, FolderWatcher
@@ -20,6 +21,7 @@ from ._writer import write_result_file
 
 __all__ = [
     "C2Map",
+    "CacheBudget",
     "FileSummary",
     "FolderEvent",
     "FolderWatcher",
@@ -30,8 +32,12 @@ __all__ = [
     "TreeNode",
     "XpcsFile",
     "XpcsFormatError",
+    "default_budget_mb",
+    "list_folder",
     "open_file",
     "read_tree",
     "scan",
+    "shared_budget",
+    "summarize",
     "write_result_file",
 ]

@@ -7,7 +7,7 @@ from types import ModuleType
 
 import numpy as np
 
-from ._cache import DEFAULT_CACHE_MB, ArrayCache
+from ._cache import ArrayCache, CacheBudget
 from ._core import Core
 from ._errors import XpcsFormatError
 from ._h5 import Source
@@ -60,14 +60,17 @@ class XpcsFile:
     Eager (read at open, a few kB): ``kinds``, ``metadata``, ``tau`` (n_tau,) s, ``g2`` and
     ``g2_err`` (n_tau, n_bins) float64, ``dynamic_q`` (1/Å) / ``dynamic_phi`` (deg) per g2
     column, ``static_q`` / ``static_phi`` per static bin, ``c2_bins``. Lazy and cached (read on
-    first use into a cache of ``cache_mb`` MB): ``saxs_2d``, ``saxs_1d``, ``saxs_1d_segments``,
+    first use into a cache drawing on ``budget``, by default the process-wide
+    ``xpcsviewer.io.shared_budget()`` of a quarter of RAM shared by all files, least recently
+    used first; ``cache_mb`` gives this file a private budget of that many MB instead): ``saxs_2d``, ``saxs_1d``, ``saxs_1d_segments``,
     ``intensity_t`` (and ``intensity_trace``), ``qmap``, ``c2(col)``. The HDF5 file is only open while a read runs, so
     thousands of XpcsFile objects hold no file handles; ``close()`` drops the cache.
     """
 
-    def __init__(self, path: str | Path, cache_mb: float = DEFAULT_CACHE_MB) -> None:
+    def __init__(self, path: str | Path, cache_mb: float | None = None,
+                 budget: CacheBudget | None = None) -> None:
         self.path = Path(path)
-        self._cache = ArrayCache(cache_mb)
+        self._cache = ArrayCache(cache_mb, budget)
         with Source(self.path) as src:
             reader, core = read_core(src)  # the same reading and checks as scan's
         self._reader: ModuleType = reader
@@ -307,9 +310,12 @@ def _frozen_or_none(a: np.ndarray | None) -> np.ndarray | None:
     return None if a is None else frozen(a)
 
 
-def open_file(path: str | Path, cache_mb: float = DEFAULT_CACHE_MB) -> XpcsFile:
-    """Open a result file read-only; raises :class:`XpcsFormatError` when it is not one."""
-    return XpcsFile(path, cache_mb=cache_mb)
+def open_file(path: str | Path, cache_mb: float | None = None,
+              budget: CacheBudget | None = None) -> XpcsFile:
+    """Open a result file read-only; raises :class:`XpcsFormatError` when it is not one.
+    Big arrays are cached in ``budget`` (default: the process-wide shared budget) or, with
+    ``cache_mb``, in a private budget of that many MB."""
+    return XpcsFile(path, cache_mb=cache_mb, budget=budget)
 
 
 __all__ = ["XpcsFile", "XpcsFormatError", "open_file", "symmetrise"]

@@ -1,0 +1,111 @@
+"""A folder's names and sizes show before any file is read; kind, sample and bins fill in from
+the background, a chunk at a time, ending with exactly ``scan``'s rows (issue 16)."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import shutil
+import threading
+
+import xpcsviewer.io as xio
+
+
+def _same(a, b) -> bool:
+    return all(x == y or (isinstance(x, float) and math.isnan(x) and math.isnan(y))
+               for x, y in zip(dataclasses.astuple(a), dataclasses.astuple(b), strict=True))
+
+
+def test_names_show_first_and_rows_fill_in_chunks_to_scans_rows(qtbot, make_window, idle, data_dir,
+                                                                 tmp_path, monkeypatch):
+    import xpcsviewer.gui.main_window as main_window
+
+    for i in range(4):
+        shutil.copyfile(data_dir / "brownian_a_results.hdf", tmp_path / f"run_{i}_results.hdf")
+    shutil.copyfile(data_dir / "phi_c_results.hdf", tmp_path / "run_9_results.hdf")
+    (tmp_path / "broken.h5").write_bytes(b"not hdf5")
+    gate = threading.Semaphore(0)  # each file's summary waits for the test's go
+    real = xio.summarize
+
+    def gated(path):
+        assert gate.acquire(timeout=60)
+        return real(path)
+
+    monkeypatch.setattr(xio, "summarize", gated)
+    monkeypatch.setattr(main_window, "SCAN_CHUNK", 2)
+    window = make_window()
+    try:
+        _check_filling(qtbot, window, idle, data_dir, tmp_path, gate, monkeypatch, real)
+    finally:
+        gate.release(100)  # a failed check leaves no worker waiting
+
+
+def _check_filling(qtbot, window, idle, data_dir, tmp_path, gate, monkeypatch, real):
+    from xpcsviewer.gui.file_panel import READING
+
+    window.load_folder(tmp_path, select=2)
+    model, session = window.file_panel.model, window.session
+    qtbot.waitUntil(lambda: model.rowCount() == 6, timeout=10_000)
+    names = [model.index(r, 0).data() for r in range(6)]
+    assert names == ["broken.h5", *[f"run_{i}_results.hdf" for i in range(4)], "run_9_results.hdf"]
+    assert [model.index(r, 1).data() for r in range(6)] == [READING] * 6
+    assert (data_dir / "phi_c_results.hdf").stat().st_size == 806774
+    assert model.index(5, 5).data() == "788 kB"  # the size column, from the directory alone
+    assert session.selected == [] and window.scan_job is not None  # chosen once all are read
+
+    window.file_panel.table.selectRow(3)  # the user's highlight survives the rows filling in
+    gate.release(2)  # the first chunk
+    qtbot.waitUntil(lambda: len(session.unsummarized()) == 4, timeout=30_000)
+    assert model.index(0, 1).data() == "unreadable" and model.index(1, 1).data() == "multitau"
+    assert model.index(1, 4).data() == "12" and model.index(2, 1).data() == READING
+    assert window.file_panel.highlighted_paths() == [tmp_path / "run_2_results.hdf"]
+
+    gate.release(4)
+    idle(window)
+    monkeypatch.setattr(xio, "summarize", real)
+    scanned = xio.scan(tmp_path)
+    assert len(session.summaries) == len(scanned) == 6
+    assert all(_same(a, b) for a, b in zip(session.summaries, scanned, strict=True))
+    assert [model.index(r, 1).data() for r in range(6)] == ["unreadable", *["multitau"] * 4, "multitau"]
+    assert model.index(5, 4).data() == str(scanned[5].n_bins)
+    assert session.selected == [tmp_path / "run_0_results.hdf", tmp_path / "run_1_results.hdf"]
+    assert session.current == tmp_path / "run_0_results.hdf"
+
+
+def test_a_new_folder_while_filling_drops_the_old_rows(qtbot, make_window, idle, data_dir, tmp_path,
+                                                       monkeypatch):
+    import xpcsviewer.gui.main_window as main_window
+
+    old, new = tmp_path / "old", tmp_path / "new"
+    old.mkdir()
+    new.mkdir()
+    for i in range(3):
+        shutil.copyfile(data_dir / "brownian_a_results.hdf", old / f"a_{i}_results.hdf")
+    shutil.copyfile(data_dir / "aging_b_results.hdf", new / "b_results.hdf")
+    gate = threading.Event()
+    real = xio.summarize
+    monkeypatch.setattr(xio, "summarize", lambda p: (gate.wait(60), real(p))[1])
+    monkeypatch.setattr(main_window, "SCAN_CHUNK", 1)
+    window = make_window()
+    window.load_folder(old)
+    qtbot.waitUntil(lambda: window.file_panel.model.rowCount() == 3, timeout=10_000)
+    window.load_folder(new)
+    gate.set()
+    idle(window)
+    assert [s.name for s in window.session.summaries] == ["b_results.hdf"]
+    assert window.session.summaries[0].summarized and window.session.summaries[0].n_bins == 10
+
+
+def test_the_status_panel_shows_the_sessions_cache_use_and_budget(qtbot, make_window, data_dir):
+    window = make_window(folder=data_dir)
+    budget = window.session.budget
+    assert budget.budget_bytes == int(xio.default_budget_mb() * 2**20)  # preference 0: automatic
+    f = window.session.open(data_dir / "brownian_a_results.hdf")
+    before = budget.used_bytes
+    image = f.saxs_2d
+    assert budget.used_bytes == before + image.nbytes
+    window.status_panel.refresh_stats()
+    assert window.status_panel.memory_label.text() == window.status_panel.memory_text()
+    assert window.status_panel.memory_text().startswith("cache: ") and " / " in window.status_panel.memory_text()
+    window.session.cache_mb = 64
+    assert budget.budget_bytes == 64 * 2**20 and budget.used_bytes <= budget.budget_bytes
