@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from ._errors import XpcsFormatError
 from ._file import XpcsFile, open_file
+from ._geometry import Geometry, parse_geometry, read_poni
 from ._intensity import FrameTrace
+from ._qmap_file import read_qmap_file, write_qmap_file
 from ._records import C2Map, Metadata, QMap
 from ._scan import FileSummary, scan
 from ._segments import SegmentScale
@@ -24,6 +26,7 @@ __all__ = [
     "FolderEvent",
     "FolderWatcher",
     "FrameTrace",
+    "Geometry",
     "Metadata",
     "QMap",
     "SegmentScale",
@@ -31,7 +34,11 @@ __all__ = [
     "XpcsFile",
     "XpcsFormatError",
     "open_file",
+    "parse_geometry",
+    "read_poni",
+    "read_qmap_file",
     "read_tree",
     "scan",
+    "write_qmap_file",
     "write_result_file",
 ]
