@@ -1,5 +1,6 @@
-"""Command line: ``xpcsviewer [FOLDER] [--demo] [--snapshot DIR [--select N]]`` and
-``xpcsviewer batch fit|report|snapshot ...`` (``xpcsviewer/batch/_cli.py``).
+"""Command line: ``xpcsviewer [FOLDER] [--demo] [--snapshot DIR [--select N]]``,
+``xpcsviewer batch fit|report|snapshot ...`` (``xpcsviewer/batch/_cli.py``) and
+``xpcsviewer qmap ...`` (``xpcsviewer/qmap_cli.py``).
 
 Parsing, ``--version`` and ``--help`` never import Qt, so they work on a machine without
 a display and answer instantly.
@@ -27,8 +28,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="xpcsviewer",
         description="View, fit and compare XPCS result files (APS-8IDI NeXus layout).",
-        epilog="Batch work without the window: xpcsviewer batch {fit,report,snapshot} --help "
-        "(a folder named 'batch' opens as ./batch).",
+        epilog="Batch work without the window: xpcsviewer batch {fit,report,snapshot} --help; "
+        "a qmap file for the correlator: xpcsviewer qmap --help "
+        "(a folder named 'batch' or 'qmap' opens as ./batch, ./qmap).",
     )
     parser.add_argument("folder", nargs="?", type=Path, help="folder of result files (.hdf, .h5)")
     parser.add_argument(
@@ -70,6 +72,10 @@ def main(argv: list[str] | None = None) -> int:
         from .batch._cli import main as batch_main
 
         return batch_main(argv[1:])
+    if argv[:1] == ["qmap"]:
+        from .qmap_cli import main as qmap_main
+
+        return qmap_main(argv[1:])
     args = build_parser().parse_args(argv)
     try:
         from .backends import configure, enable_compilation_cache, get_backend
