@@ -93,10 +93,9 @@ def test_each_tool_by_mouse_masks_its_pixels_undo_redo(qtbot, make_window, tab, 
 def test_preview_counts_and_saved_file_equal_the_api(qtbot, make_window, tab, tmp_path,
                                                      data_dir):
     _, view = _open(qtbot, make_window, tab, tmp_path, data_dir, "phi_c")
-    view.state.dynamic_q, view.state.dynamic_phi = 18, 6
-    view.state.static_q, view.state.static_phi = 90, 6
-    view.redraw()
-    # the file's own mask and bins: the stored partition, and its pixel counts
+    # The file's own grids are where the preview starts: its stored partition and counts.
+    s = view.state
+    assert (s.dynamic_q, s.dynamic_phi, s.static_q, s.static_phi) == (18, 6, 90, 6)
     with h5py.File(data_dir / "phi_c_results.hdf", "r") as f:
         stored = f["xpcs/qmap/dynamic_roi_map"][()]
     np.testing.assert_array_equal(view.last_preview.roi_map, stored)

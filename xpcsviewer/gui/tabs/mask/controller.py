@@ -49,13 +49,17 @@ class MaskState(State):
 
 @dataclass(frozen=True)
 class MaskData:
-    """``image`` (ny, nx) float64; ``geometry``; ``mask`` the file's (True = valid)."""
+    """``image`` (ny, nx) float64; ``geometry``; ``mask`` the file's (True = valid);
+    ``dynamic`` / ``static`` the file's (n_q, n_phi) grids (the preview starts from them, so it
+    shows the file's own partition)."""
 
     name: str
     path: Path
     image: np.ndarray
     geometry: Geometry
     mask: np.ndarray
+    dynamic: tuple[int, int] = (12, 1)
+    static: tuple[int, int] = (120, 1)
 
 
 @dataclass(frozen=True)
@@ -111,7 +115,8 @@ class MaskController(TabController):
         geometry = Geometry(qm.energy_kev, qm.detector_distance_m, qm.pixel_size_m,
                             qm.beam_center_x, qm.beam_center_y)
         return MaskData(f.name, Path(f.path), np.asarray(f.saxs_2d, np.float64), geometry,
-                        np.asarray(qm.mask, bool))
+                        np.asarray(qm.mask, bool), tuple(qm.dynamic_num_pts),
+                        tuple(qm.static_num_pts))
 
     def load(self, data: MaskData) -> None:
         """Start editing ``data`` (GUI thread): the file's mask is the first undo step."""
@@ -142,8 +147,8 @@ class MaskController(TabController):
 
     def set_geometry(self, geometry: Geometry) -> None:
         assert self.data is not None
-        self.data = MaskData(self.data.name, self.data.path, self.data.image, geometry,
-                             self.data.mask)
+        d = self.data
+        self.data = MaskData(d.name, d.path, d.image, geometry, d.mask, d.dynamic, d.static)
 
     def find_center(self) -> BeamCenter:
         """The beam centre from the image's rings (not applied: the view shows it first)."""

@@ -105,10 +105,12 @@ class MaskView(TabView):
             geometry.addWidget(buttons[name])
         geometry.addStretch(1)
         parts = QHBoxLayout()
+        self.bin_boxes: dict[str, QSpinBox] = {}
         for text, name in (("dynamic q", "dynamic_q"), ("φ", "dynamic_phi"),
                            ("static q", "static_q"), ("φ", "static_phi")):
             parts.addWidget(QLabel(text))
-            parts.addWidget(_int_spin(s, name))
+            self.bin_boxes[name] = _int_spin(s, name)
+            parts.addWidget(self.bin_boxes[name])
         self.span_box = QComboBox()
         self.span_box.addItems(["full", "valid"])
         self.span_box.setToolTip("φ bins over the full circle (as the shipped files) or over "
@@ -138,6 +140,7 @@ class MaskView(TabView):
         self.points: list[tuple[float, float]] = []
         self._dragging = False
         self._found: tuple[float, float] | None = None
+        self._loading = False  # a new file's settings are being shown: no nested renders
         self.panel.viewport().installEventFilter(self)
         self.save_path_hook = None  # tests set a callable returning the path to save to
 
@@ -268,12 +271,23 @@ class MaskView(TabView):
 
     # drawing -------------------------------------------------------------------------------
     def render(self, data: MaskData) -> None:
+        if self._loading:
+            return
         if data is not self.controller.data:
-            self.controller.load(data)
-            g = data.geometry
-            for key, box in self.geometry_boxes.items():
-                value = getattr(g, key)
-                box.setValue(value * 1e6 if key == "pixel_size_m" else value)
+            self._loading = True
+            try:  # a new file: its mask, geometry and bin grids are where editing starts
+                self.controller.load(data)
+                self._found = None
+                g = data.geometry
+                for key, box in self.geometry_boxes.items():
+                    value = getattr(g, key)
+                    box.setValue(value * 1e6 if key == "pixel_size_m" else value)
+                grids = {"dynamic_q": data.dynamic[0], "dynamic_phi": data.dynamic[1],
+                         "static_q": data.static[0], "static_phi": data.static[1]}
+                for name, value in grids.items():
+                    self.bin_boxes[name].setValue(int(value))
+            finally:
+                self._loading = False
         self.panel.set_image(data.image, colormap_name="viridis", log=True,
                              label="intensity (photons/pixel/frame)")
         self.panel.set_titles(f"{data.name}: mask and partition")
@@ -297,7 +311,10 @@ class MaskView(TabView):
         self.last_preview = preview
         if self.state.show_partition:
             k = max(int(preview.counts.size), 1)
-            lut = colormap("turbo").getLookupTable(nPts=k + 1, alpha=True)
+            # Neighbouring labels get distant colours (golden-ratio steps through the map),
+            # so adjacent q rings and φ sectors stand apart.
+            table = colormap("turbo").getLookupTable(nPts=256, alpha=True)
+            lut = table[(np.arange(k + 1) * 0.6180339887 % 1 * 255).astype(int)]
             lut[0] = (0, 0, 0, 0)
             self.rois.setImage(preview.roi_map, levels=(0, k), lut=lut, autoLevels=False)
             self.rois.setVisible(True)
