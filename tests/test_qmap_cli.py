@@ -46,3 +46,19 @@ def test_bad_geometry_is_exit_2(tmp_path, capsys):
     rc = main(["qmap", "--image", str(tmp_path / "img.npy"), "--geometry", "energy=10",
                "--out", str(tmp_path / "q.hdf")])
     assert rc == 2 and "missing" in capsys.readouterr().err
+
+
+def test_mask_command_refuses_a_missing_file(tmp_path, capsys):
+    assert main(["mask", str(tmp_path / "nope.hdf")]) == 2
+    assert "is not a file" in capsys.readouterr().err
+
+
+def test_qmap_and_mask_parsing_do_not_import_qt():
+    import subprocess
+    import sys
+
+    code = ("import sys; from xpcsviewer.cli import main; "
+            "rc = main(['mask', '/no/such/file.hdf']); "
+            "assert rc == 2 and 'PySide6' not in sys.modules, sys.modules.keys()")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr

@@ -62,6 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--theme", choices=("light", "dark"), help="colour theme for this run (else Preferences)"
     )
+    parser.add_argument("--mask-tab", action="store_true", help=argparse.SUPPRESS)
     return parser
 
 
@@ -76,6 +77,16 @@ def main(argv: list[str] | None = None) -> int:
         from .qmap_cli import main as qmap_main
 
         return qmap_main(argv[1:])
+    mask_file = None
+    if argv[:1] == ["mask"]:
+        # `xpcsviewer mask [FILE]`: the window opened on the Mask tab (with FILE current).
+        argv = argv[1:]
+        if argv and not argv[0].startswith("-"):
+            mask_file, argv = Path(argv[0]), argv[1:]
+            if not mask_file.is_file():
+                print(f"xpcsviewer mask: {mask_file} is not a file", file=sys.stderr)
+                return 2
+        argv = ["--mask-tab", *argv]
     args = build_parser().parse_args(argv)
     try:
         from .backends import configure, enable_compilation_cache, get_backend
@@ -101,4 +112,5 @@ def main(argv: list[str] | None = None) -> int:
         backend=args.backend,
         theme=args.theme,
         size=args.size,
+        **({"file": mask_file, "tab": "mask"} if args.mask_tab else {}),
     )

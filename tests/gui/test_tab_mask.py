@@ -115,3 +115,25 @@ def test_preview_counts_and_saved_file_equal_the_api(qtbot, make_window, tab, tm
     np.testing.assert_array_equal(qm.mask, view.controller.editor.mask)
     assert digest[:12] in view.status.text()
     assert geom == view.controller.data.geometry
+
+
+def test_mask_command_opens_the_file_on_the_mask_tab(qtbot, make_window, tmp_path, data_dir):
+    from conftest import wait_idle
+
+    from xpcsviewer.gui.app import open_on_tab
+    from xpcsviewer.gui.tabs import TABS
+
+    folder = tmp_path / "run"
+    folder.mkdir()
+    for name in ("aging_b", "phi_c"):
+        (folder / f"{name}_results.hdf").symlink_to(data_dir / f"{name}_results.hdf")
+    window = make_window()
+    open_on_tab(window, folder / "phi_c_results.hdf", "mask")
+    qtbot.waitUntil(lambda: window.session.current is not None, timeout=20_000)
+    wait_idle(qtbot, window)
+    assert window.session.current.name == "phi_c_results.hdf"
+    index = [spec.key for spec in TABS].index("mask")
+    assert window.tabs.currentIndex() == index
+    view = window.drivers[index].view
+    qtbot.waitUntil(lambda: view.controller.data is not None, timeout=20_000)
+    assert view.controller.data.name == "phi_c_results.hdf"

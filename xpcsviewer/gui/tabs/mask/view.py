@@ -83,12 +83,17 @@ class MaskView(TabView):
         self.low_edit, self.high_edit = QLineEdit(), QLineEdit()
         self.low_edit.setPlaceholderText("low")
         self.high_edit.setPlaceholderText("high")
-        tools = QHBoxLayout()
+        for edit in (self.low_edit, self.high_edit):
+            edit.setMaximumWidth(90)
+        tools = QHBoxLayout()  # two short rows rather than one: the window fits a laptop
         for w in (QLabel("tool"), self.tool_box, self.mode_box, QLabel("line width"),
-                  self.width_box, buttons["undo"], buttons["redo"], buttons["invert"],
-                  self.low_edit, self.high_edit, buttons["threshold"], buttons["outliers"]):
+                  self.width_box, buttons["undo"], buttons["redo"], buttons["invert"]):
             tools.addWidget(w)
         tools.addStretch(1)
+        filters = QHBoxLayout()
+        for w in (QLabel("intensity"), self.low_edit, self.high_edit, buttons["threshold"],
+                  buttons["outliers"]):
+            filters.addWidget(w)
         self.geometry_boxes = {
             "energy_kev": _spin(10, 0.1, 200, 4, 0.1), "distance_m": _spin(5, 0.01, 100, 4, 0.1),
             "pixel_size_m": _spin(75, 1, 1000, 2, 1),  # shown in µm
@@ -101,9 +106,12 @@ class MaskView(TabView):
                                      "centre y"), strict=True):
             geometry.addWidget(QLabel(text))
             geometry.addWidget(box)
-        for name in ("apply geometry", "find centre", "use centre"):
-            geometry.addWidget(buttons[name])
+            box.setMaximumWidth(100)
         geometry.addStretch(1)
+        filters.addSpacing(20)
+        for name in ("apply geometry", "find centre", "use centre"):
+            filters.addWidget(buttons[name])
+        filters.addStretch(1)
         parts = QHBoxLayout()
         self.bin_boxes: dict[str, QSpinBox] = {}
         for text, name in (("dynamic q", "dynamic_q"), ("φ", "dynamic_phi"),
@@ -133,7 +141,7 @@ class MaskView(TabView):
         self.panel.plot.addItem(self.outline)
         self.status = note_label(" ")
         layout = QVBoxLayout(self)
-        for row in (tools, geometry, parts):
+        for row in (tools, filters, geometry, parts):
             layout.addLayout(row)
         layout.addWidget(self.panel, 1)
         layout.addWidget(self.status)
