@@ -36,6 +36,9 @@ TOOLS = ("rectangle", "ellipse", "polygon", "line")
 
 
 class MaskState(State):
+    # The (q, φ) grids are taken from each file as it opens (its own partition first), so a
+    # session does not keep them.
+    _transient = frozenset({"dynamic_q", "dynamic_phi", "static_q", "static_phi"})
     tool = "rectangle"
     mode = "exclude"  # or "include"
     line_width = 5.0  # pixels, the thick-line tool
