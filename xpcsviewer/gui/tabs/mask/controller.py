@@ -27,7 +27,7 @@ from xpcsviewer.compute.mask import (
     threshold,
 )
 from xpcsviewer.io import Geometry, write_qmap_file
-from xpcsviewer.qmap_make import to_qmap
+from xpcsviewer.qmap_make import load_array, to_qmap
 
 from ..._events import State
 from .._model import TabController
@@ -147,6 +147,15 @@ class MaskController(TabController):
         sel = ring_outliers(self.data.image, ensure_numpy(rings), self.editor.mask, n_sigma)
         self.editor.apply(sel, "exclude")
         return int(sel.sum())
+
+    def import_mask(self, path: str | Path, combine: str = "replace") -> int:
+        """A mask or blemish file (``.npy``, or HDF5 at /qmap/mask, /xpcs/qmap/mask or /mask;
+        nonzero = valid) replacing the mask or combined with it (``"and"``: valid in both,
+        ``"or"``: in either). Returns the valid count; raises XpcsFormatError for an unreadable
+        file and ValueError for another detector shape."""
+        assert self.editor is not None
+        self.editor.set(load_array(Path(path), "mask"), combine)
+        return self.editor.valid_count
 
     def set_geometry(self, geometry: Geometry) -> None:
         assert self.data is not None

@@ -66,13 +66,15 @@ class MaskView(TabView):
         self.width_box = _spin(s.line_width, 0.5, 500, 1, 1)
         self.width_box.valueChanged.connect(lambda w: setattr(s, "line_width", float(w)))
         buttons = {}
-        for name in ("undo", "redo", "invert", "threshold", "outliers", "find centre",
+        for name in ("undo", "redo", "invert", "import mask…", "threshold", "outliers",
+                     "find centre",
                      "use centre", "apply geometry", "save qmap…"):
             buttons[name] = QPushButton(name)
         self.buttons = buttons
         buttons["undo"].clicked.connect(lambda: self._edit(self.controller.editor.undo))
         buttons["redo"].clicked.connect(lambda: self._edit(self.controller.editor.redo))
         buttons["invert"].clicked.connect(lambda: self._edit(self.controller.editor.invert))
+        buttons["import mask…"].clicked.connect(self._import)
         buttons["threshold"].clicked.connect(self._threshold)
         buttons["outliers"].clicked.connect(lambda: self._edit(self.controller.outliers))
         buttons["find centre"].clicked.connect(self._find_centre)
@@ -87,7 +89,8 @@ class MaskView(TabView):
             edit.setMaximumWidth(90)
         tools = QHBoxLayout()  # two short rows rather than one: the window fits a laptop
         for w in (QLabel("tool"), self.tool_box, self.mode_box, QLabel("line width"),
-                  self.width_box, buttons["undo"], buttons["redo"], buttons["invert"]):
+                  self.width_box, buttons["undo"], buttons["redo"], buttons["invert"],
+                  buttons["import mask…"]):
             tools.addWidget(w)
         tools.addStretch(1)
         filters = QHBoxLayout()
@@ -223,6 +226,21 @@ class MaskView(TabView):
             return
         action()
         self.redraw()
+
+    def _import(self) -> None:
+        """Replace the mask with a file's (the mode 'include' keeps pixels valid in either,
+        'exclude' only those valid in both)."""
+        if self.controller.editor is None:
+            return
+        path, _ = QFileDialog.getOpenFileName(self, "Import mask", "",
+                                              "Masks (*.npy *.hdf *.h5 *.hdf5)")
+        if not path:
+            return
+        combine = "or" if self.state.mode == "include" else "and"
+        try:
+            self._edit(lambda: self.controller.import_mask(path, combine))
+        except (OSError, ValueError) as exc:  # XpcsFormatError is a ValueError
+            self.status.setText(f"not imported: {exc}")
 
     def _threshold(self) -> None:
         def number(edit: QLineEdit) -> float | None:
