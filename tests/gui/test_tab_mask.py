@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import h5py
 import numpy as np
+import pytest
 from PySide6.QtCore import QPoint, Qt
 
 import xpcsviewer as xv
@@ -137,3 +138,19 @@ def test_mask_command_opens_the_file_on_the_mask_tab(qtbot, make_window, tmp_pat
     view = window.drivers[index].view
     qtbot.waitUntil(lambda: view.controller.data is not None, timeout=20_000)
     assert view.controller.data.name == "phi_c_results.hdf"
+
+
+def test_dragging_the_beam_centre_redraws_the_partition(qtbot, make_window, tab, tmp_path,
+                                                        data_dir):
+    _, view = _open(qtbot, make_window, tab, tmp_path, data_dir)
+    view.state.tool = "centre"
+    _drag(qtbot, view, (53.76, 70.4), (60, 64))
+    x, y = view.to_pixel(_at(view, 60, 64))
+    g = view.controller.data.geometry
+    assert (g.beam_center_x, g.beam_center_y) == (x, y)
+    assert view.geometry_boxes["beam_center_x"].value() == pytest.approx(x, abs=0.01)
+    made = xv.make_qmap(view.controller.data.image, g, mask=view.controller.editor.mask,
+                        dynamic=(12, 1), static=(120, 1))
+    np.testing.assert_array_equal(view.last_preview.roi_map, made.qmap.dynamic_roi_map)
+    with h5py.File(data_dir / "brownian_a_results.hdf", "r") as f:  # moved: not the stored one
+        assert (made.qmap.dynamic_roi_map != f["xpcs/qmap/dynamic_roi_map"][()]).any()

@@ -56,7 +56,10 @@ class MaskView(TabView):
         super().__init__(controller, parent)
         s = self.state
         self.tool_box = QComboBox()
-        self.tool_box.addItems(["pan/zoom", *TOOLS])
+        self.tool_box.addItems(["pan/zoom", *TOOLS, "centre"])
+        self.tool_box.setToolTip("draw a shape by dragging (polygon: click vertices, right-click "
+                                 "to close); 'centre': drag the beam centre, maps and "
+                                 "partition redraw as it moves")
         self.tool_box.setCurrentText(s.tool)
         self.tool_box.currentTextChanged.connect(lambda t: setattr(s, "tool", t))
         self.mode_box = QComboBox()
@@ -169,9 +172,11 @@ class MaskView(TabView):
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
         tool = self.state.tool
-        if tool not in TOOLS or self.controller.editor is None:
+        if self.controller.editor is None or tool not in (*TOOLS, "centre"):
             return False
         kind = event.type()
+        if tool == "centre":
+            return self._drag_centre(kind, event)
         if kind == QEvent.Type.MouseButtonPress:
             point = self.to_pixel(event.position().toPoint())
             if tool == "polygon":
@@ -196,6 +201,32 @@ class MaskView(TabView):
             self._finish()
             return True
         return kind == QEvent.Type.MouseButtonRelease
+
+    def _drag_centre(self, kind: QEvent.Type, event) -> bool:
+        """Press and drag moves the beam centre; every move redraws maps, partition, overlay."""
+        if kind == QEvent.Type.MouseButtonPress and event.button() == Qt.MouseButton.LeftButton:
+            self._dragging = True
+        elif kind not in (QEvent.Type.MouseMove, QEvent.Type.MouseButtonRelease) or not self._dragging:
+            return kind in (QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonRelease)
+        x, y = self.to_pixel(event.position().toPoint())
+        if kind == QEvent.Type.MouseButtonRelease:
+            self._dragging = False
+        self.move_centre(x, y)
+        return True
+
+    def move_centre(self, x: float, y: float) -> None:
+        """Put the beam centre at pixel (x, y) and redraw (one interactive step)."""
+        c = self.controller
+        if c.data is None:
+            return
+        c.set_geometry(c.data.geometry.with_center(x, y))
+        for key, value in (("beam_center_x", x), ("beam_center_y", y)):
+            box = self.geometry_boxes[key]
+            box.blockSignals(True)
+            box.setValue(value)
+            box.blockSignals(False)
+        self._found = None
+        self.redraw()
 
     def _draw_outline(self, points: list[tuple[float, float]]) -> None:
         pts = np.asarray(points, float) + 0.5
