@@ -9,6 +9,11 @@ block-mean decimation (factor 10) of a 10,000 x 10,000 float32 C2 map.
 ``--first-use``: what a click on a new file costs per kernel (issue 16): a file of shape A
 is shown, then one of a new shape B (another detector crop, roi count or frame count); the
 first call on B, with exact-shape programs (before) and with shape buckets (after).
+block-mean decimation (factor 10) of a 10,000 x 10,000 float32 C2 map; the Mask tab's redraw
+while the beam centre is dragged (issue 15): the q and φ maps alone for 1 M and 4 M pixels,
+and one whole interactive step (maps + dynamic 36 x 1 and static 360 x 1 partitions + the
+overlay's roi map and counts back on the host). Each call moves the centre by 0.1 pixel, so
+no result is reused; JAX warm = compiled once for the shape. ``--only redraw`` runs just these.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from xpcsviewer.compute import (
     decimate,
     g2_from_c2,
     make_partition,
+    make_partitions,
     rebin_intensity,
     roi_mean,
     saxs_1d,
@@ -106,6 +112,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--first-use", action="store_true", help="only the new-shape first calls")
+    ap.add_argument("--only", choices=("redraw",), help="run only the Mask-tab redraw cases")
     args = ap.parse_args()
     if args.first_use:
         first_use()
@@ -115,6 +122,9 @@ def main() -> None:
     npb, jxb = get_backend("numpy"), get_backend("jax")
     block = jax.block_until_ready
     print(f"jax {jax.__version__} on {jxb.device}; {os.cpu_count()} CPU cores; float64")
+    _redraw_cases(npb, jxb, block, args.repeat)
+    if args.only == "redraw":
+        return
 
     _case(
         f"Q-map {SHAPE[0]}x{SHAPE[1]}",
@@ -147,6 +157,33 @@ def main() -> None:
         max(2, args.repeat // 2),
     )
     print("(JAX inputs are already on the device; numpy/warm > 1 means JAX is faster)")
+
+
+def _dragged(backend, shape, step):
+    """A call that recomputes the maps (and with ``step``, partitions and overlay) for a beam
+    centre moved 0.1 pixel further each time, as a drag does."""
+    moved = [0]
+
+    def run():
+        moved[0] += 1
+        cx, cy = shape[1] * 0.47 + 0.1 * moved[0], shape[0] * 0.52
+        qm = compute_qmap(10.0, 8.0, 75e-6, cx, cy, shape, backend=backend)
+        if not step:
+            return (qm.q, qm.phi)
+        parts = make_partitions(qm, np.ones(shape, bool), dynamic=(36, 1), static=(360, 1),
+                                backend=backend)
+        # The overlay: the roi map and the counts on the host, as the view draws them.
+        return backend.to_numpy(parts.dynamic.roi_map), backend.to_numpy(parts.dynamic.counts)
+
+    return run
+
+
+def _redraw_cases(npb, jxb, block, repeat):
+    for label, shape in (("1 M", (1024, 1024)), ("4 M", (2048, 2048))):
+        _case(f"Mask redraw: q, φ maps {label}", _dragged(npb, shape, False),
+              _dragged(jxb, shape, False), block, repeat)
+    _case("Mask drag step 1 M (maps+parts+overlay)", _dragged(npb, (1024, 1024), True),
+          _dragged(jxb, (1024, 1024), True), lambda x: x, repeat)
 
 
 if __name__ == "__main__":

@@ -24,6 +24,10 @@ _API = {
     "fit_tauq": "xpcsviewer.api",
     "sample_g2": "xpcsviewer.api",
     "posterior_g2": "xpcsviewer.api",
+    "make_qmap": "xpcsviewer.api",
+    "read_qmap": "xpcsviewer.api",
+    "read_poni": "xpcsviewer.api",
+    "Geometry": "xpcsviewer.api",
     "XpcsFile": "xpcsviewer.io",
     "XpcsFormatError": "xpcsviewer.io",
 }

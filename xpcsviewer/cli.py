@@ -1,5 +1,6 @@
-"""Command line: ``xpcsviewer [FOLDER] [--demo] [--snapshot DIR [--select N]]`` and
-``xpcsviewer batch fit|report|snapshot ...`` (``xpcsviewer/batch/_cli.py``).
+"""Command line: ``xpcsviewer [FOLDER] [--demo] [--snapshot DIR [--select N]]``,
+``xpcsviewer batch fit|report|snapshot ...`` (``xpcsviewer/batch/_cli.py``) and
+``xpcsviewer qmap ...`` (``xpcsviewer/qmap_cli.py``).
 
 Parsing, ``--version`` and ``--help`` never import Qt, so they work on a machine without
 a display and answer instantly.
@@ -27,8 +28,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="xpcsviewer",
         description="View, fit and compare XPCS result files (APS-8IDI NeXus layout).",
-        epilog="Batch work without the window: xpcsviewer batch {fit,report,snapshot} --help "
-        "(a folder named 'batch' opens as ./batch).",
+        epilog="Batch work without the window: xpcsviewer batch {fit,report,snapshot} --help; "
+        "a qmap file for the correlator: xpcsviewer qmap --help "
+        "(a folder named 'batch' or 'qmap' opens as ./batch, ./qmap).",
     )
     parser.add_argument("folder", nargs="?", type=Path, help="folder of result files (.hdf, .h5)")
     parser.add_argument(
@@ -60,6 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--theme", choices=("light", "dark"), help="colour theme for this run (else Preferences)"
     )
+    parser.add_argument("--mask-tab", action="store_true", help=argparse.SUPPRESS)
     return parser
 
 
@@ -70,6 +73,20 @@ def main(argv: list[str] | None = None) -> int:
         from .batch._cli import main as batch_main
 
         return batch_main(argv[1:])
+    if argv[:1] == ["qmap"]:
+        from .qmap_cli import main as qmap_main
+
+        return qmap_main(argv[1:])
+    mask_file = None
+    if argv[:1] == ["mask"]:
+        # `xpcsviewer mask [FILE]`: the window opened on the Mask tab (with FILE current).
+        argv = argv[1:]
+        if argv and not argv[0].startswith("-"):
+            mask_file, argv = Path(argv[0]), argv[1:]
+            if not mask_file.is_file():
+                print(f"xpcsviewer mask: {mask_file} is not a file", file=sys.stderr)
+                return 2
+        argv = ["--mask-tab", *argv]
     args = build_parser().parse_args(argv)
     try:
         from .backends import configure, enable_compilation_cache, get_backend
@@ -95,4 +112,5 @@ def main(argv: list[str] | None = None) -> int:
         backend=args.backend,
         theme=args.theme,
         size=args.size,
+        **({"file": mask_file, "tab": "mask"} if args.mask_tab else {}),
     )

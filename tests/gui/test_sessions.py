@@ -25,6 +25,7 @@ CHANGES = {
     "intensity": {"rebin": 20},
     "average": {"bin": 2},
     "metadata": {"filter_text": "det"},
+    "mask": {"tool": "polygon", "mode": "include", "line_width": 7.5, "phi_span": "valid"},
 }
 
 

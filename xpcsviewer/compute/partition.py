@@ -8,6 +8,12 @@ bin centres (geometric centres for log bins). Phi bins tile (-180, 180] + offset
 symmetry fold ``s`` the angle is folded into a wedge of 360/s degrees first, so opposite
 (s = 2) or s-fold equivalent sectors share a bin. Bin values for phi are wedge centres.
 
+``phi_span="valid"`` is the other convention in use (pySimpleMask's ``generate_partition`` and
+XPCS-Toolkit's): after the offset and fold, the ``n_phi`` bins tile only the range of (folded)
+angles the valid pixels cover, ``[min, max]``, the pixel at the maximum going into the last bin.
+The shipped ``tests/data`` files use the full circle (phi_c: 6 bins centred at -150..150°,
+while its valid pixels span only ±175.7°), so ``"full"`` stays the default.
+
 Roi numbering (pySimpleMask's, which boost_corr reads; ``tests/data/README.md``): only the
 (q, phi) cells that hold pixels get a label. Their flat grid index is ``iq * n_phi + iphi``
 (q outer, phi inner); the cells with pixels, in increasing grid index, are labelled 1..K, and
@@ -56,6 +62,7 @@ class Partition:
     scale: str
     phi_offset: float
     symmetry_fold: int
+    phi_span: str = "full"
 
     @property
     def n_bins(self) -> int:
@@ -82,7 +89,10 @@ class QPartitions:
         return out
 
 
-def _build(backend: BackendProtocol, n_q: int, n_phi: int, log: bool, fold: int, shape: tuple):
+def _build(
+    backend: BackendProtocol, n_q: int, n_phi: int, log: bool, fold: int, span_valid: bool,
+    shape: tuple,
+):
     # ``shape`` only keys the cache: one compiled program per detector shape and bin layout.
     b = backend
     wedge = 360.0 / fold
@@ -107,7 +117,21 @@ def _build(backend: BackendProtocol, n_q: int, n_phi: int, log: bool, fold: int,
         # Fold into a wedge centred on the offset: [-wedge/2, wedge/2).
         rel = phi - phi_offset + 0.5 * wedge
         rel = rel - b.floor(rel / wedge) * wedge
-        iphi = b.clip(b.floor(rel / wedge * n_phi), 0, n_phi - 1)
+        if span_valid:
+            # Bins tile only the folded angles the valid pixels cover (pySimpleMask's span).
+            # The angle relative to the offset, shifted by whole wedges only where it lies
+            # outside [-wedge/2, wedge/2): unshifted angles stay exact, so a pixel on a bin
+            # edge (phi = 0 with symmetric bins) lands on the upper side, as np.digitize puts it.
+            ang = phi - phi_offset
+            ang = ang - b.floor((ang + 0.5 * wedge) / wedge) * wedge
+            a_lo = b.min(b.where(valid, ang, math.inf))
+            a_hi = b.max(b.where(valid, ang, -math.inf))
+            width = b.where(a_hi > a_lo, a_hi - a_lo, 1.0)  # one angle only: all in bin 0
+            iphi = b.clip(b.floor((ang - a_lo) / width * n_phi), 0, n_phi - 1)
+            phi_edges = b.linspace(0.0, 1.0, n_phi + 1) * width + (a_lo + phi_offset)
+        else:
+            iphi = b.clip(b.floor(rel / wedge * n_phi), 0, n_phi - 1)
+            phi_edges = b.linspace(-0.5 * wedge, 0.5 * wedge, n_phi + 1) + phi_offset
         cell = b.where(inside, iq * n_phi + iphi + 1, 0).astype("int32")  # grid index + 1
         counts = b.bincount(b.reshape(cell, (-1,)), length=n_q * n_phi + 1)[1:]
         # Compact labels: a cell's label is the number of occupied cells up to and including
@@ -121,7 +145,6 @@ def _build(backend: BackendProtocol, n_q: int, n_phi: int, log: bool, fold: int,
         else:
             q_edges = b.linspace(0.0, 1.0, n_q + 1) * (hi - lo) + lo
             q_values = 0.5 * (q_edges[:-1] + q_edges[1:])
-        phi_edges = b.linspace(-0.5 * wedge, 0.5 * wedge, n_phi + 1) + phi_offset
         phi_values = 0.5 * (phi_edges[:-1] + phi_edges[1:])
         return roi, counts, q_edges, q_values, phi_edges, phi_values
 
@@ -139,6 +162,7 @@ def make_partition(
     phi_offset: float = 0.0,
     symmetry_fold: int = 1,
     q_range: tuple[float, float] | None = None,
+    phi_span: str = "full",
     backend: BackendProtocol | str | None = None,
 ) -> Partition:
     """Partition pixels into ``n_q`` x ``n_phi`` cells, labelled compactly (module docstring).
@@ -146,10 +170,15 @@ def make_partition(
     q: (ny, nx) Å⁻¹; phi: (ny, nx) degrees; mask: (ny, nx), nonzero = valid pixel.
     scale: ``"linear"`` or ``"log"`` q bins. phi_offset in degrees; symmetry_fold >= 1.
     q_range: (q_min, q_max) in Å⁻¹; default the range of the valid pixels.
+    phi_span: ``"full"`` (bins tile the whole wedge, ±180° without fold) or ``"valid"`` (bins
+    tile the folded angles of the valid pixels, pySimpleMask's convention). Raises ValueError
+    on an unknown scale or span, bad counts, or an empty mask.
     Compiled once per (shape, n_q, n_phi, scale, fold) on JAX.
     """
     if scale not in ("linear", "log"):
         raise ValueError(f"scale must be 'linear' or 'log', got {scale!r}")
+    if phi_span not in ("full", "valid"):
+        raise ValueError(f"phi_span must be 'full' or 'valid', got {phi_span!r}")
     if n_q < 1 or n_phi < 1 or symmetry_fold < 1:
         raise ValueError("n_q, n_phi and symmetry_fold must be at least 1")
     b = resolve(backend)
@@ -157,7 +186,10 @@ def make_partition(
     if q_range is not None and not hi > lo:
         raise ValueError(f"q_range must be increasing, got {q_range}")
     check_partition_input(q, phi, mask, scale, q_range)  # empty / one-pixel masks: ValueError
-    static = (int(n_q), int(n_phi), scale == "log", int(symmetry_fold), tuple(np.shape(q)))
+    static = (
+        int(n_q), int(n_phi), scale == "log", int(symmetry_fold), phi_span == "valid",
+        tuple(np.shape(q)),
+    )
     run = kernel(b, "partition", static, _build)
     roi, counts, q_edges, q_values, phi_edges, phi_values = run(
         b.asarray(q, dtype="float64"),
@@ -180,6 +212,7 @@ def make_partition(
         scale=scale,
         phi_offset=float(phi_offset),
         symmetry_fold=int(symmetry_fold),
+        phi_span=phi_span,
     )
 
 
@@ -193,6 +226,7 @@ def make_partitions(
     phi_offset: float = 0.0,
     symmetry_fold: int = 1,
     q_range: tuple[float, float] | None = None,
+    phi_span: str = "full",
     backend: BackendProtocol | str | None = None,
 ) -> QPartitions:
     """Dynamic and static partitions (each ``(n_q, n_phi)``) sharing mask and options."""
@@ -201,6 +235,7 @@ def make_partitions(
         phi_offset=phi_offset,
         symmetry_fold=symmetry_fold,
         q_range=q_range,
+        phi_span=phi_span,
         backend=backend,
     )
     dyn = make_partition(qmap.q, qmap.phi, mask, *dynamic, **opts)

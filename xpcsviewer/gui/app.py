@@ -13,8 +13,11 @@ APPLICATION = "xpcsviewer"
 
 def run(folder: Path | None = None, demo: bool = False, snapshot: Path | None = None,
         select: int = 1, backend: str | None = None, theme: str | None = None,
-        size: tuple[int, int] = (1600, 1000)) -> int:
-    """Open the window; with ``snapshot`` render every tab to ``snapshot/<tab>.png`` and exit."""
+        size: tuple[int, int] = (1600, 1000), file: Path | None = None,
+        tab: str | None = None) -> int:
+    """Open the window; with ``snapshot`` render every tab to ``snapshot/<tab>.png`` and exit.
+    With ``file`` (and ``tab``): open its folder with that file current, on that tab
+    (``xpcsviewer mask FILE``)."""
     if snapshot is not None:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # no display needed
     from PySide6.QtCore import QSettings
@@ -43,7 +46,11 @@ def run(folder: Path | None = None, demo: bool = False, snapshot: Path | None = 
     if snapshot is not None:
         return _snapshot(window, folder, demo, Path(snapshot), select, scratch, size)
     window.show()
-    if folder is not None and not demo:
+    if file is not None or tab is not None:
+        open_on_tab(window, file, tab)
+    if file is not None:
+        pass  # its folder is being listed
+    elif folder is not None and not demo:
         window.load_folder(Path(folder))
     elif demo:
         window.load_demo()
@@ -56,6 +63,30 @@ def run(folder: Path | None = None, demo: bool = False, snapshot: Path | None = 
         else:
             window.load_demo()
     return app.exec()
+
+
+def open_on_tab(window, file: Path | None, tab: str | None) -> None:
+    """Show tab ``tab``; list ``file``'s folder and make ``file`` current once it is listed."""
+    from .tabs import TABS
+
+    if tab is not None:
+        window.tabs.setCurrentIndex([spec.key for spec in TABS].index(tab))
+    if file is None:
+        return
+    target = Path(file).resolve()
+    session = window.session
+
+    def listed(reason: str) -> None:
+        if reason != "listing":
+            return
+        session.changed.disconnect(listed)
+        for summary in session.summaries:
+            if Path(summary.path).resolve() == target:
+                session.set_selected([Path(summary.path)])
+                session.set_current(Path(summary.path))
+
+    session.changed.connect(listed)
+    window.load_folder(target.parent)
 
 
 def _set_icon(app) -> None:

@@ -11,7 +11,9 @@ from __future__ import annotations
 from ._cache import CacheBudget, default_budget_mb, shared_budget
 from ._errors import XpcsFormatError
 from ._file import XpcsFile, open_file
+from ._geometry import Geometry, parse_geometry, read_poni
 from ._intensity import FrameTrace
+from ._qmap_file import read_qmap_file, write_qmap_file
 from ._records import C2Map, Metadata, QMap
 from ._scan import FileSummary, list_folder, scan, summarize
 from ._segments import SegmentScale
@@ -26,6 +28,7 @@ __all__ = [
     "FolderEvent",
     "FolderWatcher",
     "FrameTrace",
+    "Geometry",
     "Metadata",
     "QMap",
     "SegmentScale",
@@ -35,9 +38,13 @@ __all__ = [
     "default_budget_mb",
     "list_folder",
     "open_file",
+    "parse_geometry",
+    "read_poni",
+    "read_qmap_file",
     "read_tree",
     "scan",
     "shared_budget",
     "summarize",
+    "write_qmap_file",
     "write_result_file",
 ]

@@ -7,6 +7,7 @@ from .average import TAB as AVERAGE
 from .diffusion import TAB as DIFFUSION
 from .g2 import TAB as G2
 from .intensity import TAB as INTENSITY
+from .mask import TAB as MASK
 from .metadata import TAB as METADATA
 from .qmap import TAB as QMAP
 from .saxs1d import TAB as SAXS1D
@@ -17,6 +18,7 @@ from .twotime import TAB as TWOTIME
 
 TABS: list[TabSpec] = [
     SAXS2D, SAXS1D, QMAP, G2, DIFFUSION, TRENDS, TWOTIME, STABILITY, INTENSITY, AVERAGE, METADATA,
+    MASK,
 ]
 
 __all__ = ["TABS", "Prepared", "TabController", "TabSpec"]

@@ -1,0 +1,191 @@
+"""Mask tab model (Qt-free): the image, its geometry, a mask with undo/redo, a partition
+preview and Save qmap — the same calls as ``xv.make_qmap``, so the preview is what is saved.
+
+``prepare`` (worker thread) reads the current file's SAXS-2D, stored geometry and mask into a
+:class:`MaskData`; the view then edits ``controller.editor`` (a ``compute.mask.MaskEditor``)
+on the GUI thread, where each edit is one array operation on the detector.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from xpcsviewer.backends import ensure_numpy
+from xpcsviewer.compute import compute_qmap, make_partitions
+from xpcsviewer.compute.center import BeamCenter, find_beam_center
+from xpcsviewer.compute.mask import (
+    MaskEditor,
+    ellipse,
+    polygon,
+    rectangle,
+    ring_outliers,
+    thick_line,
+    threshold,
+)
+from xpcsviewer.io import Geometry, write_qmap_file
+from xpcsviewer.qmap_make import load_array, to_qmap
+
+from ..._events import State
+from .._model import TabController
+
+TOOLS = ("rectangle", "ellipse", "polygon", "line")
+
+
+class MaskState(State):
+    # The (q, φ) grids are taken from each file as it opens (its own partition first), so a
+    # session does not keep them.
+    _transient = frozenset({"dynamic_q", "dynamic_phi", "static_q", "static_phi"})
+    tool = "rectangle"
+    mode = "exclude"  # or "include"
+    line_width = 5.0  # pixels, the thick-line tool
+    dynamic_q = 12
+    dynamic_phi = 1
+    static_q = 120
+    static_phi = 1
+    phi_span = "full"
+    show_partition = True
+
+
+@dataclass(frozen=True)
+class MaskData:
+    """``image`` (ny, nx) float64; ``geometry``; ``mask`` the file's (True = valid);
+    ``dynamic`` / ``static`` the file's (n_q, n_phi) grids (the preview starts from them, so it
+    shows the file's own partition)."""
+
+    name: str
+    path: Path
+    image: np.ndarray
+    geometry: Geometry
+    mask: np.ndarray
+    dynamic: tuple[int, int] = (12, 1)
+    static: tuple[int, int] = (120, 1)
+
+
+@dataclass(frozen=True)
+class Preview:
+    """Dynamic partition preview: ``roi_map`` (ny, nx) compact labels, ``counts`` (K,) pixels
+    per roi (label r at [r - 1]), ``static_rois`` how many static rois hold pixels."""
+
+    roi_map: np.ndarray
+    counts: np.ndarray
+    static_rois: int
+
+
+def selection(shape: tuple[int, int], tool: str, points: list[tuple[float, float]],
+              width: float = 1.0) -> np.ndarray:
+    """The pixels a drawn shape selects. ``points`` in pixel coordinates (x column, y row,
+    pixel centres at integers): rectangle / line two corners / ends, ellipse the bounding box
+    corners, polygon the vertices."""
+    if tool == "rectangle":
+        (x0, y0), (x1, y1) = points[0], points[-1]
+        return rectangle(shape, x0, y0, x1, y1)
+    if tool == "ellipse":
+        (x0, y0), (x1, y1) = points[0], points[-1]
+        rx, ry = abs(x1 - x0) / 2, abs(y1 - y0) / 2
+        if rx == 0 or ry == 0:
+            return np.zeros(shape, bool)
+        return ellipse(shape, (x0 + x1) / 2, (y0 + y1) / 2, rx, ry)
+    if tool == "polygon":
+        return polygon(shape, points)
+    if tool == "line":
+        (x0, y0), (x1, y1) = points[0], points[-1]
+        return thick_line(shape, x0, y0, x1, y1, width)
+    raise ValueError(f"unknown tool {tool!r}; one of {', '.join(TOOLS)}")
+
+
+class MaskController(TabController):
+    key = "mask"
+    title = "Mask"
+    files_from = "current"
+    state_class = MaskState
+    render_only = frozenset(MaskState.field_names())  # edits never need a new file read
+
+    def __init__(self, **preferences: Any) -> None:
+        super().__init__(**preferences)
+        self.data: MaskData | None = None
+        self.editor: MaskEditor | None = None
+
+    def empty_message(self) -> str:
+        return "Select a file: its SAXS-2D, geometry and mask open here for editing."
+
+    def prepare(self, files: list[Any], token: Any, progress: Any) -> MaskData:
+        f = files[0]
+        qm = f.qmap
+        geometry = Geometry(qm.energy_kev, qm.detector_distance_m, qm.pixel_size_m,
+                            qm.beam_center_x, qm.beam_center_y)
+        return MaskData(f.name, Path(f.path), np.asarray(f.saxs_2d, np.float64), geometry,
+                        np.asarray(qm.mask, bool), tuple(qm.dynamic_num_pts),
+                        tuple(qm.static_num_pts))
+
+    def load(self, data: MaskData) -> None:
+        """Start editing ``data`` (GUI thread): the file's mask is the first undo step."""
+        self.data = data
+        self.editor = MaskEditor(data.mask.copy())
+
+    # edits -------------------------------------------------------------------------------
+    def draw(self, tool: str, points: list[tuple[float, float]]) -> int:
+        """Apply a drawn shape with the state's mode; returns how many pixels it selected."""
+        assert self.editor is not None
+        sel = selection(self.editor.shape, tool, points, self.state.line_width)
+        self.editor.apply(sel, self.state.mode)
+        return int(sel.sum())
+
+    def threshold(self, low: float | None, high: float | None) -> int:
+        assert self.editor is not None and self.data is not None
+        sel = threshold(self.data.image, low, high)
+        self.editor.apply(sel, "exclude")
+        return int(sel.sum())
+
+    def outliers(self, n_sigma: float = 5.0) -> int:
+        """Exclude pixels far from their static ring's median (rings of the current preview)."""
+        assert self.editor is not None and self.data is not None
+        rings = self._partitions().static.roi_map
+        sel = ring_outliers(self.data.image, ensure_numpy(rings), self.editor.mask, n_sigma)
+        self.editor.apply(sel, "exclude")
+        return int(sel.sum())
+
+    def import_mask(self, path: str | Path, combine: str = "replace") -> int:
+        """A mask or blemish file (``.npy``, or HDF5 at /qmap/mask, /xpcs/qmap/mask or /mask;
+        nonzero = valid) replacing the mask or combined with it (``"and"``: valid in both,
+        ``"or"``: in either). Returns the valid count; raises XpcsFormatError for an unreadable
+        file and ValueError for another detector shape."""
+        assert self.editor is not None
+        self.editor.set(load_array(Path(path), "mask"), combine)
+        return self.editor.valid_count
+
+    def set_geometry(self, geometry: Geometry) -> None:
+        assert self.data is not None
+        d = self.data
+        self.data = MaskData(d.name, d.path, d.image, geometry, d.mask, d.dynamic, d.static)
+
+    def find_center(self) -> BeamCenter:
+        """The beam centre from the image's rings (not applied: the view shows it first)."""
+        assert self.data is not None and self.editor is not None
+        g = self.data.geometry
+        return find_beam_center(self.data.image, self.editor.mask, (g.beam_center_x,
+                                                                    g.beam_center_y))
+
+    # partitions --------------------------------------------------------------------------
+    def _partitions(self):
+        assert self.data is not None and self.editor is not None
+        s = self.state
+        qm = compute_qmap(*self.data.geometry.qmap_args(self.editor.shape))
+        return make_partitions(qm, self.editor.mask, dynamic=(s.dynamic_q, s.dynamic_phi),
+                               static=(s.static_q, s.static_phi), phi_span=s.phi_span)
+
+    def preview(self) -> Preview:
+        """The dynamic rois of the current mask and geometry, with pixels per roi."""
+        parts = self._partitions()
+        roi = ensure_numpy(parts.dynamic.roi_map)
+        counts = ensure_numpy(parts.dynamic.counts)
+        return Preview(roi, counts[counts > 0], int(np.count_nonzero(ensure_numpy(parts.static.counts))))
+
+    def save(self, path: str | Path, overwrite: bool = False) -> str:
+        """Write the qmap file (``io.write_qmap_file``); returns its content hash."""
+        assert self.data is not None
+        qmap = to_qmap(self._partitions(), self.data.geometry)
+        return write_qmap_file(path, qmap, source_file=self.data.path.name, overwrite=overwrite)
