@@ -282,6 +282,14 @@ class G2View(TabView):
         self.grid.show_message(text)
         self.map.show_message(text)
         self.stack.setCurrentWidget(self.grid)
+        # Nothing of the files shown before stays: fit table, notes, page, NUTS line.
+        self.table.show_fit(None, {}, [])
+        self.table.hide()
+        self.notes_label.hide()
+        self.page_label.setText("")
+        if self.bayes_job is None:  # a NUTS run still going names its own file
+            self.fit_panel.bayes_status.setText("")
+            self.fit_panel.progress.setValue(0)
         session = self.session()
         if session is not None:
             session.publish("g2_fit", None)
