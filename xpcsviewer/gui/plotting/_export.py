@@ -7,7 +7,8 @@ from pathlib import Path
 from xpcsviewer.backends import MatplotlibAdapter
 
 from ._curves import Curve
-from ._mpl_text import verbatim_texts
+from ._legend_mpl import outside_legend
+from ._mpl_text import verbatim_texts, wrapped
 
 _ADAPTER = MatplotlibAdapter()
 
@@ -30,9 +31,8 @@ def export_curves_figure(
     axes.set_xlabel(x_label)
     axes.set_ylabel(y_label)
     if title:
-        axes.set_title(title, fontsize=9)
-    if any(c.label for c in curves):
-        axes.legend(fontsize=7, frameon=False)
+        axes.set_title(wrapped(title, 3.6, 9), fontsize=9)
+    outside_legend(axes)
     verbatim_texts(figure)
     figure.savefig(path)
     return Path(path)
