@@ -15,6 +15,8 @@ import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
+from xpcsviewer.gui.plotting._mpl_text import drawn_tick_labels
+
 WAIT_MS = 120_000  # the g2 fit behind the Diffusion tab: a cold JAX compile on a busy machine
 EXPORTED_TABS = ("g2", "diffusion", "intensity", "saxs_1d", "stability", "twotime")
 
@@ -32,11 +34,8 @@ def _texts(figure: Figure) -> list[tuple[str, object, object]]:
         if not ax.get_visible():
             continue
         for axis in (ax.xaxis, ax.yaxis):
-            lo, hi = sorted(axis.get_view_interval())
-            for tick in axis.get_major_ticks():
-                # ticks outside the view are not drawn; matplotlib keeps them in the list
-                if tick.label1.get_visible() and lo - 1e-12 <= tick.get_loc() <= hi + 1e-12:
-                    add(f"tick{axis.axis_name}", (ax, axis.axis_name), tick.label1)
+            for label in drawn_tick_labels(axis):  # major and minor, as drawn
+                add(f"tick{axis.axis_name}", (ax, axis.axis_name), label)
             add("label", ax, axis.label)
         add("title", ax, ax.title)
         for text in ax.texts:
@@ -52,6 +51,9 @@ def layout_problems(figure: Figure) -> list[str]:
     page = figure.bbox
     problems = []
     texts = _texts(figure)
+    for ax in figure.axes:  # rich text of the screen (a coloured ● per file) never on paper
+        if "<span" in ax.get_title() or "&lt;" in ax.get_title():
+            problems.append(f"markup in a title: {ax.get_title()!r}")
     for kind, _owner, box in texts:
         if box.x0 < page.x0 - 1 or box.y0 < page.y0 - 1 or box.x1 > page.x1 + 1 or box.y1 > page.y1 + 1:
             problems.append(f"{kind} clipped at the figure's edge: {box}")
@@ -178,3 +180,30 @@ def test_screen_legends_sit_beside_the_data(qtbot):
     plot.plotItem.legend_action.setChecked(True)
     set_legend_shown(plot.plotItem, True)
     assert plot.legend.isVisible()
+
+
+def test_image_colour_bar_label_clear_of_its_numbers(qtbot):
+    """Q-map / SAXS-2D colour bars: the label beside the numbers, not over them, and the
+    whole bar inside the widget, from the first paint."""
+    from PySide6.QtGui import QImage, QPainter
+
+    from xpcsviewer.gui.plotting import ImagePanel
+
+    panel = ImagePanel()
+    qtbot.addWidget(panel)
+    panel.resize(420, 330)
+    panel.show()
+    y, x = np.mgrid[0:128, 0:128]
+    panel.set_image(1e-4 * np.hypot(x - 20.0, y - 30.0), label="q (Å⁻¹)")
+    qtbot.waitExposed(panel)
+    axis = panel.colorbar.axis
+    image = QImage(8, 8, QImage.Format.Format_ARGB32)
+    painter = QPainter(image)
+    try:
+        ticks = [rect for rect, _flags, _text in axis.generateDrawSpecs(painter)[2]]
+    finally:
+        painter.end()
+    assert len(ticks) >= 3
+    label = axis.label.mapRectToParent(axis.label.boundingRect())
+    assert label.left() >= max(rect.right() for rect in ticks), (label, ticks)
+    assert axis.mapRectToScene(axis.boundingRect()).right() <= panel.width() + 1

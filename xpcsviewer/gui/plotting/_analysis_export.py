@@ -10,7 +10,7 @@ import numpy as np
 from xpcsviewer.backends import MatplotlibAdapter
 
 from ._legend_mpl import figure_legend, outside_legend
-from ._mpl_text import verbatim_texts, wrapped
+from ._mpl_text import drop_crowded_minor_labels, plain, verbatim_texts, wrapped
 from ._panel_grid import Panel, Series, grid_shape, shared_y_range
 
 _ADAPTER = MatplotlibAdapter()
@@ -59,7 +59,7 @@ def export_grid_figure(path: Path, panels: list[Panel], x_label: str, y_label: s
             ax.text(0.03, 0.05, panel.note, transform=ax.transAxes, color="red", fontsize=6,
                     wrap=True)
         ax.set_xscale("log")
-        ax.set_title(wrapped(panel.title, 2.3, 7), fontsize=7)
+        ax.set_title(wrapped(plain(panel.title), 2.3, 7), fontsize=7)
         ax.tick_params(labelsize=6)
         if y_range is not None:
             ax.set_ylim(*y_range)
@@ -71,8 +71,9 @@ def export_grid_figure(path: Path, panels: list[Panel], x_label: str, y_label: s
     if len(panels[0].points) > 1 or panels[0].lines or panels[0].band is not None:
         figure_legend(figure, first)  # below the grid: no panel's data under it
     if title:
-        figure.suptitle(wrapped(title, 2.3 * cols, 9), fontsize=9)
+        figure.suptitle(wrapped(plain(title), 2.3 * cols, 9), fontsize=9)
     verbatim_texts(figure)
+    drop_crowded_minor_labels(figure)
     figure.savefig(path)
     return Path(path)
 
@@ -130,5 +131,6 @@ def export_error_panels(path: Path, panels: list[ErrorPanel], *, title: str = ""
     if title:
         figure.suptitle(wrapped(title, 5.0 * len(panels), 9), fontsize=9)
     verbatim_texts(figure)
+    drop_crowded_minor_labels(figure)
     figure.savefig(path)
     return Path(path)

@@ -8,7 +8,7 @@ from xpcsviewer.backends import MatplotlibAdapter
 
 from ._curves import Curve
 from ._legend_mpl import outside_legend
-from ._mpl_text import verbatim_texts, wrapped
+from ._mpl_text import drop_crowded_minor_labels, verbatim_texts, wrapped
 
 _ADAPTER = MatplotlibAdapter()
 
@@ -20,7 +20,8 @@ def export_curves_figure(
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    figure = Figure(figsize=(5.0, 3.8), dpi=150, layout="constrained")
+    legend = any(c.label for c in curves)  # beside the axes: room of its own
+    figure = Figure(figsize=(5.0 + (1.8 if legend else 0.0), 3.8), dpi=150, layout="constrained")
     FigureCanvasAgg(figure)
     axes = figure.add_subplot()
     for curve in curves:
@@ -34,5 +35,6 @@ def export_curves_figure(
         axes.set_title(wrapped(title, 3.6, 9), fontsize=9)
     outside_legend(axes)
     verbatim_texts(figure)
+    drop_crowded_minor_labels(figure)
     figure.savefig(path)
     return Path(path)

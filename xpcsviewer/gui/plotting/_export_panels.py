@@ -18,7 +18,7 @@ from xpcsviewer.backends import MatplotlibAdapter
 from ..theme import LIGHT
 from ._legend_mpl import outside_legend
 from ._lines import ColorScale, Line, resolve
-from ._mpl_text import verbatim_texts, wrapped
+from ._mpl_text import drop_crowded_minor_labels, verbatim_texts, wrapped
 
 _ADAPTER = MatplotlibAdapter()
 # pyqtgraph's colour map names -> matplotlib's (the grey map is colorcet's linear grey).
@@ -101,7 +101,11 @@ def export_panels_figure(path: Path, panels: list[LinesFigure | MapFigure], *, n
 
     ncols = max(1, min(ncols, len(panels)))
     nrows = -(-len(panels) // ncols)
-    figure = Figure(figsize=(4.2 * ncols, 3.4 * nrows + 0.3), dpi=150, layout="constrained")
+    # Legends sit right of their axes: give them their own room, not the axes'.
+    legends = any(isinstance(p, LinesFigure) and p.legend and any(x.label for x in p.lines)
+                  for p in panels)
+    figure = Figure(figsize=(4.2 * ncols + (1.8 if legends else 0.0), 3.4 * nrows + 0.3),
+                    dpi=150, layout="constrained")
     FigureCanvasAgg(figure)
     for index, panel in enumerate(panels):
         axes = figure.add_subplot(nrows, ncols, index + 1)
@@ -118,5 +122,6 @@ def export_panels_figure(path: Path, panels: list[LinesFigure | MapFigure], *, n
     if footnote:
         figure.supxlabel(wrapped(footnote, 4.0 * ncols, 7), fontsize=7)
     verbatim_texts(figure)
+    drop_crowded_minor_labels(figure)
     figure.savefig(path)
     return Path(path)
