@@ -22,6 +22,9 @@ def side_legend(plot_item: pg.PlotItem, legend: pg.LegendItem) -> pg.LegendItem:
     # Its natural height, at the top of the column: stretched, entries drift from their marks.
     legend.setSizePolicy(pg.QtWidgets.QSizePolicy.Policy.Preferred,
                          pg.QtWidgets.QSizePolicy.Policy.Maximum)
+    # Its names ask for their width but may not demand it: a long file name must not raise
+    # the window's minimum width (a narrow window squeezes the legend, then the data).
+    legend.setMinimumWidth(60)
     plot_item.layout.addItem(legend, LEGEND_ROW, LEGEND_COLUMN)
     plot_item.layout.setAlignment(legend, pg.QtCore.Qt.AlignmentFlag.AlignTop)
     plot_item.legend = legend
