@@ -191,7 +191,9 @@ def test_fit_settings_survive_file_switch_and_export(qtbot, make_window, data_di
     brownian = data_dir / "brownian_a_results.hdf"
     window.session.set_selected([brownian])
     window.session.set_current(brownian)
-    qtbot.waitUntil(lambda: view.last_data.files[0].name == brownian.name, timeout=WAIT_MS)
+    # A new file: the previous one's data is dropped at once (issue 13 §4), then replaced.
+    qtbot.waitUntil(lambda: view.last_data is not None
+                    and view.last_data.files[0].name == brownian.name, timeout=WAIT_MS)
     wait_fit(qtbot, window, view)
     assert s.as_dict() == before
     fit = view.last_data.fit

@@ -53,6 +53,16 @@ def summary_row(summary: Any, pending: bool = False) -> tuple[str, str, str, str
     return (summary.name, kinds, summary.sample_name or "", str(summary.start_time or ""), bins, size)
 
 
+def widget_shortcut(key: Qt.Key, widget: QWidget, slot: Any) -> QShortcut:
+    """``key`` runs ``slot`` only while ``widget`` has the focus (Enter in a tab's colour-limit
+    box must not add files). The context is set after construction: PySide6 6.x ignores a
+    ``context=`` keyword given with a callable and leaves the window-wide default."""
+    shortcut = QShortcut(QKeySequence(key), widget)
+    shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
+    shortcut.activated.connect(slot)
+    return shortcut
+
+
 class FileTableModel(QAbstractTableModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -167,8 +177,7 @@ class FilePanel(QWidget):
         self.table.selectionModel().currentRowChanged.connect(self._table_current_changed)
         self.table.doubleClicked.connect(lambda _index: self.add_highlighted())
         for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            QShortcut(QKeySequence(key), self.table, self.add_highlighted,
-                      context=Qt.ShortcutContext.WidgetShortcut)
+            widget_shortcut(key, self.table, self.add_highlighted)
 
         add_button = QPushButton("Add ↓")
         add_button.setToolTip("add the highlighted files to the selection (Enter)")
@@ -181,8 +190,7 @@ class FilePanel(QWidget):
         self.selected_list = QListWidget()
         self.selected_list.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.selected_list.currentRowChanged.connect(self._selected_current_changed)
-        QShortcut(QKeySequence(Qt.Key.Key_Delete), self.selected_list, self.remove_highlighted,
-                  context=Qt.ShortcutContext.WidgetShortcut)
+        widget_shortcut(Qt.Key.Key_Delete, self.selected_list, self.remove_highlighted)
         self.count_label = QLabel("")
 
         top = QHBoxLayout()
@@ -257,6 +265,26 @@ class FilePanel(QWidget):
             self.selected_list.clear()
             self.selected_list.addItems([p.name for p in s.selected])
             self.selected_list.blockSignals(False)
+        if reason in ("current", "selected"):
+            self._follow_current()
+
+    def _follow_current(self) -> None:
+        """Move both lists' highlight to the current file when something other than a click
+        in them made it current (View → Next file, a session, the live folder). A row the
+        user already stands on is left alone, so a multi-row highlight survives its clicks."""
+        current = self.session.current
+        index = self.table.currentIndex()
+        on_row = index.isValid() and Path(self.proxy.index(index.row(), 0).data(PATH_ROLE)) == current
+        paths = self.visible_paths()
+        if not on_row and current in paths:
+            # set_current(current) from the signal this emits is a no-op: no loop.
+            self.table.setCurrentIndex(self.proxy.index(paths.index(current), 0))
+            self.table.scrollTo(self.table.currentIndex())
+        row = self.session.selected.index(current) if current in self.session.selected else -1
+        if self.selected_list.currentRow() != row:
+            was = self.selected_list.blockSignals(True)
+            self.selected_list.setCurrentRow(row)
+            self.selected_list.blockSignals(was)
 
     def _show_current(self) -> None:
         """After the rows changed, highlight the current file's row again (a live folder

@@ -17,7 +17,9 @@ from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QTabWidget
 from xpcsviewer.backends import get_backend, reset_adapter_stats
 
 from . import session_file
+from .export_names import start_path, suggest_name
 from .file_panel import FilePanel
+from .folder_dialog import FolderDialog
 from .jobs import JobError, JobRunner
 from .live import FOLLOW_KEY, NEWEST_KEY, POLL_KEY, LiveFolder
 from .menus import build_menus
@@ -30,6 +32,7 @@ from .tabs import TABS
 from .tabs._driver import TabDriver
 
 SCAN_CHUNK = 64  # files summarized per background job: rows fill in ~2 s steps
+EXPORT_FOLDER_KEY = "export/last_folder"  # where the last export went (QSettings)
 
 
 def fit_to_screen(size: tuple[int, int], available: tuple[int, int]) -> tuple[int, int]:
@@ -278,11 +281,15 @@ class MainWindow(QMainWindow):
         self.scan_job = None
         self.report_error(f"Could not list {folder}: {error}")
 
-    def choose_folder(self) -> None:
+    def choose_folder(self) -> FolderDialog:
+        """Qt's folder dialog with a line counting the result files of the folders on show
+        (``folder_dialog``); the chosen folder is listed. Returns the (open) dialog."""
         start = str(self.settings.value("window/last_folder", "") or Path.home())
-        folder = QFileDialog.getExistingDirectory(self, "Open a folder of result files", start)
-        if folder:
-            self.load_folder(Path(folder))
+        dialog = FolderDialog(self, start)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.fileSelected.connect(lambda folder: folder and self.load_folder(Path(folder)))
+        dialog.open()
+        return dialog
 
     def reload_folder(self) -> None:
         """List the folder again, keeping the selection and the current file (F5)."""
@@ -332,19 +339,39 @@ class MainWindow(QMainWindow):
             return None
         return driver.controller.export_csv(Path(path), driver.view.last_data)
 
+    def export_start(self, suffix: str) -> Path:
+        """The save dialog's start: the last export folder and a name made of the file(s),
+        the tab and the bins shown (``export_names.suggest_name``)."""
+        driver = self.current_driver()
+        data = driver.view.last_data
+        bins = None
+        if data is not None and getattr(data, "slots", None):  # the g2 tab's plotted range
+            bins = (data.first_slot + 1, data.first_slot + len(data.slots))
+        name = suggest_name(driver.paths(), driver.controller.key, suffix, bins)
+        return start_path(self.settings.value(EXPORT_FOLDER_KEY, ""),
+                          self.session.folder or Path.home(), name)
+
+    def _exported(self, written: Path) -> None:
+        self.settings.setValue(EXPORT_FOLDER_KEY, str(Path(written).parent))
+        self.statusBar().showMessage(f"Wrote {written}", 10000)
+
     def choose_csv_export(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Export data", "", "CSV (*.csv)")
-        if path and self.export_csv(Path(path)):
-            self.statusBar().showMessage(f"Wrote {path}", 10000)
+        start = self.export_start(".csv")
+        path, _ = QFileDialog.getSaveFileName(self, "Export data", str(start), "CSV (*.csv)")
+        written = self.export_csv(Path(path)) if path else None
+        if written:
+            self._exported(written)
 
     def choose_figure_export(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Export figure", "", "Figures (*.png *.svg *.pdf)")
+        start = self.export_start(".png")
+        path, _ = QFileDialog.getSaveFileName(self, "Export figure", str(start),
+                                              "Figures (*.png *.svg *.pdf)")
         if path:
             written = self.current_driver().view.export_figure(Path(path))
             if written is None:
                 self.report_error("This tab has no figure export yet.")
             else:
-                self.statusBar().showMessage(f"Wrote {written}", 10000)
+                self._exported(written)
 
     def choose_snapshot_folder(self) -> None:
         from .snapshot import render_tabs

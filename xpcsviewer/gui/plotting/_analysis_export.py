@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from xpcsviewer.backends import MatplotlibAdapter
 
-from ._mpl_text import verbatim_texts
+from ._legend_mpl import figure_legend, outside_legend
+from ._mpl_text import drop_crowded_minor_labels, plain, verbatim_texts, wrapped
 from ._panel_grid import Panel, Series, grid_shape, shared_y_range
 
 _ADAPTER = MatplotlibAdapter()
@@ -57,7 +59,7 @@ def export_grid_figure(path: Path, panels: list[Panel], x_label: str, y_label: s
             ax.text(0.03, 0.05, panel.note, transform=ax.transAxes, color="red", fontsize=6,
                     wrap=True)
         ax.set_xscale("log")
-        ax.set_title(panel.title, fontsize=7)
+        ax.set_title(wrapped(plain(panel.title), 2.3, 7), fontsize=7)
         ax.tick_params(labelsize=6)
         if y_range is not None:
             ax.set_ylim(*y_range)
@@ -65,39 +67,70 @@ def export_grid_figure(path: Path, panels: list[Panel], x_label: str, y_label: s
             ax.set_xlabel(x_label, fontsize=7)
         if i % cols == 0:
             ax.set_ylabel(y_label, fontsize=7)
-        if i == 0 and (len(panel.points) > 1 or panel.lines or panel.band is not None):
-            ax.legend(fontsize=5, frameon=False)
+    first = axes.flat[0]
+    if len(panels[0].points) > 1 or panels[0].lines or panels[0].band is not None:
+        figure_legend(figure, first)  # below the grid: no panel's data under it
     if title:
-        figure.suptitle(title, fontsize=9)
+        figure.suptitle(wrapped(plain(title), 2.3 * cols, 9), fontsize=9)
     verbatim_texts(figure)
+    drop_crowded_minor_labels(figure)
     figure.savefig(path)
     return Path(path)
+
+
+@dataclass(frozen=True)
+class ErrorPanel:
+    """One axes of :func:`export_error_panels`: points with error bars, fitted lines dashed."""
+
+    points: list[Series]
+    lines: list[Series]
+    x_label: str
+    y_label: str
+    log_x: bool = False
+    log_y: bool = False
+    title: str = ""
 
 
 def export_error_figure(path: Path, points: list[Series], lines: list[Series], *, x_label: str,
                         y_label: str, log_x: bool, log_y: bool, title: str = "",
                         text: str = "") -> Path:
     """Points with error bars and fitted lines, as PNG, SVG or PDF."""
-    figure = _figure(5.0, 3.8)
-    ax = figure.add_subplot()
-    for s in points:
-        x, y = _ADAPTER.curve(s.x, s.y)
-        err = None if s.err is None else _ADAPTER.convert(s.err, np.float64)
-        ax.errorbar(x, y, yerr=err, fmt="o", ms=4, lw=0.8, color=_colour(s.index),
-                    label=s.label or None)
-    for s in lines:
-        x, y = _ADAPTER.curve(s.x, s.y)
-        ax.plot(x, y, "--", lw=1.2, color=_colour(s.index), label=s.label or None)
-    ax.set_xscale("log" if log_x else "linear")
-    ax.set_yscale("log" if log_y else "linear")
-    ax.set_xlabel(x_label)
-    ax.set_ylabel(y_label)
+    panel = ErrorPanel(points, lines, x_label, y_label, log_x, log_y)
+    return export_error_panels(path, [panel], title=title, text=text)
+
+
+def export_error_panels(path: Path, panels: list[ErrorPanel], *, title: str = "",
+                        text: str = "") -> Path:
+    """Error-bar panels side by side, each legend right of its axes, and ``text`` (lines of
+    results) in a row of its own below them, never over the data; PNG, SVG or PDF by suffix."""
+    n_text = len(text.splitlines()) if text else 0
+    figure = _figure(5.2 * len(panels), 3.8 + 0.16 * n_text)
+    grid = figure.add_gridspec(2 if n_text else 1, len(panels),
+                               height_ratios=[3.6, 0.16 * n_text + 0.1] if n_text else None)
+    for k, panel in enumerate(panels):
+        ax = figure.add_subplot(grid[0, k])
+        for s in panel.points:
+            x, y = _ADAPTER.curve(s.x, s.y)
+            err = None if s.err is None else _ADAPTER.convert(s.err, np.float64)
+            ax.errorbar(x, y, yerr=err, fmt="o", ms=4, lw=0.8, color=_colour(s.index),
+                        label=s.label or None)
+        for s in panel.lines:
+            x, y = _ADAPTER.curve(s.x, s.y)
+            ax.plot(x, y, "--", lw=1.2, color=_colour(s.index), label=s.label or None)
+        ax.set_xscale("log" if panel.log_x else "linear")
+        ax.set_yscale("log" if panel.log_y else "linear")
+        ax.set_xlabel(panel.x_label)
+        ax.set_ylabel(panel.y_label)
+        if panel.title:
+            ax.set_title(wrapped(panel.title, 3.4, 8), fontsize=8)
+        outside_legend(ax)
+    if n_text:
+        box = figure.add_subplot(grid[1, :])
+        box.axis("off")
+        box.text(0.0, 1.0, text, transform=box.transAxes, fontsize=7, va="top", ha="left")
     if title:
-        ax.set_title(title, fontsize=9)
-    if text:
-        ax.text(0.03, 0.04, text, transform=ax.transAxes, fontsize=7, va="bottom")
-    if any(s.label for s in [*points, *lines]):
-        ax.legend(fontsize=7, frameon=False)
+        figure.suptitle(wrapped(title, 5.0 * len(panels), 9), fontsize=9)
     verbatim_texts(figure)
+    drop_crowded_minor_labels(figure)
     figure.savefig(path)
     return Path(path)

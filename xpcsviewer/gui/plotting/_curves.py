@@ -9,6 +9,7 @@ import numpy as np
 import pyqtgraph as pg
 
 from ._axes import log_axes
+from ._legend import set_legend_shown
 from ._notes import PlotNote, add_legend, drawn, escape, tooltip
 from ._shared import ADAPTER, no_si_prefixes
 
@@ -79,6 +80,7 @@ class CurvePanel(pg.PlotWidget):
             if curve.err is not None and not any(self._log):
                 err = ADAPTER.convert(curve.err, np.float64)[keep]
                 self.plotItem.addItem(pg.ErrorBarItem(x=x[keep], y=y[keep], height=2 * err, pen=pen))
+        set_legend_shown(self.plotItem, True)
         note = f"  ({hidden} non-positive points hidden on log axes)" if hidden else ""
         self.plotItem.setTitle(escape(self._title + note) or None)
         self.plotItem.enableAutoRange()
@@ -96,6 +98,7 @@ class CurvePanel(pg.PlotWidget):
         """An empty plot that says why it is empty."""
         self.plotItem.clear()
         self.legend.clear()
+        set_legend_shown(self.plotItem, False)
         self.plotItem.setTitle(None)
         self.note.set(text)
 

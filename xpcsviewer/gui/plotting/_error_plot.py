@@ -12,6 +12,7 @@ import pyqtgraph as pg
 from ..theme import active
 from ._axes import log_axes
 from ._curves import pen_for
+from ._legend import set_legend_shown
 from ._notes import PlotNote, add_legend, drawn, escape
 from ._panel_grid import Series
 from ._shared import ADAPTER, loose_title, no_si_prefixes
@@ -70,6 +71,7 @@ class ErrorPlot(pg.PlotWidget):
             colour = pen_for(s.index, n_colours).color()
             item.plot(x, y, pen=pg.mkPen(colour, width=2, style=pg.QtCore.Qt.PenStyle.DashLine),
                       name=s.label or None)
+        set_legend_shown(item, True)
         self.text.setText(text)
         self.text.setParentItem(self.plotItem.vb)  # pixels of the view box, not data units
         self.text.setPos(8, 4)
@@ -81,6 +83,7 @@ class ErrorPlot(pg.PlotWidget):
         """An empty plot that says why it is empty."""
         self.plotItem.clear()
         self.legend.clear()
+        set_legend_shown(self.plotItem, False)
         self.text.setText("")
         self.plotItem.setTitle(None)
         self.note.set(text)

@@ -7,7 +7,8 @@ from pathlib import Path
 from xpcsviewer.backends import MatplotlibAdapter
 
 from ._curves import Curve
-from ._mpl_text import verbatim_texts
+from ._legend_mpl import outside_legend
+from ._mpl_text import drop_crowded_minor_labels, verbatim_texts, wrapped
 
 _ADAPTER = MatplotlibAdapter()
 
@@ -19,7 +20,8 @@ def export_curves_figure(
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    figure = Figure(figsize=(5.0, 3.8), dpi=150, layout="constrained")
+    legend = any(c.label for c in curves)  # beside the axes: room of its own
+    figure = Figure(figsize=(5.0 + (1.8 if legend else 0.0), 3.8), dpi=150, layout="constrained")
     FigureCanvasAgg(figure)
     axes = figure.add_subplot()
     for curve in curves:
@@ -30,9 +32,9 @@ def export_curves_figure(
     axes.set_xlabel(x_label)
     axes.set_ylabel(y_label)
     if title:
-        axes.set_title(title, fontsize=9)
-    if any(c.label for c in curves):
-        axes.legend(fontsize=7, frameon=False)
+        axes.set_title(wrapped(title, 3.6, 9), fontsize=9)
+    outside_legend(axes)
     verbatim_texts(figure)
+    drop_crowded_minor_labels(figure)
     figure.savefig(path)
     return Path(path)

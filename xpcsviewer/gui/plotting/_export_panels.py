@@ -16,8 +16,9 @@ import numpy as np
 from xpcsviewer.backends import MatplotlibAdapter
 
 from ..theme import LIGHT
+from ._legend_mpl import outside_legend
 from ._lines import ColorScale, Line, resolve
-from ._mpl_text import verbatim_texts
+from ._mpl_text import drop_crowded_minor_labels, verbatim_texts, wrapped
 
 _ADAPTER = MatplotlibAdapter()
 # pyqtgraph's colour map names -> matplotlib's (the grey map is colorcet's linear grey).
@@ -75,8 +76,8 @@ def _draw_lines(figure: Any, axes: Any, panel: LinesFigure) -> None:
         s = panel.scale
         mappable = ScalarMappable(Normalize(s.vmin, s.vmax), _MPL_CMAPS.get(s.colormap, s.colormap))
         figure.colorbar(mappable, ax=axes, label=s.label)
-    if panel.legend and any(line.label for line in panel.lines):
-        axes.legend(fontsize=6, frameon=False)
+    if panel.legend:
+        outside_legend(axes, fontsize=6)
 
 
 def _draw_map(figure: Any, axes: Any, panel: MapFigure) -> None:
@@ -100,7 +101,11 @@ def export_panels_figure(path: Path, panels: list[LinesFigure | MapFigure], *, n
 
     ncols = max(1, min(ncols, len(panels)))
     nrows = -(-len(panels) // ncols)
-    figure = Figure(figsize=(4.2 * ncols, 3.4 * nrows + 0.3), dpi=150, layout="constrained")
+    # Legends sit right of their axes: give them their own room, not the axes'.
+    legends = any(isinstance(p, LinesFigure) and p.legend and any(x.label for x in p.lines)
+                  for p in panels)
+    figure = Figure(figsize=(4.2 * ncols + (1.8 if legends else 0.0), 3.4 * nrows + 0.3),
+                    dpi=150, layout="constrained")
     FigureCanvasAgg(figure)
     for index, panel in enumerate(panels):
         axes = figure.add_subplot(nrows, ncols, index + 1)
@@ -111,11 +116,12 @@ def export_panels_figure(path: Path, panels: list[LinesFigure | MapFigure], *, n
         axes.set_xlabel(panel.x_label)
         axes.set_ylabel(panel.y_label)
         if panel.title:
-            axes.set_title(panel.title, fontsize=8)
+            axes.set_title(wrapped(panel.title, 3.4, 8), fontsize=8)
     if title:
-        figure.suptitle(title, fontsize=10)
+        figure.suptitle(wrapped(title, 4.0 * ncols, 10), fontsize=10)
     if footnote:
-        figure.supxlabel(footnote, fontsize=7)
+        figure.supxlabel(wrapped(footnote, 4.0 * ncols, 7), fontsize=7)
     verbatim_texts(figure)
+    drop_crowded_minor_labels(figure)
     figure.savefig(path)
     return Path(path)

@@ -42,6 +42,9 @@ class ImagePanel(pg.GraphicsLayoutWidget):
         self.colorbar = pg.ColorBarItem(colorMap=colormap("viridis"), interactive=False, width=18)
         self.colorbar.setImageItem(self.image, insert_in=self.plot)
         no_si_prefixes(self.plot, self.colorbar.axis)
+        # Room for ticks like 0.0125 and the label beside them from the first paint: the axis
+        # only widens after a repaint, so its label was drawn over the numbers (Q-map).
+        self.colorbar.axis.setWidth(66)
         self.note = PlotNote(self.plot)
         self._shape: tuple[int, ...] = ()
         self.scene().sigMouseMoved.connect(self._mouse_moved)

@@ -17,6 +17,7 @@ from ..theme import Theme, active
 from ._axes import log_axes
 from ._colormaps import colormap
 from ._curves import palette as _colours
+from ._legend import set_legend_shown
 from ._notes import PlotNote, add_legend, drawn, escape, tooltip
 from ._shared import ADAPTER, loose_title, no_si_prefixes
 
@@ -127,7 +128,6 @@ class LinePanel(pg.GraphicsLayoutWidget):
         that nothing is finite / positive on these axes)."""
         self.plot.clear()
         self.legend.clear()
-        self.legend.setVisible(legend)
         hidden = 0
         for index, line in enumerate(lines):
             x, y = ADAPTER.curve(line.x, line.y)
@@ -154,6 +154,7 @@ class LinePanel(pg.GraphicsLayoutWidget):
             self.colorbar.setLevels((scale.vmin, scale.vmax if scale.vmax > scale.vmin else scale.vmin + 1))
             self.colorbar.setLabel("right", escape(scale.label))
         self.colorbar.setVisible(scale is not None)
+        set_legend_shown(self.plot, legend)
         note = f"  ({hidden} non-positive points hidden on log axes)" if hidden else ""
         self.plot.setTitle(escape(self._title + note) or None)
         self.plot.enableAutoRange()
@@ -171,6 +172,7 @@ class LinePanel(pg.GraphicsLayoutWidget):
         """An empty plot that says why it is empty."""
         self.plot.clear()
         self.legend.clear()
+        set_legend_shown(self.plot, False)
         self.colorbar.setVisible(False)
         self.plot.setTitle(None)
         self.note.set(text)

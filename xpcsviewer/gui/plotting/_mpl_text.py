@@ -9,12 +9,59 @@ theirs as mathtext (10⁻³).
 
 from __future__ import annotations
 
+import html
+import re
+import textwrap
 from typing import Any
+
+_TAG = re.compile(r"<[^>]+>")
+
+
+def plain(text: str) -> str:
+    """Screen titles may carry rich text (a coloured ● per file); paper gets its words."""
+    return " ".join(html.unescape(_TAG.sub("", text)).split())
+
+
+def drawn_tick_labels(axis: Any) -> list[Any]:
+    """The tick labels ``axis`` draws: visible, not empty, at a tick inside the view
+    (matplotlib keeps labels of ticks just outside it, which it does not draw)."""
+    if not axis.axes.axison:
+        return []
+    lo, hi = sorted(axis.get_view_interval())
+    slack = 1e-9 * max(abs(lo), abs(hi), 1e-300)
+    index = 0 if axis.axis_name == "x" else 1
+    return [t for t in axis.get_ticklabels(which="both") if t.get_visible() and t.get_text()
+            and lo - slack <= t.get_position()[index] <= hi + slack]
+
+
+def drop_crowded_minor_labels(figure: Any) -> None:
+    """Log axes over less than a few decades label minor ticks too (2×10⁻³, 3×10⁻³ …);
+    in a small panel those run into each other. Where two labels of one axis overlap after
+    layout, the minor labels are dropped (the major ones and the ticks stay)."""
+    from matplotlib.ticker import NullFormatter
+
+    figure.canvas.draw()  # place everything at the figure's size first
+    renderer = figure.canvas.get_renderer()
+    for axes in figure.axes:
+        for axis in (axes.xaxis, axes.yaxis):
+            boxes = [t.get_window_extent(renderer) for t in drawn_tick_labels(axis)]
+            if any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1:]):
+                axis.set_minor_formatter(NullFormatter())
+
+
+def wrapped(text: str, width_in: float, fontsize: float) -> str:
+    """``text`` broken into lines that fit ``width_in`` inches at ``fontsize`` points (an
+    average glyph is ~0.6 em wide), so a long title or file name is never clipped at the
+    figure's edge nor drawn over its neighbour's."""
+    per_line = max(12, int(width_in * 72 / (0.6 * fontsize)))
+    return "\n".join(textwrap.fill(line, per_line) for line in text.splitlines() or [""])
 
 
 def verbatim_texts(figure: Any) -> None:
     """Turn mathtext off for ``figure``'s titles, axis labels, legends and free texts."""
     texts = list(figure.texts)  # suptitle, supxlabel and figure.text
+    for legend in figure.legends:  # a grid's one legend below it
+        texts += legend.get_texts()
     for axes in figure.axes:  # colour bars are axes too: their label is an axis label
         texts += [axes.title, axes.xaxis.label, axes.yaxis.label, *axes.texts]
         legend = axes.get_legend()

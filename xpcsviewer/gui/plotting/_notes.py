@@ -53,11 +53,12 @@ class PlainLegend(pg.LegendItem):
 
 
 def add_legend(plot_item: pg.PlotItem, **kwargs: Any) -> PlainLegend:
-    """``plot_item.addLegend(**kwargs)`` with a :class:`PlainLegend`."""
-    legend = PlainLegend(**kwargs)
-    legend.setParentItem(plot_item.vb)
-    plot_item.legend = legend
-    return legend
+    """A :class:`PlainLegend` beside ``plot_item``'s view box, never over its data
+    (``_legend.side_legend``); ``offset`` is ignored: the legend is not anchored in the box."""
+    from ._legend import side_legend
+
+    kwargs.pop("offset", None)
+    return side_legend(plot_item, PlainLegend(offset=None, **kwargs))
 
 
 class PlotNote:

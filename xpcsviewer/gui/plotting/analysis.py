@@ -4,10 +4,15 @@ Kept out of ``plotting/__init__`` so the two tab sets can grow without editing o
 
 from __future__ import annotations
 
-from ._analysis_export import export_error_figure, export_grid_figure
+from ._analysis_export import (
+           ErrorPanel,
+           export_error_figure,
+           export_error_panels,
+           export_grid_figure,
+)
 from ._error_plot import ErrorPlot
 from ._g2_map import G2MapPanel
 from ._panel_grid import Panel, PanelGrid, Series
 
-__all__ = ["ErrorPlot", "G2MapPanel", "Panel", "PanelGrid", "Series", "export_error_figure",
-           "export_grid_figure"]
+__all__ = ["ErrorPanel", "ErrorPlot", "G2MapPanel", "Panel", "PanelGrid", "Series",
+           "export_error_figure", "export_error_panels", "export_grid_figure"]

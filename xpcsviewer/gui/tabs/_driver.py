@@ -103,6 +103,10 @@ class TabDriver(QObject):
             self._job.cancel()  # its result would be stale; cancelled jobs deliver nothing
             self._job = None
         paths = self.paths()
+        if paths != self._shown_paths:
+            # Other files: what is on screen (plot, fit table, read-outs) belongs to the
+            # previous ones and must neither stay on show nor be exported meanwhile.
+            self.view.last_data = None
         self._shown_paths = paths
         if not paths:
             self.view.show_message(self.controller.empty_message())

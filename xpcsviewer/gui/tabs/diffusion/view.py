@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from xpcsviewer.fitting import PARAM_UNITS as UNITS
 
 from ...plotting import note_label
-from ...plotting.analysis import ErrorPlot, Series, export_error_figure
+from ...plotting.analysis import ErrorPanel, ErrorPlot, Series, export_error_panels
 from .._base import TabView
 from .._model import parse_number
 from ._sectors import sector_lines
@@ -162,6 +162,8 @@ class DiffusionView(TabView):
         self._message(text)
 
     def export_figure(self, path: Path) -> Path | None:
+        """τ(q) with its power laws beside the chosen parameter (e.g. contrast) vs q, and the
+        results in words below both, as on screen."""
         data = self.last_data
         if data is None or data.fit is None:
             return None
@@ -173,6 +175,15 @@ class DiffusionView(TabView):
             if np.isfinite(shown.alpha[k]):
                 q, tau = shown.curve(k)
                 lines.append(Series(q, tau, None, f"power law, α = {shown.alpha[k]:.3f}", k))
-        return export_error_figure(path, points, lines, x_label=Q_LABEL, y_label=TAU_LABEL,
-                                   log_x=True, log_y=True, title="τ(q) from the g2 fits",
-                                   text="\n".join(summary_lines(data)))
+        panels = [ErrorPanel(points, lines, Q_LABEL, TAU_LABEL, log_x=True, log_y=True,
+                             title="τ(q) from the g2 fits")]
+        fit = data.fit
+        free = [p for p, f in zip(fit.params, fit.free, strict=True) if f] or list(fit.params)
+        chosen = self.state.param_view if self.state.param_view in free else free[0]
+        many = len(data.names) > 1
+        unit = f" ({UNITS[chosen]})" if chosen in UNITS else ""
+        panels.append(ErrorPanel([Series(q, v, e, data.names[k] if many else "", k)
+                                  for k, q, v, e in param_points(fit, chosen)], [], Q_LABEL,
+                                 chosen + unit, log_y=chosen.startswith("tau"),
+                                 title=f"{chosen} vs q ({fit.model} fit)"))
+        return export_error_panels(path, panels, text="\n".join(summary_lines(data)))

@@ -277,6 +277,16 @@ class G2View(TabView):
         self.grid.show_message(text)
         self.map.show_message(text)
         self.stack.setCurrentWidget(self.grid)
+        # Nothing of the files shown before stays: fit table, notes, page, NUTS line (the
+        # driver withdraws the published fit: results(None)).
+        self.table.show_fit(None, {}, [])
+        self.table.hide()
+        self.notes_label.hide()
+        self.page_label.setText("")
+        task = self.controller.task
+        if task is None or task.done:  # a NUTS run still going names its own file
+            self.fit_panel.bayes_status.setText("")
+            self.fit_panel.progress.setValue(0)
 
     def export_figure(self, path: Path) -> Path | None:
         data = self.last_data
