@@ -119,6 +119,7 @@ class TabDriver(QObject):
             # Nothing drawn yet: say what is coming rather than show empty axes meanwhile
             # (a first two-time map can take a minute on a busy machine).
             self.view.show_message(f"{name}: computing … (progress in the status panel)")
+            self._publish(None)  # what this tab published was about the previous files
         job = self._runner.submit(
             name,
             lambda token, progress: self._prepare(paths, token, progress),
