@@ -67,3 +67,14 @@ def test_state_defaults_are_not_shared_between_instances():
     first, second = G2State(), G2State()
     first.params["single"] = {"tau": 1.0}  # even a mutation in place stays in its own state
     assert second.params == {} and G2State.params == {}
+
+
+def test_g2_overlays_at_most_a_readable_number_of_files_and_says_so():
+    import xpcsviewer as xv
+    from xpcsviewer.gui._token import CancelToken
+    from xpcsviewer.gui.tabs.g2.controller import MAX_OVERLAY_FILES, G2Controller
+
+    f = xv.open(DATA / "brownian_a_results.hdf")
+    data = G2Controller().prepare([f] * (MAX_OVERLAY_FILES + 5), CancelToken(), lambda *a: None)
+    assert len(data.files) == MAX_OVERLAY_FILES
+    assert any(f"first {MAX_OVERLAY_FILES} of {MAX_OVERLAY_FILES + 5}" in n for n in data.notes)

@@ -21,6 +21,7 @@ from ._partial import read_partial
 from ._settings import ParamSetting, describe, fit_kwargs
 
 T_LABEL = "t (s)"
+MAX_OVERLAY_FILES = 12  # files overlaid in the panels; more are named in a note
 G2_LABEL = "g2"
 
 
@@ -120,6 +121,12 @@ class G2Controller(TabController):
     def prepare(self, files: list[Any], token: Any, progress: Any) -> G2Data:
         settings = self.state.as_dict()
         loaded, notes, sectors = [], [], []
+        if len(files) > MAX_OVERLAY_FILES:
+            # Panels of 200 overlaid files are unreadable and drawing them froze the window
+            # for seconds (4,000 curves a page): the first ones are overlaid, and said so.
+            notes.append(f"overlaying the first {MAX_OVERLAY_FILES} of {len(files)} selected "
+                         "files (the Trends tab follows all of them)")
+            files = files[:MAX_OVERLAY_FILES]
         for f in files:
             if f.g2 is None or f.tau is None:
                 notes.append(f"{f.name}: no multi-tau g2 in this file (a two-time only run: "
