@@ -20,7 +20,7 @@ from ._axes import log_axes
 from ._curves import pen_for
 from ._notes import drawn, escape
 from ._panel_items import PanelItems
-from ._shared import loose_title, no_si_prefixes
+from ._shared import _LooseTitle, loose_title, no_si_prefixes
 
 
 @dataclass(frozen=True)
@@ -119,7 +119,10 @@ class PanelGrid(pg.GraphicsLayoutWidget):
         self._items: list[PanelItems] = []  # one per pooled plot, same order
         self.notes: list[str] = []
         self.message = ""  # what the grid says instead of panels ("" when it shows panels)
-        self.heading = self.addLabel("", row=0, col=0, size="10pt")
+        # A long heading (five file names in the legend) overhangs; it must not widen the
+        # layout past the widget, which clipped the last column of panels.
+        self.heading = _LooseTitle("", size="10pt")
+        self.addItem(self.heading, row=0, col=0)
         # Moving plots in and out of the layout while shown re-activates it, and Qt then
         # shrinks the top-level layout item to its minimum size (panels squashed into the top
         # of the widget); whenever that happens, give it the whole view back.

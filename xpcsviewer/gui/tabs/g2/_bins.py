@@ -143,7 +143,7 @@ def slots(files: list[FileG2], mode: str) -> tuple[list[Slot], list[str], int]:
     number of colours used."""
     ref, many = files[0], len(files) > 1
     pairs = _pairs(files)
-    notes = []
+    notes, differ = [], []
     for k, m in enumerate(pairs[1:], start=1):
         if m.same_partition:
             continue
@@ -151,15 +151,17 @@ def slots(files: list[FileG2], mode: str) -> tuple[list[Slot], list[str], int]:
             notes.append(f"{files[k].name}: no bin pairs with {ref.name} (one file is "
                          "φ-resolved, the other not): choose φ average")
         elif m.orphans.size or (m.partner < 0).any():
-            notes.append(f"partitions differ: {files[k].name} has {m.orphans.size} bins "
-                         f"without a partner in {ref.name}, {int((m.partner < 0).sum())} of "
-                         f"{ref.name}'s have none in it (paired by nearest q, φ)")
+            differ.append(f"{_short(files[k].name)} ({m.orphans.size} bins only there, "
+                          f"{int((m.partner < 0).sum())} of {_short(ref.name)}'s without a partner)")
+    if differ:  # one sentence for all files, not one per file
+        notes.append(f"partitions differ from {ref.name}'s, bins paired by nearest q, φ: "
+                     + "; ".join(differ))
     if mode == "per_q":
         return _per_q(files, pairs), notes, max(1, np.unique(ref.phi).size * len(files))
     out = []
     for c in range(ref.n_bins):
         members = [Member(0, c, ref.name if many else "data", 0)]
-        extra, note = [], []
+        shifted, note = [], []
         for k, m in enumerate(pairs[1:], start=1):
             p = int(m.partner[c])
             if p < 0:
@@ -167,17 +169,15 @@ def slots(files: list[FileG2], mode: str) -> tuple[list[Slot], list[str], int]:
                 continue
             members.append(Member(k, p, files[k].name, k))
             if abs(m.dq_rel[c]) > 1e-6 or m.dphi[c] > 1e-6:
-                # the partner's own q (and φ) after a dot in its file's colour
-                extra.append(f"<span style='color:{colour_of(k)}'>●</span> "
-                             f"{bin_label(files[k].q[p], files[k].phi[p], np.unique(files[k].phi).size > 1)}")
-        title = ref.labels[c] + ("" if not extra else "  " + "  ".join(extra))
-        out.append((ref.q[c], ref.phi[c], Slot(title, tuple(members), "; ".join(note))))
+                shifted.append((k, p, abs(float(m.dq_rel[c]))))
+        out.append((ref.q[c], ref.phi[c], Slot(_title(ref.labels[c], files, shifted),
+                                               tuple(members), "; ".join(note))))
     # A bin of another file with no partner in the reference gets a panel of its own, so
     # every bin of every file is shown (and fitted), in q order among the others.
     for k, m in enumerate(pairs[1:], start=1):
         f = files[k]
         for o in m.orphans:
-            title = f"<span style='color:{colour_of(k)}'>●</span> {f.labels[o]}"
+            title = f"{_short(f.name)} {f.labels[o]}"
             out.append((f.q[o], f.phi[o], Slot(title, (Member(k, int(o), f.name, k),),
                                                f"only in {_short(f.name)}")))
     out.sort(key=lambda item: (item[0], np.nan_to_num(item[1])))
@@ -205,20 +205,25 @@ def _per_q(files: list[FileG2], pairs: list[Any]) -> list[Slot]:
     return out
 
 
+def _title(label: str, files: list[FileG2], shifted: list[tuple[int, int, float]]) -> str:
+    """A panel's title (plain text): the reference bin, and where a partner's q differs,
+    that q (one other file) or the largest difference (several)."""
+    if not shifted:
+        return label
+    if len(shifted) == 1:
+        k, p, _ = shifted[0]
+        f = files[k]
+        return f"{label}; {_short(f.name)}: {bin_label(f.q[p], f.phi[p], np.unique(f.phi).size > 1)}"
+    worst = max(d for _, _, d in shifted)
+    return f"{label}; +{len(shifted)} Δq≤{100 * worst:.1f}%"
+
+
 def _short(name: str) -> str:
     """A file name without the usual suffixes, for notes inside small panels."""
     for tail in ("_results.hdf", ".hdf", ".h5", ".hdf5"):
         if name.endswith(tail):
             return name[: -len(tail)]
     return name
-
-
-def colour_of(index: int) -> str:
-    """The colour of curve colour ``index`` (the theme's line colours), as #rrggbb."""
-    from xpcsviewer.gui.theme import active
-
-    lines = active().lines
-    return lines[index % len(lines)]
 
 
 def page_of(n_slots: int, per_page: int, page: int) -> tuple[int, int, int]:

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...plotting import escape, note_label
+from ...plotting import escape, note_label, tooltip
 from ...plotting.analysis import G2MapPanel, Panel, PanelGrid, Series, export_grid_figure
 from ...theme import active
 from .._base import TabView
@@ -96,7 +96,10 @@ class G2View(TabView):
         for widget in (self.prev_page, self.page_label, self.next_page, self.per_panel,
                        self.partial):
             paging.addWidget(widget)
-        paging.addWidget(self.notes_label, 1)
+        paging.addStretch(1)
+        # Notes get a row of their own, at most three lines (the whole text in the tooltip):
+        # beside the paging buttons a long note grew into a column that ate the panels.
+        self.notes_label.setMaximumHeight(3 * self.notes_label.fontMetrics().lineSpacing() + 4)
 
         self.grid = PanelGrid()
         self.map = G2MapPanel()
@@ -115,6 +118,7 @@ class G2View(TabView):
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addLayout(options)
         left_layout.addLayout(paging)
+        left_layout.addWidget(self.notes_label)
         left_layout.addWidget(self.stack, 1)
         top.addWidget(left)
         top.addWidget(self.fit_panel)
@@ -168,6 +172,7 @@ class G2View(TabView):
                             [f.phi for f in data.files])
         self.table.setVisible(data.fit is not None)  # no fit: the panels get the height
         self.notes_label.setText("; ".join(data.notes))
+        self.notes_label.setToolTip(tooltip("; ".join(data.notes)))
         self.notes_label.setVisible(bool(data.notes))
         if self.state.view_mode == "map":
             self._render_map(data)
