@@ -9,7 +9,9 @@ import numpy as np
 
 from xpcsviewer.backends import MatplotlibAdapter
 
+from ..theme import LIGHT
 from ._legend_mpl import figure_legend, outside_legend
+from ._lines import palette
 from ._mpl_text import drop_crowded_minor_labels, plain, verbatim_texts, wrapped
 from ._panel_grid import Panel, Series, grid_shape, shared_y_range
 
@@ -25,10 +27,23 @@ def _figure(width: float, height: float):
     return figure
 
 
-def _colour(index: int):
-    from matplotlib import colormaps
+def _colour(index: int) -> tuple[float, float, float]:
+    """The light theme's line colour ``index`` (exports go on paper), as matplotlib RGB: the
+    same colours as the window's plots and the other exports."""
+    return tuple(c / 255 for c in palette(index, 0, LIGHT))  # type: ignore[return-value]
 
-    return colormaps["tab10"](index % 10)
+
+def _draw_series(ax, points: list[Series], lines: list[Series], *, ms: float, lw: float,
+                 line_style: str = "-") -> None:
+    """Points with error bars, then lines over them, each in its series' colour."""
+    for s in points:
+        x, y = _ADAPTER.curve(s.x, s.y)
+        err = None if s.err is None else _ADAPTER.convert(s.err, np.float64)
+        ax.errorbar(x, y, yerr=err, fmt="o", ms=ms, lw=lw, color=_colour(s.index),
+                    label=s.label or None)
+    for s in lines:
+        x, y = _ADAPTER.curve(s.x, s.y)
+        ax.plot(x, y, line_style, lw=1.2, color=_colour(s.index), label=s.label or None)
 
 
 def export_grid_figure(path: Path, panels: list[Panel], x_label: str, y_label: str,
@@ -47,14 +62,7 @@ def export_grid_figure(path: Path, panels: list[Panel], x_label: str, y_label: s
             x, lo, hi = (_ADAPTER.convert(a, np.float64) for a in panel.band)
             ax.fill_between(x, lo, hi, color="tab:red", alpha=0.25, linewidth=0,
                             label="94 % credible band")
-        for s in panel.points:
-            x, y = _ADAPTER.curve(s.x, s.y)
-            err = None if s.err is None else _ADAPTER.convert(s.err, np.float64)
-            ax.errorbar(x, y, yerr=err, fmt="o", ms=2.5, lw=0.6, color=_colour(s.index),
-                        label=s.label or None)
-        for s in panel.lines:
-            x, y = _ADAPTER.curve(s.x, s.y)
-            ax.plot(x, y, lw=1.2, color=_colour(s.index), label=s.label or None)
+        _draw_series(ax, panel.points, panel.lines, ms=2.5, lw=0.6)
         if panel.note:
             ax.text(0.03, 0.05, panel.note, transform=ax.transAxes, color="red", fontsize=6,
                     wrap=True)
@@ -109,14 +117,7 @@ def export_error_panels(path: Path, panels: list[ErrorPanel], *, title: str = ""
                                height_ratios=[3.6, 0.16 * n_text + 0.1] if n_text else None)
     for k, panel in enumerate(panels):
         ax = figure.add_subplot(grid[0, k])
-        for s in panel.points:
-            x, y = _ADAPTER.curve(s.x, s.y)
-            err = None if s.err is None else _ADAPTER.convert(s.err, np.float64)
-            ax.errorbar(x, y, yerr=err, fmt="o", ms=4, lw=0.8, color=_colour(s.index),
-                        label=s.label or None)
-        for s in panel.lines:
-            x, y = _ADAPTER.curve(s.x, s.y)
-            ax.plot(x, y, "--", lw=1.2, color=_colour(s.index), label=s.label or None)
+        _draw_series(ax, panel.points, panel.lines, ms=4, lw=0.8, line_style="--")
         ax.set_xscale("log" if panel.log_x else "linear")
         ax.set_yscale("log" if panel.log_y else "linear")
         ax.set_xlabel(panel.x_label)

@@ -22,6 +22,8 @@ import numpy as np
 
 from xpcsviewer.compute.bins import match_bins, phi_average
 
+from ...export_names import file_stem
+
 PHI_MODES = {"each": "each (q, φ) bin", "per_q": "per q, curve per φ",
              "average": "φ average", "one": "one φ sector"}
 
@@ -151,8 +153,8 @@ def slots(files: list[FileG2], mode: str) -> tuple[list[Slot], list[str], int]:
             notes.append(f"{files[k].name}: no bin pairs with {ref.name} (one file is "
                          "φ-resolved, the other not): choose φ average")
         elif m.orphans.size or (m.partner < 0).any():
-            differ.append(f"{_short(files[k].name)} ({m.orphans.size} bins only there, "
-                          f"{int((m.partner < 0).sum())} of {_short(ref.name)}'s without a partner)")
+            differ.append(f"{file_stem(files[k].name)} ({m.orphans.size} bins only there, "
+                          f"{int((m.partner < 0).sum())} of {file_stem(ref.name)}'s without a partner)")
     if differ:  # one sentence for all files, not one per file
         notes.append(f"partitions differ from {ref.name}'s, bins paired by nearest q, φ: "
                      + "; ".join(differ))
@@ -165,7 +167,7 @@ def slots(files: list[FileG2], mode: str) -> tuple[list[Slot], list[str], int]:
         for k, m in enumerate(pairs[1:], start=1):
             p = int(m.partner[c])
             if p < 0:
-                note.append(f"no bin of {_short(files[k].name)} here")
+                note.append(f"no bin of {file_stem(files[k].name)} here")
                 continue
             members.append(Member(k, p, files[k].name, k))
             if abs(m.dq_rel[c]) > 1e-6 or m.dphi[c] > 1e-6:
@@ -177,9 +179,9 @@ def slots(files: list[FileG2], mode: str) -> tuple[list[Slot], list[str], int]:
     for k, m in enumerate(pairs[1:], start=1):
         f = files[k]
         for o in m.orphans:
-            title = f"{_short(f.name)} {f.labels[o]}"
+            title = f"{file_stem(f.name)} {f.labels[o]}"
             out.append((f.q[o], f.phi[o], Slot(title, (Member(k, int(o), f.name, k),),
-                                               f"only in {_short(f.name)}")))
+                                               f"only in {file_stem(f.name)}")))
     out.sort(key=lambda item: (item[0], np.nan_to_num(item[1])))
     return [slot for _, _, slot in out], notes, len(files)
 
@@ -213,17 +215,9 @@ def _title(label: str, files: list[FileG2], shifted: list[tuple[int, int, float]
     if len(shifted) == 1:
         k, p, _ = shifted[0]
         f = files[k]
-        return f"{label}; {_short(f.name)}: {bin_label(f.q[p], f.phi[p], np.unique(f.phi).size > 1)}"
+        return f"{label}; {file_stem(f.name)}: {bin_label(f.q[p], f.phi[p], np.unique(f.phi).size > 1)}"
     worst = max(d for _, _, d in shifted)
     return f"{label}; +{len(shifted)} Δq≤{100 * worst:.1f}%"
-
-
-def _short(name: str) -> str:
-    """A file name without the usual suffixes, for notes inside small panels."""
-    for tail in ("_results.hdf", ".hdf", ".h5", ".hdf5"):
-        if name.endswith(tail):
-            return name[: -len(tail)]
-    return name
 
 
 def page_of(n_slots: int, per_page: int, page: int) -> tuple[int, int, int]:
