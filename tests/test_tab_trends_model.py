@@ -51,3 +51,35 @@ def test_helpers():
     hours, label = start_hours(["2026-01-01T01:00:00", "2026-01-01T00:30:00", "garbled"])
     np.testing.assert_array_equal(hours[:2], [0.5, 0.0])
     assert np.isnan(hours[2]) and label == "hours since 2026-01-01T00:30:00"
+
+
+def test_a_new_file_is_fitted_alone_and_the_others_reused(data_dir, tmp_path, monkeypatch):
+    """A live folder's new file costs one file's fit: the files seen before are not refitted,
+    and the trend equals a fresh controller's (one call on all files)."""
+    import shutil
+
+    paths = [shutil.copy(data_dir / "brownian_a_results.hdf", tmp_path / f"run_{k}.hdf") for k in range(3)]
+    calls = []
+    real_fit = xv.fit_g2
+
+    def counting_fit(files, **kwargs):
+        calls.append([f.name for f in files])
+        return real_fit(files, **kwargs)
+
+    monkeypatch.setattr(xv, "fit_g2", counting_fit)
+    controller = TrendsController()
+    controller.prepare([xv.open(p) for p in paths[:2]], CancelToken(), lambda *a: None)
+    data = controller.prepare([xv.open(p) for p in paths], CancelToken(), lambda *a: None)
+    assert calls == [["run_0.hdf", "run_1.hdf"], ["run_2.hdf"]]
+    fresh = TrendsController().prepare([xv.open(p) for p in paths], CancelToken(), lambda *a: None)
+    for name in ("tau", "contrast", "D", "α"):
+        for ours, theirs in zip(data.trends[name], fresh.trends[name], strict=True):
+            np.testing.assert_allclose(ours.y, theirs.y, rtol=1e-9)
+            np.testing.assert_allclose(ours.err, theirs.err, rtol=1e-9)
+    assert data.fit.paths == tuple(str(p) for p in paths)
+    # a rewritten file (new mtime) is fitted again
+    import os
+
+    os.utime(paths[0], ns=(1, 1))
+    controller.prepare([xv.open(p) for p in paths], CancelToken(), lambda *a: None)
+    assert calls[-1] == ["run_0.hdf"]

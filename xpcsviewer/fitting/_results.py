@@ -7,7 +7,7 @@ Arrays are NumPy, float64 and read-only.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
 
@@ -148,6 +148,63 @@ class G2FitResult:
                 for r in range(self.n_rows)
             ],
         }
+
+    def of_file(self, file_index: int) -> G2FitResult:
+        """The rows of file ``file_index`` as a fit of that file alone (``file_index`` 0)."""
+        rows = self.rows(file_index)
+        picked = {name: frozen(getattr(self, name)[rows])
+                  for name in ("values", "errors", "lower", "upper", "chi2_red", "n_points",
+                               "n_steps", "column", "q", "weighted", "t", "g2", "g2_err", "mask")}
+        return replace(self, **picked, status=tuple(self.status[r] for r in rows),
+                       message=tuple(self.message[r] for r in rows),
+                       file_index=frozen(np.zeros(len(rows), self.file_index.dtype)),
+                       provenance=replace(self.provenance, inputs=(self.paths[file_index],)))
+
+    @staticmethod
+    def join(parts: list[G2FitResult]) -> G2FitResult:
+        """One result from fits of separate file lists, as if they had been fitted together.
+
+        Rows keep their order, part after part; ``file_index`` counts on across parts; the
+        data arrays are padded to the longest ``n_tau`` (t, g2, g2_err NaN, mask False), as
+        :func:`fit_g2` pads. Every bin's fit is independent of the others in the batch (each
+        row has its own Levenberg-Marquardt iteration), so the rows equal those of one call
+        on all files to the solver's tolerance (``rtol``, 1e-8 by default), not bit for bit:
+        another batch pads the delays to another length, the sums run in another order, and
+        the iteration carries that last-digit difference until it stops. Raises ``ValueError`` for no part or parts fitted differently (model,
+        formula, delay range, fixed values, bounds, backend, solver).
+        """
+        if not parts:
+            raise ValueError("join needs at least one fit")
+        first = parts[0].provenance
+        how = ("model", "formula", "t_range", "fixed", "bounds", "backend", "solver")
+        for part in parts[1:]:
+            for key in how:
+                if getattr(part.provenance, key) != getattr(first, key):
+                    raise ValueError(f"cannot join fits made with a different {key}")
+        n_tau = max(p.t.shape[1] for p in parts)
+
+        def padded(name: str, fill) -> np.ndarray:
+            out = []
+            for p in parts:
+                a = getattr(p, name)
+                pad = np.full((a.shape[0], n_tau - a.shape[1]), fill, dtype=a.dtype)
+                out.append(np.concatenate([a, pad], axis=1))
+            return frozen(np.concatenate(out))
+
+        offsets = np.cumsum([0] + [len(p.paths) for p in parts[:-1]])
+        stacked = {name: frozen(np.concatenate([getattr(p, name) for p in parts]))
+                   for name in ("values", "errors", "lower", "upper", "chi2_red", "n_points",
+                                "n_steps", "column", "q", "weighted")}
+        return replace(
+            parts[0], **stacked,
+            status=tuple(s for p in parts for s in p.status),
+            message=tuple(m for p in parts for m in p.message),
+            file_index=frozen(np.concatenate([p.file_index + o for p, o in zip(parts, offsets, strict=True)])),
+            t=padded("t", np.nan), g2=padded("g2", np.nan), g2_err=padded("g2_err", np.nan),
+            mask=padded("mask", False),
+            provenance=replace(first, inputs=tuple(i for p in parts for i in p.paths),
+                               created=max(p.provenance.created for p in parts)),
+        )
 
     def to_json(self, path: str | Path | None = None, *, overwrite: bool = False) -> str:
         """Everything needed to redraw the fits, with provenance. Returns the text."""

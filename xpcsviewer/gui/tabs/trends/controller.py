@@ -2,8 +2,11 @@
 (q, φ) bins, D and α from τ(q), mean intensity — against start time, file order or a numeric
 metadata field. Qt-free.
 
-All chosen files are fitted in one ``xpcsviewer.fit_g2`` call (every bin, the tab's own
-model), so D and α come from ``fit_tauq`` on the same fits. A chosen bin is a (q, φ) of the
+Files not fitted before are fitted in one ``xpcsviewer.fit_g2`` call (every bin, the tab's
+own model); fits of files already seen (same path, size, modification time and model) are
+reused, so a live folder's new file costs one file's fit, not a refit of the whole run
+(``G2FitResult.join``: each bin's fit is independent of the batch it ran in). D and α come
+from ``fit_tauq`` on the joined fits. A chosen bin is a (q, φ) of the
 first file (the reference: the column nearest in q, then in φ); every other file contributes
 its bin paired with that one by ``compute.bins.match_bins``, as files may have different
 partitions. A file without a partner, or whose fit failed, is a gap with its reason.
@@ -15,6 +18,8 @@ import csv
 import datetime as _dt
 import json
 import math
+import os
+import threading
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -127,12 +132,29 @@ def numeric_metadata(meta: Any) -> dict[str, float]:
     return out
 
 
+_FIT_CACHE_FILES = 2048  # per-file fits kept (a few kB each)
+
+
+def _fit_key(f: Any, model: str) -> tuple | None:
+    """What identifies a file's fit: a rewritten file (new size or mtime) is fitted again."""
+    try:
+        st = os.stat(f.path)
+    except (OSError, AttributeError, TypeError):
+        return None
+    return (str(f.path), st.st_size, st.st_mtime_ns, model)
+
+
 class TrendsController(TabController):
     key = "trends"
     title = "Trends"
     files_from = "overlay"
     state_class = TrendsState
     render_only = frozenset({"quantity", "x_axis"})
+
+    def __init__(self, **preferences: Any) -> None:
+        super().__init__(**preferences)
+        self._fit_cache: dict[tuple, Any] = {}
+        self._lock = threading.Lock()  # prepare runs on a worker thread
 
     def source(self) -> str:
         return "folder" if self.state.scope == "folder" else "overlay"
@@ -152,8 +174,7 @@ class TrendsController(TabController):
                               message="No file with multi-tau g2 to fit.")
         names = [f.name for f in files]
         x, x_labels = self._x_axes(files, notes)
-        progress(0.3, f"fitting g2 of {len(files)} files")
-        fit = xpcsviewer.fit_g2(files, model=settings["model"])
+        fit = self._fits(files, settings["model"], progress)
         token.raise_if_cancelled()
         free = xpcsviewer.fit_tauq(fit, alpha=None)
         fixed = xpcsviewer.fit_tauq(fit, alpha=2.0)
@@ -164,6 +185,28 @@ class TrendsController(TabController):
                   if not math.isfinite(d) and m]
         trends[INTENSITY_NAME] = [self._intensity(files, notes)]
         return TrendsData(names, x, x_labels, trends, fit, free, fixed, notes, settings)
+
+    def _fits(self, files: list[Any], model: str, progress: Any) -> Any:
+        """The g2 fits of ``files`` in their order: new ones fitted in one call, the rest
+        from earlier runs of this tab (keyed by path, size, mtime and model)."""
+        import xpcsviewer
+        from xpcsviewer.fitting import G2FitResult
+
+        keys = [_fit_key(f, model) for f in files]
+        with self._lock:
+            known = dict(self._fit_cache)
+        parts = [known.get(k) if k is not None else None for k in keys]
+        new = [i for i, part in enumerate(parts) if part is None]
+        if new:
+            progress(0.3, f"fitting g2 of {len(new)} of {len(files)} files")
+            fit = xpcsviewer.fit_g2([files[i] for i in new], model=model)
+            for j, i in enumerate(new):
+                parts[i] = fit.of_file(j)
+            with self._lock:
+                self._fit_cache.update({keys[i]: parts[i] for i in new if keys[i] is not None})
+                while len(self._fit_cache) > _FIT_CACHE_FILES:  # oldest first (dict order)
+                    self._fit_cache.pop(next(iter(self._fit_cache)))
+        return G2FitResult.join(parts)
 
     @staticmethod
     def _x_axes(files: list[Any], notes: list[str]) -> tuple[dict, dict]:
