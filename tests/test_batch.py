@@ -220,3 +220,25 @@ def test_progress_lines_off_a_terminal_and_a_bar_on_one():
     p.update(3)
     p.close()
     assert "3/3" in bar.getvalue() and "\r" in bar.getvalue()
+
+
+def test_local_workers_split_the_gpu_memory_share(monkeypatch):
+    """Each local Dask worker pre-allocates fraction / workers of the GPU, not the parent's
+    whole fraction (a second worker would fail to allocate)."""
+    import distributed
+
+    from xpcsviewer.backends import DeviceManager
+    from xpcsviewer.batch import _dask
+
+    seen = {}
+
+    class FakeCluster:
+        def __init__(self, **kwargs):
+            seen.update(kwargs)
+
+    monkeypatch.setattr(distributed, "LocalCluster", FakeCluster)
+    monkeypatch.setattr(distributed, "Client", lambda cluster: cluster)
+    _dask._client(4, None)
+    share = DeviceManager.instance().memory_fraction / 4
+    assert float(seen["env"]["XLA_PYTHON_CLIENT_MEM_FRACTION"]) == pytest.approx(share, rel=1e-3)
+    assert seen["n_workers"] == 4 and seen["processes"] is True

@@ -20,6 +20,21 @@ _MISSING = (
 )
 
 
+def worker_env(workers: int | None) -> dict[str, str]:
+    """Environment of each local worker: the GPU memory share split between them.
+
+    XLA pre-allocates ``XLA_PYTHON_CLIENT_MEM_FRACTION`` of the GPU in every process that
+    uses it; workers inherit the parent's fraction (0.9 by default), so a second worker on
+    the same GPU would fail to allocate. Each gets ``fraction / workers`` instead (JAX's GPU
+    memory notes: https://docs.jax.dev/en/latest/gpu_memory_allocation.html). Harmless on CPU.
+    """
+    from xpcsviewer.backends import DeviceManager
+
+    n = max(1, int(workers or 1))
+    share = f"{DeviceManager.instance().memory_fraction / n:.4g}"
+    return {"XLA_PYTHON_CLIENT_MEM_FRACTION": share, "XPCS_GPU_MEMORY_FRACTION": share}
+
+
 def _client(workers: int | None, scheduler: str | None):
     try:
         from distributed import Client, LocalCluster
@@ -28,7 +43,7 @@ def _client(workers: int | None, scheduler: str | None):
     if scheduler is not None:
         return Client(scheduler), None
     cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                           dashboard_address=None)
+                           dashboard_address=None, env=worker_env(workers))
     return Client(cluster), cluster
 
 
