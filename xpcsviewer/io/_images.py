@@ -96,8 +96,8 @@ def frame_range(path: Path, frames: Frames, n: int) -> tuple[int, int]:
     start = 0 if start is None else int(start)
     stop = n if stop is None else int(stop)
     if start < 0 or stop > n:
-        raise XpcsFormatError(path, f"frames {start}:{stop} are outside the file's {n} frames "
-                              f"(0:{n})")
+        raise XpcsFormatError(path, f"frames {start}:{stop} are outside the {n} frame"
+                              f"{'s' if n != 1 else ''} of the file (0:{n})")
     if stop <= start:
         raise XpcsFormatError(path, f"frame range {start}:{stop} is empty")
     return start, stop
