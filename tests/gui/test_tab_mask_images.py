@@ -93,6 +93,25 @@ def test_open_tiff_then_raw_frames_keep_geometry_take_a_poni(qtbot, make_window,
     assert "START:STOP" in view.status.text()
 
 
+def test_cancel_stops_a_long_read_and_changes_nothing(qtbot, make_window, tab, tmp_path,
+                                                    data_dir, monkeypatch):
+    import xpcsviewer.io._images as images
+
+    view = _open_file(qtbot, make_window, tab, tmp_path, data_dir)
+    before = view.controller.loaded
+    with h5py.File(tmp_path / "long.h5", "w") as f:  # 10⁵ frames declared, one read a block
+        f.create_dataset("entry/data/data", shape=(10**5, 128, 128), dtype="u2",
+                         chunks=(1, 128, 128))
+    monkeypatch.setattr(images, "BLOCK_BYTES", 128 * 128 * 8)
+    row = view.source_row
+    row.open(tmp_path / "long.h5")
+    assert row.cancel_button.isEnabled() and not row.open_button.isEnabled()
+    row.cancel_button.click()
+    qtbot.waitUntil(row.open_button.isEnabled, timeout=20_000)
+    assert "reading long.h5 cancelled; nothing changed" in view.status.text()
+    assert view.controller.loaded is before and not row.cancel_button.isEnabled()
+
+
 def test_mask_command_opens_an_image_in_the_editor(qtbot, make_window, tmp_path, data_dir):
     from xpcsviewer.gui.app import open_on_tab
     from xpcsviewer.gui.tabs import TABS

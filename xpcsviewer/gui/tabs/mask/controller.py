@@ -28,10 +28,18 @@ from xpcsviewer.compute.mask import (
     thick_line,
     threshold,
 )
-from xpcsviewer.io import DetectorImage, Geometry, read_image, read_poni, write_qmap_file
+from xpcsviewer.io import (
+    DetectorImage,
+    Geometry,
+    ImageReadCancelled,
+    read_image,
+    read_poni,
+    write_qmap_file,
+)
 from xpcsviewer.qmap_make import load_array, stored_geometry, to_qmap
 
 from ..._events import State
+from ..._token import JobCancelled
 from .._model import TabController
 
 TOOLS = ("rectangle", "ellipse", "polygon", "line")
@@ -133,9 +141,12 @@ class MaskController(TabController):
         file brings its geometry, mask and grids; another image starts with every pixel valid,
         the grids of the state and ``geometry`` (the one in use; without one, 10 keV, 5 m,
         75 µm, centre mid-detector), to be typed or taken from a PONI file. ``token`` cancels
-        between blocks of frames (``io.ImageReadCancelled``). Raises XpcsFormatError."""
-        return self.image_data(read_image(path, frames, progress=progress, cancel=token),
-                               geometry)
+        between blocks of frames (the job then ends as cancelled). Raises XpcsFormatError."""
+        try:
+            det = read_image(path, frames, progress=progress, cancel=token)
+        except ImageReadCancelled:
+            raise JobCancelled() from None  # the job runner's word for a cancelled job
+        return self.image_data(det, geometry)
 
     def image_data(self, det: DetectorImage, geometry: Geometry | None = None) -> MaskData:
         if det.qmap is not None:

@@ -272,7 +272,7 @@ class MaskView(TabView):
         if self.controller.editor is None:
             return
         path, _ = QFileDialog.getOpenFileName(self, "Import mask", "",
-                                              "Masks (*.npy *.hdf *.h5 *.hdf5)")
+                                              "Masks (*.npy *.tif *.tiff *.edf *.cbf *.hdf *.h5 *.hdf5)")
         if not path:
             return
         combine = "or" if self.state.mode == "include" else "and"
