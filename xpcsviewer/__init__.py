@@ -27,6 +27,7 @@ _API = {
     "make_qmap": "xpcsviewer.api",
     "read_qmap": "xpcsviewer.api",
     "read_poni": "xpcsviewer.api",
+    "read_image": "xpcsviewer.api",
     "Geometry": "xpcsviewer.api",
     "XpcsFile": "xpcsviewer.io",
     "XpcsFormatError": "xpcsviewer.io",

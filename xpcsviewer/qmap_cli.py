@@ -4,6 +4,8 @@
     xpcsviewer qmap --image saxs.npy --geometry energy=10,distance=5,pixel=75e-6,cx=40,cy=150 \\
         --mask mask.npy --dq 36 --sq 360 --out qmap.hdf
     xpcsviewer qmap --image saxs.npy --geometry calib.poni --find-center --out qmap.hdf
+    xpcsviewer qmap --image frame.tif --geometry calib.poni --mask mask.tif --out qmap.hdf
+    xpcsviewer qmap --image raw.h5 --frames 0:1000 --geometry RESULT.hdf --out qmap.hdf
 
 Exit status 0 on success, 2 on bad input (the message names the file and the problem).
 """
@@ -28,11 +30,16 @@ def build_parser() -> argparse.ArgumentParser:
                                 description="Partition a detector into (q, phi) rois and write "
                                 "the qmap file boost_corr reads (pySimpleMask's /qmap layout).")
     p.add_argument("--image", required=True, type=Path,
-                   help="result file (.hdf/.h5: its SAXS-2D, geometry and mask) or .npy image")
+                   help="result file (its SAXS-2D, geometry and mask), a TIFF/EDF/CBF image, "
+                   "raw HDF5 frames at /entry/data/data (averaged over --frames) or .npy")
+    p.add_argument("--frames", default="", metavar="A:B",
+                   help="raw frames A..B-1 to average (half-open, either side may be blank; "
+                   "default all)")
     p.add_argument("--geometry",
                    help="energy=KEV,distance=M,pixel=M,cx=PX,cy=PX, a .poni file or a result "
                    "file (default: the image's result file)")
-    p.add_argument("--mask", type=Path, help=".npy or HDF5 (/qmap/mask, /xpcs/qmap/mask, /mask)")
+    p.add_argument("--mask", type=Path, help=".npy, TIFF/EDF or HDF5 (/qmap/mask, "
+                   "/xpcs/qmap/mask, /mask); nonzero = valid")
     p.add_argument("--dq", type=int, default=36, help="dynamic q bins (default 36)")
     p.add_argument("--dphi", type=int, default=1, help="dynamic phi bins (default 1)")
     p.add_argument("--sq", type=int, help="static q bins (default 10 x dq)")
@@ -54,29 +61,29 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str]) -> int:
     args = build_parser().parse_args(argv)
-    from .io import XpcsFormatError, parse_geometry
-    from .qmap_make import load_array, load_geometry, make_qmap
+    from .io import XpcsFormatError, parse_frames, parse_geometry
+    from .qmap_make import make_qmap, resolve_inputs
 
     try:
         geometry = args.geometry
         if geometry is not None and "=" in geometry:
             geometry = parse_geometry(geometry)
+        inputs = resolve_inputs(args.image, geometry, args.mask, parse_frames(args.frames))
+        geom = inputs.geometry
         if args.find_center:
             from .compute.center import find_beam_center
 
-            geom = load_geometry(geometry if geometry is not None else args.image)
-            image = load_array(args.image, "image")
-            mask = None if args.mask is None else load_array(args.mask, "mask")
-            found = find_beam_center(image, mask, (geom.beam_center_x, geom.beam_center_y))
+            found = find_beam_center(inputs.image, inputs.mask,
+                                     (geom.beam_center_x, geom.beam_center_y))
             print(f"beam centre: ({geom.beam_center_x:.2f}, {geom.beam_center_y:.2f}) -> "
                   f"({found.x:.2f}, {found.y:.2f}) px")
-            geometry = geom.with_center(found.x, found.y)
+            geom = geom.with_center(found.x, found.y)
         made = make_qmap(
-            args.image, geometry, mask=args.mask, dynamic=(args.dq, args.dphi),
+            inputs.image, geom, mask=inputs.mask, dynamic=(args.dq, args.dphi),
             static=(args.sq or 10 * args.dq, args.sphi or args.dphi), scale=args.scale,
             phi_offset=args.phi_offset, symmetry_fold=args.fold, q_range=args.q_range,
-            phi_span=args.phi_span, out=args.out, overwrite=args.overwrite,
-            backend=args.backend,
+            phi_span=args.phi_span, out=args.out, source_file=inputs.source,
+            overwrite=args.overwrite, backend=args.backend,
         )
     except (XpcsFormatError, ValueError, FileExistsError, OSError) as exc:
         print(f"xpcsviewer qmap: {exc}", file=sys.stderr)

@@ -17,7 +17,8 @@ def run(folder: Path | None = None, demo: bool = False, snapshot: Path | None = 
         tab: str | None = None) -> int:
     """Open the window; with ``snapshot`` render every tab to ``snapshot/<tab>.png`` and exit.
     With ``file`` (and ``tab``): open its folder with that file current, on that tab
-    (``xpcsviewer mask FILE``)."""
+    (``xpcsviewer mask FILE``); a file that is no result file (a TIFF/EDF/CBF image, raw
+    HDF5 frames) is opened in the Mask tab's editor instead, with no folder listed."""
     if snapshot is not None:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # no display needed
     from PySide6.QtCore import QSettings
@@ -49,7 +50,7 @@ def run(folder: Path | None = None, demo: bool = False, snapshot: Path | None = 
     if file is not None or tab is not None:
         open_on_tab(window, file, tab)
     if file is not None:
-        pass  # its folder is being listed
+        pass  # its folder is being listed (or, not a result file, the image is being read)
     elif folder is not None and not demo:
         window.load_folder(Path(folder))
     elif demo:
@@ -66,12 +67,19 @@ def run(folder: Path | None = None, demo: bool = False, snapshot: Path | None = 
 
 
 def open_on_tab(window, file: Path | None, tab: str | None) -> None:
-    """Show tab ``tab``; list ``file``'s folder and make ``file`` current once it is listed."""
+    """Show tab ``tab``; list ``file``'s folder and make ``file`` current once it is listed.
+    On the Mask tab, an image that is not a result file is opened in its editor."""
+    from xpcsviewer.io import is_result_file
+
     from .tabs import TABS
 
-    if tab is not None:
-        window.tabs.setCurrentIndex([spec.key for spec in TABS].index(tab))
+    index = None if tab is None else [spec.key for spec in TABS].index(tab)
+    if index is not None:
+        window.tabs.setCurrentIndex(index)
     if file is None:
+        return
+    if tab == "mask" and not is_result_file(file):
+        window.drivers[index].view.source_row.open(Path(file))
         return
     target = Path(file).resolve()
     session = window.session

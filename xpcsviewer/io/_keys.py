@@ -119,3 +119,7 @@ C2_NAME_LEGACY = "g2_{:05d}"  # dynamic roi label, 1-based
 
 #: File name endings that ``scan`` considers result files.
 RESULT_SUFFIXES = (".hdf", ".h5", ".hdf5", ".nxs")
+
+#: Raw detector frames (N, H, W) in an HDF5 file as APS-8IDI's Eiger/Lambda writers and
+#: NeXus NXdetector files hold them; the Mask tab averages a range of them (``_images``).
+RAW_FRAMES = "/entry/data/data"

@@ -12,9 +12,9 @@ writer, names as in the ``/xpcs/qmap`` group of the result files it produces): o
 - ``map_names`` = [b"q", b"phi"], ``map_units`` = [b"1/A", b"deg"];
 - scalars ``energy`` (keV), ``detector_distance`` (m), ``pixel_size`` (m), ``beam_center_x``,
   ``beam_center_y`` (pixels), and the text ``source_file``;
-- attribute ``hash`` on ``/qmap``: SHA-256 (hex) of the content (dataset names in sorted order,
-  each followed by its little-endian bytes), so two files with the same partition carry the same
-  hash and a correlator can tell which qmap it ran on.
+- attribute ``hash`` on ``/qmap``: SHA-256 (hex) of everything the group holds, by
+  pySimpleMask's scheme (:func:`content_hash`), so two files with the same partition from the
+  same source carry the same hash and a correlator can tell which qmap it ran on.
 
 Written through :class:`~xpcsviewer.io._atomic.NewFile` (complete or absent, never replacing a
 file unless asked). Read through :class:`~xpcsviewer.io._h5.Source` (the one gate).
@@ -23,6 +23,7 @@ file unless asked). Read through :class:`~xpcsviewer.io._h5.Source` (the one gat
 from __future__ import annotations
 
 import hashlib
+import json
 from pathlib import Path
 
 import h5py
@@ -58,15 +59,46 @@ def _datasets(qm: QMap) -> dict[str, np.ndarray]:
     return out
 
 
-def content_hash(datasets: dict[str, np.ndarray]) -> str:
-    """SHA-256 hex of the datasets: sorted names, each followed by its little-endian bytes."""
+def content_hash(datasets: dict[str, np.ndarray], source_file: str = "") -> str:
+    """SHA-256 hex of a qmap group's content, by pySimpleMask's scheme.
+
+    Learnt from pySimpleMask (AdvancedPhotonSource/pySimpleMask,
+    ``src/pysimplemask/core/partition.py``, ``hash_numpy_dict``, which ``core/model.py``
+    ``save_partition`` writes as the ``/qmap`` attribute ``hash``): over the entries in sorted
+    name order, each name's UTF-8 text, then for an array its C-order bytes and for anything
+    else (lists of names or units, the (n_q, n_phi) pairs, geometry scalars, the source file)
+    ``json.dumps(value, sort_keys=True)``. We apply it to exactly what we write, as it does:
+    ``*_num_pts`` as ``[n_q, n_phi]``, ``map_names``/``map_units`` as lists of text, the five
+    geometry scalars as floats, ``source_file`` as text.
+
+    Where ours differs, and why: array bytes are little-endian, not the machine's order
+    (``"="``), so a big-endian host gives the same hash (every host pySimpleMask runs on is
+    little-endian, so its values do not change). The two programs' hashes of the "same"
+    partition still differ, by design of their contents: pySimpleMask shrinks integer arrays
+    to the smallest dtype before writing and hashing, stores a ``blemish`` array (ours is
+    folded into ``mask``) and hashes ``source_file`` as the full real path (ours: the name,
+    so the hash does not depend on where the image lay). The hash identifies a file's content
+    within one program; compare partitions across programs by their arrays.
+    """
     h = hashlib.sha256()
-    for name in sorted(datasets):
-        a = np.ascontiguousarray(datasets[name])
-        if a.dtype.kind in "iuf":
-            a = a.astype(a.dtype.newbyteorder("<"))
+    entries: dict[str, object] = dict(datasets)
+    entries["source_file"] = str(source_file)
+    for name in sorted(entries):
         h.update(name.encode())
-        h.update(a.tobytes())
+        value = entries[name]
+        if name in ("map_names", "map_units"):
+            value = [v.decode() if isinstance(v, bytes) else str(v) for v in np.ravel(value)]
+        elif name.endswith("_num_pts"):
+            value = [int(v) for v in np.ravel(value)]
+        elif name in _SCALARS:
+            value = float(np.asarray(value).reshape(()))
+        if isinstance(value, np.ndarray):
+            a = np.ascontiguousarray(value)
+            if a.dtype.kind in "biuf":
+                a = a.astype(a.dtype.newbyteorder("<"))
+            h.update(a.tobytes())
+        else:
+            h.update(json.dumps(value, sort_keys=True).encode())
     return h.hexdigest()
 
 
@@ -91,7 +123,7 @@ def write_qmap_file(path: str | Path, qmap: QMap, *, source_file: str = "",
     """
     _check(qmap)
     data = _datasets(qmap)
-    digest = content_hash(data)
+    digest = content_hash(data, source_file)
     with NewFile(path, overwrite=overwrite) as new:
         # locking=False: NewFile already holds the temporary's lock
         with h5py.File(new.tmp, "w", locking=False) as h5:

@@ -2,13 +2,15 @@
 preview and Save qmap — the same calls as ``xv.make_qmap``, so the preview is what is saved.
 
 ``prepare`` (worker thread) reads the current file's SAXS-2D, stored geometry and mask into a
-:class:`MaskData`; the view then edits ``controller.editor`` (a ``compute.mask.MaskEditor``)
-on the GUI thread, where each edit is one array operation on the detector.
+:class:`MaskData`; ``read`` (a :class:`Task` the view starts) does the same for any image
+``io.read_image`` opens (TIFF/EDF/CBF, raw HDF5 frames averaged over a range, with progress
+and cancel). The view then edits ``controller.editor`` (a ``compute.mask.MaskEditor``) on the
+GUI thread, where each edit is one array operation on the detector.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -26,10 +28,18 @@ from xpcsviewer.compute.mask import (
     thick_line,
     threshold,
 )
-from xpcsviewer.io import Geometry, write_qmap_file
-from xpcsviewer.qmap_make import load_array, to_qmap
+from xpcsviewer.io import (
+    DetectorImage,
+    Geometry,
+    ImageReadCancelled,
+    read_image,
+    read_poni,
+    write_qmap_file,
+)
+from xpcsviewer.qmap_make import load_array, stored_geometry, to_qmap
 
 from ..._events import State
+from ..._token import JobCancelled
 from .._model import TabController
 
 TOOLS = ("rectangle", "ellipse", "polygon", "line")
@@ -54,7 +64,9 @@ class MaskState(State):
 class MaskData:
     """``image`` (ny, nx) float64; ``geometry``; ``mask`` the file's (True = valid);
     ``dynamic`` / ``static`` the file's (n_q, n_phi) grids (the preview starts from them, so it
-    shows the file's own partition)."""
+    shows the file's own partition). ``name``: what the image is (file name, and for raw frames
+    the averaged range); ``stored_geometry``: whether the geometry came with the image (only
+    result files carry one; for other images it is the one typed before)."""
 
     name: str
     path: Path
@@ -63,6 +75,7 @@ class MaskData:
     mask: np.ndarray
     dynamic: tuple[int, int] = (12, 1)
     static: tuple[int, int] = (120, 1)
+    stored_geometry: bool = True
 
 
 @dataclass(frozen=True)
@@ -106,7 +119,8 @@ class MaskController(TabController):
 
     def __init__(self, **preferences: Any) -> None:
         super().__init__(**preferences)
-        self.data: MaskData | None = None
+        self.data: MaskData | None = None  # what is edited (its geometry as last applied)
+        self.loaded: MaskData | None = None  # what ``load`` was given: a new one resets edits
         self.editor: MaskEditor | None = None
 
     def empty_message(self) -> str:
@@ -121,9 +135,35 @@ class MaskController(TabController):
                         np.asarray(qm.mask, bool), tuple(qm.dynamic_num_pts),
                         tuple(qm.static_num_pts))
 
+    def read(self, path: str | Path, frames: Any = None, token: Any = None,
+             progress: Any = None, geometry: Geometry | None = None) -> MaskData:
+        """Any image ``io.read_image`` opens, as :class:`MaskData` (worker thread). A result
+        file brings its geometry, mask and grids; another image starts with every pixel valid,
+        the grids of the state and ``geometry`` (the one in use; without one, 10 keV, 5 m,
+        75 µm, centre mid-detector), to be typed or taken from a PONI file. ``token`` cancels
+        between blocks of frames (the job then ends as cancelled). Raises XpcsFormatError."""
+        try:
+            det = read_image(path, frames, progress=progress, cancel=token)
+        except ImageReadCancelled:
+            raise JobCancelled() from None  # the job runner's word for a cancelled job
+        return self.image_data(det, geometry)
+
+    def image_data(self, det: DetectorImage, geometry: Geometry | None = None) -> MaskData:
+        if det.qmap is not None:
+            qm = det.qmap
+            return MaskData(det.path.name, det.path, det.image, stored_geometry(qm, det.path),
+                            np.asarray(qm.mask, bool), tuple(qm.dynamic_num_pts),
+                            tuple(qm.static_num_pts))
+        ny, nx = det.image.shape
+        geometry = geometry or Geometry(10.0, 5.0, 75e-6, (nx - 1) / 2, (ny - 1) / 2)
+        s = self.state
+        return MaskData(det.description, det.path, det.image, geometry,
+                        np.ones(det.image.shape, bool), (s.dynamic_q, s.dynamic_phi),
+                        (s.static_q, s.static_phi), stored_geometry=False)
+
     def load(self, data: MaskData) -> None:
         """Start editing ``data`` (GUI thread): the file's mask is the first undo step."""
-        self.data = data
+        self.data = self.loaded = data
         self.editor = MaskEditor(data.mask.copy())
 
     # edits -------------------------------------------------------------------------------
@@ -149,8 +189,8 @@ class MaskController(TabController):
         return int(sel.sum())
 
     def import_mask(self, path: str | Path, combine: str = "replace") -> int:
-        """A mask or blemish file (``.npy``, or HDF5 at /qmap/mask, /xpcs/qmap/mask or /mask;
-        nonzero = valid) replacing the mask or combined with it (``"and"``: valid in both,
+        """A mask or blemish file (``.npy``, TIFF/EDF/CBF, or HDF5 at /qmap/mask,
+        /xpcs/qmap/mask or /mask; nonzero = valid) replacing the mask or combined with it (``"and"``: valid in both,
         ``"or"``: in either). Returns the valid count; raises XpcsFormatError for an unreadable
         file and ValueError for another detector shape."""
         assert self.editor is not None
@@ -159,8 +199,14 @@ class MaskController(TabController):
 
     def set_geometry(self, geometry: Geometry) -> None:
         assert self.data is not None
-        d = self.data
-        self.data = MaskData(d.name, d.path, d.image, geometry, d.mask, d.dynamic, d.static)
+        self.data = replace(self.data, geometry=geometry)
+
+    def import_poni(self, path: str | Path) -> Geometry:
+        """Take the geometry from a pyFAI PONI file (``io.read_poni``; what it ignores is in
+        ``Geometry.ignored``). Raises XpcsFormatError."""
+        geometry = read_poni(path)
+        self.set_geometry(geometry)
+        return geometry
 
     def find_center(self) -> BeamCenter:
         """The beam centre from the image's rings (not applied: the view shows it first)."""

@@ -1,5 +1,8 @@
 """Mask tab widgets: the image with the mask and partition overlays, tools drawn by mouse.
 
+The image is the current file's SAXS-2D, or one opened with "open image…" (``_source.py``:
+TIFF/EDF/CBF, raw HDF5 frames), which stays until another file is made current.
+
 Drawing: with a tool chosen, a left-button drag on the image draws a rectangle, an ellipse
 (its bounding box) or a thick line (end to end); for a polygon each click adds a vertex and a
 right click (or double click) closes it. The drawn outline is a pyqtgraph curve while the
@@ -31,6 +34,7 @@ from xpcsviewer.io import Geometry
 
 from ...plotting import ImagePanel, colormap, note_label
 from .._base import TabView
+from ._source import SourceRow
 from .controller import TOOLS, MaskController, MaskData
 
 
@@ -146,7 +150,10 @@ class MaskView(TabView):
         self.outline.setZValue(20)
         self.panel.plot.addItem(self.outline)
         self.status = note_label(" ")
+        self.source_row = SourceRow(self)
+        geometry.insertWidget(geometry.count() - 1, self.source_row.poni_button)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.source_row)
         for row in (tools, filters, geometry, parts):
             layout.addLayout(row)
         layout.addWidget(self.panel, 1)
@@ -155,6 +162,7 @@ class MaskView(TabView):
         self._dragging = False
         self._found: tuple[float, float] | None = None
         self._loading = False  # a new file's settings are being shown: no nested renders
+        self.opened: MaskData | None = None  # opened by hand: shown until a file is current
         self.panel.viewport().installEventFilter(self)
         self.save_path_hook = None  # tests set a callable returning the path to save to
 
@@ -264,7 +272,7 @@ class MaskView(TabView):
         if self.controller.editor is None:
             return
         path, _ = QFileDialog.getOpenFileName(self, "Import mask", "",
-                                              "Masks (*.npy *.hdf *.h5 *.hdf5)")
+                                              "Masks (*.npy *.tif *.tiff *.edf *.cbf *.hdf *.h5 *.hdf5)")
         if not path:
             return
         combine = "or" if self.state.mode == "include" else "and"
@@ -326,19 +334,34 @@ class MaskView(TabView):
             return
         self.status.setText(f"saved {path} (hash {digest[:12]})")
 
+    def show_opened(self, data: MaskData) -> None:
+        """Edit an image opened by hand (``SourceRow``): it replaces the current file's until
+        another file is made current."""
+        self.opened = self.last_data = data
+        self.render(data)
+        if not data.stored_geometry:
+            self.status.setText(self.status.text() + "; the image carries no geometry: type "
+                                "it or import a PONI, then 'apply geometry'")
+
+    def show_geometry(self, g: Geometry) -> None:
+        for key, box in self.geometry_boxes.items():
+            value = getattr(g, key)
+            box.blockSignals(True)
+            box.setValue(value * 1e6 if key == "pixel_size_m" else value)
+            box.blockSignals(False)
+
     # drawing -------------------------------------------------------------------------------
     def render(self, data: MaskData) -> None:
         if self._loading:
             return
-        if data is not self.controller.data:
+        if data is not self.opened:
+            self.opened = None  # a file was made current: it replaces the opened image
+        if data is not self.controller.loaded:
             self._loading = True
             try:  # a new file: its mask, geometry and bin grids are where editing starts
                 self.controller.load(data)
                 self._found = None
-                g = data.geometry
-                for key, box in self.geometry_boxes.items():
-                    value = getattr(g, key)
-                    box.setValue(value * 1e6 if key == "pixel_size_m" else value)
+                self.show_geometry(data.geometry)
                 grids = {"dynamic_q": data.dynamic[0], "dynamic_phi": data.dynamic[1],
                          "static_q": data.static[0], "static_phi": data.static[1]}
                 for name, value in grids.items():
@@ -383,6 +406,11 @@ class MaskView(TabView):
             f"pixels each), {preview.static_rois} static rois")
 
     def show_message(self, text: str) -> None:
+        if self.opened is not None and text == self.controller.empty_message():
+            # no current file (any more): the image opened by hand is what there is to edit
+            self.last_data = self.opened
+            self.render(self.opened)
+            return
         self.panel.show_message(text)
         self.rois.clear()
         self.status.setText(" ")
