@@ -100,7 +100,7 @@ def test_log_axis_labels_the_partly_shown_top_decade(qtbot):
 def test_line_panel_colour_bar_numbers(qtbot):
     x = np.linspace(0, 1, 50)
     scale = ColorScale("plasma", 0.25, 1.75, "window age (s)")
-    lines = [Line(x, x * k, color=scale.rgb(a)) for k, a in enumerate((0.25, 1.0, 1.75))]
+    lines = [Line(x, x * k, colour=scale.rgb(a)) for k, a in enumerate((0.25, 1.0, 1.75))]
     panel = show_lines(qtbot, LinePanel(), lines, scale)
     assert panel.colorbar.axis.labelText == "window age (s)"
     assert_numbered(qtbot, panel.colorbar.axis, 0.25, 1.75, inside=panel)
@@ -108,7 +108,7 @@ def test_line_panel_colour_bar_numbers(qtbot):
 
 def test_panel_grid_fills_its_widget_after_regrids(qtbot):
     # Re-gridding a shown grid once squashed every panel into the top of the widget.
-    from xpcsviewer.gui.plotting._panel_grid import Panel, PanelGrid, Series
+    from xpcsviewer.gui.plotting import Line, Panel, PanelGrid
 
     grid = PanelGrid()
     qtbot.addWidget(grid)
@@ -117,7 +117,7 @@ def test_panel_grid_fills_its_widget_after_regrids(qtbot):
     qtbot.waitExposed(grid)
     t = np.geomspace(1e-3, 10, 40)
     for n in (2, grid.per_page, 3):  # a page never holds more than fit (issue 13)
-        panels = [Panel(f"bin {i}", points=[Series(t, 1 + np.exp(-t))]) for i in range(n)]
+        panels = [Panel(f"bin {i}", points=[Line(t, 1 + np.exp(-t), symbol=True)]) for i in range(n)]
         grid.set_panels(panels, 1, "t (s)", "g2")
         qtbot.wait(30)  # the layout re-activates on a posted event
         box = grid.ci.geometry()
@@ -128,7 +128,7 @@ def test_panel_grid_fills_its_widget_after_regrids(qtbot):
 def test_panel_grid_reuses_its_curves_and_axis_pictures(qtbot):
     # A redraw gives the same items new data (making and adding them was most of the GUI
     # block while a fit arrived); only a change in what is drawn adds or removes items.
-    from xpcsviewer.gui.plotting._panel_grid import Panel, PanelGrid, Series
+    from xpcsviewer.gui.plotting import Line, Panel, PanelGrid
 
     grid = PanelGrid()
     qtbot.addWidget(grid)
@@ -136,8 +136,8 @@ def test_panel_grid_reuses_its_curves_and_axis_pictures(qtbot):
     grid.show()
     qtbot.waitExposed(grid)
     t = np.geomspace(1e-3, 10, 40)
-    data = Series(t, 1 + np.exp(-t), 0.01 + 0 * t)
-    fit = Series(t, 1 + np.exp(-t))
+    data = Line(t, 1 + np.exp(-t), err=0.01 + 0 * t, symbol=True)
+    fit = Line(t, 1 + np.exp(-t))
     grid.set_panels([Panel("a", [data], [fit]), Panel("b", [data])], 1, "t (s)", "g2")
     qtbot.wait(30)
     first = [list(p.listDataItems()) for p in grid.plots]
