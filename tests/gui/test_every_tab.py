@@ -204,10 +204,11 @@ def test_averaging_different_samples_is_refused_unless_allowed(qtbot, make_windo
 
 
 def test_exports_show_dollar_signs_verbatim(tmp_path):
-    from xpcsviewer.gui.plotting import Curve, export_curves_figure
+    from xpcsviewer.gui.plotting import Line, LinesFigure, export_panels_figure
 
     # Read as mathtext, "\notacommand" fails to parse and the export raised ValueError.
     name = r"run_$\notacommand$.hdf"
-    curve = Curve(np.array([1e-3, 2e-3]), np.array([1.0, 2.0]), name)
-    out = export_curves_figure(tmp_path / "fig.png", [curve], "q (Å⁻¹)", "I", True, True, title=name)
+    line = Line(np.array([1e-3, 2e-3]), np.array([1.0, 2.0]), name)
+    figure = LinesFigure([line], "q (Å⁻¹)", "I", True, True, title=name)
+    out = export_panels_figure(tmp_path / "fig.png", [figure], title=name)
     assert out.stat().st_size > 1000

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import xpcsviewer.gui.main_window as main_window
+import xpcsviewer.gui._window_exports as window_exports
 
 
 def test_export_dialogs_start_in_the_last_export_folder(qtbot, make_window, tab, data_dir,
@@ -17,7 +17,7 @@ def test_export_dialogs_start_in_the_last_export_folder(qtbot, make_window, tab,
         asked.append(start)
         return answer.pop(0), filters
 
-    monkeypatch.setattr(main_window.QFileDialog, "getSaveFileName", fake_dialog)
+    monkeypatch.setattr(window_exports.QFileDialog, "getSaveFileName", fake_dialog)
     window = make_window(data_dir, select=1)
     view = tab(window, "g2")
     f = view.last_data.files[0]
@@ -40,7 +40,7 @@ def test_export_dialogs_start_in_the_last_export_folder(qtbot, make_window, tab,
     # A cancelled dialog writes nothing and keeps the folder.
     answer.append("")
     window.choose_csv_export()
-    assert window.settings.value(main_window.EXPORT_FOLDER_KEY) == str(out)
+    assert window.settings.value(window_exports.EXPORT_FOLDER_KEY) == str(out)
     # Another tab names itself.
     tab(window, "saxs_1d")
     answer.append("")

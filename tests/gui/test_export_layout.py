@@ -140,7 +140,7 @@ def test_diffusion_export_keeps_the_parameter_panel_and_results(qtbot, make_wind
     shown = [ax for ax in figure.axes if ax.axison]
     assert [ax.get_title() for ax in shown][1].startswith(view.param.currentText())
     # The parameter panel plots the values the tab shows (the g2 fit's, per file).
-    x_screen = sorted(np.concatenate([item.getData()[0] for item in view.params.plotItem.listDataItems()]))
+    x_screen = sorted(np.concatenate([item.getData()[0] for item in view.params.plot.listDataItems()]))
     x_export = sorted(np.concatenate([line.get_xdata() for line in shown[1].lines
                                       if line.get_linestyle() == "None"]))
     np.testing.assert_allclose(x_export, x_screen)
@@ -153,32 +153,32 @@ def test_diffusion_export_keeps_the_parameter_panel_and_results(qtbot, make_wind
 
 
 def test_screen_legends_sit_beside_the_data(qtbot):
+    from xpcsviewer.gui.plotting import Line, LinePanel
     from xpcsviewer.gui.plotting._legend import set_legend_shown
-    from xpcsviewer.gui.plotting.analysis import ErrorPlot, Series
 
-    plot = ErrorPlot()
+    plot = LinePanel()
     qtbot.addWidget(plot)
     plot.resize(600, 400)
     plot.show()
     q = np.logspace(-3, -1, 20)
-    plot.set_data([Series(q, 1 / q**2, 0.1 / q**2, "a_long_sample_name_results.hdf", 0)],
-                  [Series(q, 1 / q**2, None, "power law", 0)], x_label="q", y_label="τ",
-                  log_x=True, log_y=True)
+    plot.set_axes("q", "τ", log_x=True, log_y=True)
+    plot.set_lines([Line(q, 1 / q**2, "a_long_sample_name_results.hdf", 0.1 / q**2, 0, symbol=True),
+                    Line(q, 1 / q**2, "power law", colour=0, dashed=True)])
     qtbot.waitExposed(plot)
     qtbot.waitUntil(lambda: plot.legend.sceneBoundingRect().left() > 300)  # laid out
-    box, data = plot.legend.sceneBoundingRect(), plot.plotItem.vb.sceneBoundingRect()
+    box, data = plot.legend.sceneBoundingRect(), plot.plot.vb.sceneBoundingRect()
     assert box.left() >= data.right() - 1  # beside the view box, not over it
     assert box.right() <= plot.width() + 1  # and not cut at the widget's edge
     assert len(plot.legend.items) == 2
     width = data.width()
-    plot.plotItem.legend_action.setChecked(False)  # the plot's menu: "Show legend" off
-    qtbot.waitUntil(lambda: plot.plotItem.vb.sceneBoundingRect().width() > width + 50)
+    plot.plot.legend_action.setChecked(False)  # the plot's menu: "Show legend" off
+    qtbot.waitUntil(lambda: plot.plot.vb.sceneBoundingRect().width() > width + 50)
     assert not plot.legend.isVisible()
-    plot.set_data([Series(q, q, None, "x", 0)], [], x_label="q", y_label="y", log_x=False,
-                  log_y=False)
+    plot.set_axes("q", "y")
+    plot.set_lines([Line(q, q, "x")])
     assert not plot.legend.isVisible()  # the user's choice survives a redraw
-    plot.plotItem.legend_action.setChecked(True)
-    set_legend_shown(plot.plotItem, True)
+    plot.plot.legend_action.setChecked(True)
+    set_legend_shown(plot.plot, True)
     assert plot.legend.isVisible()
 
 

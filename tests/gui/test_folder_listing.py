@@ -18,7 +18,7 @@ def _same(a, b) -> bool:
 
 def test_names_show_first_and_rows_fill_in_chunks_to_scans_rows(qtbot, make_window, idle, data_dir,
                                                                  tmp_path, monkeypatch):
-    import xpcsviewer.gui.main_window as main_window
+    import xpcsviewer.gui._window_folders as window_folders
 
     for i in range(4):
         shutil.copyfile(data_dir / "brownian_a_results.hdf", tmp_path / f"run_{i}_results.hdf")
@@ -32,7 +32,7 @@ def test_names_show_first_and_rows_fill_in_chunks_to_scans_rows(qtbot, make_wind
         return real(path)
 
     monkeypatch.setattr(xio, "summarize", gated)
-    monkeypatch.setattr(main_window, "SCAN_CHUNK", 2)
+    monkeypatch.setattr(window_folders, "SCAN_CHUNK", 2)
     window = make_window()
     try:
         _check_filling(qtbot, window, idle, data_dir, tmp_path, gate, monkeypatch, real)
@@ -74,7 +74,7 @@ def _check_filling(qtbot, window, idle, data_dir, tmp_path, gate, monkeypatch, r
 
 def test_a_new_folder_while_filling_drops_the_old_rows(qtbot, make_window, idle, data_dir, tmp_path,
                                                        monkeypatch):
-    import xpcsviewer.gui.main_window as main_window
+    import xpcsviewer.gui._window_folders as window_folders
 
     old, new = tmp_path / "old", tmp_path / "new"
     old.mkdir()
@@ -85,7 +85,7 @@ def test_a_new_folder_while_filling_drops_the_old_rows(qtbot, make_window, idle,
     gate = threading.Event()
     real = xio.summarize
     monkeypatch.setattr(xio, "summarize", lambda p: (gate.wait(60), real(p))[1])
-    monkeypatch.setattr(main_window, "SCAN_CHUNK", 1)
+    monkeypatch.setattr(window_folders, "SCAN_CHUNK", 1)
     window = make_window()
     window.load_folder(old)
     qtbot.waitUntil(lambda: window.file_panel.model.rowCount() == 3, timeout=10_000)

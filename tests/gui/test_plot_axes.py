@@ -100,7 +100,7 @@ def test_log_axis_labels_the_partly_shown_top_decade(qtbot):
 def test_line_panel_colour_bar_numbers(qtbot):
     x = np.linspace(0, 1, 50)
     scale = ColorScale("plasma", 0.25, 1.75, "window age (s)")
-    lines = [Line(x, x * k, color=scale.rgb(a)) for k, a in enumerate((0.25, 1.0, 1.75))]
+    lines = [Line(x, x * k, colour=scale.rgb(a)) for k, a in enumerate((0.25, 1.0, 1.75))]
     panel = show_lines(qtbot, LinePanel(), lines, scale)
     assert panel.colorbar.axis.labelText == "window age (s)"
     assert_numbered(qtbot, panel.colorbar.axis, 0.25, 1.75, inside=panel)
@@ -108,7 +108,7 @@ def test_line_panel_colour_bar_numbers(qtbot):
 
 def test_panel_grid_fills_its_widget_after_regrids(qtbot):
     # Re-gridding a shown grid once squashed every panel into the top of the widget.
-    from xpcsviewer.gui.plotting._panel_grid import Panel, PanelGrid, Series
+    from xpcsviewer.gui.plotting import Line, Panel, PanelGrid
 
     grid = PanelGrid()
     qtbot.addWidget(grid)
@@ -117,7 +117,7 @@ def test_panel_grid_fills_its_widget_after_regrids(qtbot):
     qtbot.waitExposed(grid)
     t = np.geomspace(1e-3, 10, 40)
     for n in (2, grid.per_page, 3):  # a page never holds more than fit (issue 13)
-        panels = [Panel(f"bin {i}", points=[Series(t, 1 + np.exp(-t))]) for i in range(n)]
+        panels = [Panel(f"bin {i}", points=[Line(t, 1 + np.exp(-t), symbol=True)]) for i in range(n)]
         grid.set_panels(panels, 1, "t (s)", "g2")
         qtbot.wait(30)  # the layout re-activates on a posted event
         box = grid.ci.geometry()
@@ -128,7 +128,7 @@ def test_panel_grid_fills_its_widget_after_regrids(qtbot):
 def test_panel_grid_reuses_its_curves_and_axis_pictures(qtbot):
     # A redraw gives the same items new data (making and adding them was most of the GUI
     # block while a fit arrived); only a change in what is drawn adds or removes items.
-    from xpcsviewer.gui.plotting._panel_grid import Panel, PanelGrid, Series
+    from xpcsviewer.gui.plotting import Line, Panel, PanelGrid
 
     grid = PanelGrid()
     qtbot.addWidget(grid)
@@ -136,8 +136,8 @@ def test_panel_grid_reuses_its_curves_and_axis_pictures(qtbot):
     grid.show()
     qtbot.waitExposed(grid)
     t = np.geomspace(1e-3, 10, 40)
-    data = Series(t, 1 + np.exp(-t), 0.01 + 0 * t)
-    fit = Series(t, 1 + np.exp(-t))
+    data = Line(t, 1 + np.exp(-t), err=0.01 + 0 * t, symbol=True)
+    fit = Line(t, 1 + np.exp(-t))
     grid.set_panels([Panel("a", [data], [fit]), Panel("b", [data])], 1, "t (s)", "g2")
     qtbot.wait(30)
     first = [list(p.listDataItems()) for p in grid.plots]
@@ -165,3 +165,47 @@ def test_panel_grid_reuses_its_curves_and_axis_pictures(qtbot):
     rect = fills[0].boundingRect()
     np.testing.assert_allclose([rect.left(), rect.right()], np.log10([t.min(), t.max()]))
     assert grid.plots[0].vb.childrenBounds()[0][1] < np.log10(t.max()) + 0.5  # not 10**t_max
+
+
+def test_one_line_type_on_screen_and_on_paper(qtbot, tmp_path, monkeypatch):
+    # One Line: points with error bars placed in log10 units on log axes (pyqtgraph leaves
+    # ErrorBarItem untransformed), dashed lines, and the same palette colour for colour=k on
+    # screen and in the matplotlib export (light theme there).
+    import pyqtgraph as pg
+    from matplotlib.figure import Figure
+
+    from xpcsviewer.gui.line import resolve
+    from xpcsviewer.gui.plotting import LinesFigure, export_panels_figure
+    from xpcsviewer.gui.theme import LIGHT
+
+    q = np.array([1e-3, 2e-3, 5e-3])
+    tau, err = np.array([4.0, 1.0, 0.16]), np.array([1.0, 0.5, 0.5])  # last: err > tau
+    points = Line(q, tau, "data", err, 1, symbol=True)
+    law = Line(q, 4e-6 / q**2, "law", colour=1, dashed=True)
+    panel = show_lines(qtbot, LinePanel(), [points, law], log=(True, True))
+    bars, = [i for i in panel.plot.items if isinstance(i, pg.ErrorBarItem)]
+    np.testing.assert_allclose(bars.opts["x"], np.log10(q))
+    np.testing.assert_allclose(bars.opts["y"], np.log10(tau))
+    np.testing.assert_allclose(bars.opts["top"], np.log10(tau + err) - np.log10(tau))
+    # the lower end is clipped at tau/100 where tau - err <= 0 (a log axis has no 0)
+    np.testing.assert_allclose(bars.opts["bottom"],
+                               np.log10(tau) - np.log10(np.maximum(tau - err, tau / 100)))
+    dots, line = panel.plot.listDataItems()
+    assert dots.opts["symbol"] == "o" and dots.opts["pen"] is None
+    assert line.opts["pen"].style() == pg.QtCore.Qt.PenStyle.DashLine
+    assert line.opts["pen"].color().getRgb()[:3] == resolve(1)
+    assert panel.blank_parts() == [] and panel.notes_shown() == []
+    panel.show_message("why it is empty")
+    assert panel.line_data() == [] and panel.notes_shown() == ["why it is empty"]
+
+    saved = []
+    original = Figure.savefig
+    monkeypatch.setattr(Figure, "savefig", lambda self, *a, **k: (saved.append(self),
+                                                                   original(self, *a, **k))[1])
+    export_panels_figure(tmp_path / "f.png", [LinesFigure([points, law], "q", "τ", True, True)])
+    axes = saved[-1].axes[0]
+    marks = [m for m in axes.lines if m.get_linestyle() == "None" and m.get_marker() == "o"]
+    dashed = [m for m in axes.lines if m.get_linestyle() == "--"]
+    assert len(marks) == 1 and len(dashed) == 1
+    rgb = tuple(round(c * 255) for c in dashed[0].get_color()[:3])
+    assert rgb == resolve(1, 0, LIGHT) == tuple(round(c * 255) for c in marks[0].get_color()[:3])

@@ -68,7 +68,7 @@ def test_a_corrupt_file_is_named_and_the_others_still_plot(qtbot, make_window, t
     paths = sorted(folder_with_corrupt_file.iterdir())
     window.session.set_selected(paths)  # force the bad one in, as a user dragging it would
     view = tab(window, "saxs_1d")
-    labels = sorted(label for _x, _y, label in view.plot.curve_data())
+    labels = sorted(label for _x, _y, label in view.plot.line_data())
     assert labels == ["aging_b_results.hdf", "brownian_a_results.hdf"]
     messages = [window.status_panel.messages.item(i).text()
                 for i in range(window.status_panel.messages.count())]
@@ -150,12 +150,13 @@ def test_snapshot_renders_every_tab_in_the_dark_theme(qapp, data_dir, tmp_path):
 
 
 def test_line_colours_are_colour_blind_safe_and_exports_stay_light(qapp):
-    from xpcsviewer.gui.plotting._lines import INK, resolve
+    from xpcsviewer.gui.line import INK, resolve
     from xpcsviewer.gui.theme import DARK, LIGHT
 
     assert LIGHT.lines[:3] == ("#0072B2", "#D55E00", "#009E73")  # Okabe-Ito
-    assert resolve(INK, 0, 1, LIGHT) == (0, 0, 0) and resolve(INK, 0, 1, DARK) == (220, 220, 220)
-    assert resolve(None, 1, 2, LIGHT) == (0xD5, 0x5E, 0x00)
+    assert resolve(INK, 0, LIGHT) == (0, 0, 0) and resolve(INK, 0, DARK) == (220, 220, 220)
+    assert resolve(None, 1, LIGHT) == (0xD5, 0x5E, 0x00)  # by place in the list
+    assert resolve(9, 0, LIGHT) == resolve(1, 5, LIGHT) == (0xD5, 0x5E, 0x00)  # cycles
     # every line colour stands out of its background (WCAG-style luminance ratio >= 3)
     for theme in (LIGHT, DARK):
         bg = _luminance(theme.background)

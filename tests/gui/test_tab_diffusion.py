@@ -38,11 +38,11 @@ def test_diffusion_from_g2_fits_equals_fit_tauq(qtbot, make_window, tmp_path, da
     assert f"D = {fixed.D[0]:.4g} ± {fixed.D_err[0]:.2g} Å²/s" in view.summary.text()
     assert f"α = {free.alpha[0]:.3f} ± {free.alpha_err[0]:.3f}" in view.summary.text()
     # tau(q) points (with error bars) and the power-law line are drawn.
-    items = view.tauq.plotItem.listDataItems()
+    items = view.tauq.plot.listDataItems()
     assert len(items) == 2 and items[0].getData()[0].size == int(free.n_used[0])
 
     view.state.alpha_free = False  # the line becomes tau = 1 / (D q^2)
-    assert "D q²" in view.tauq.plotItem.listDataItems()[1].name()
+    assert "D q²" in view.tauq.plot.listDataItems()[1].name()
 
     out = window.export_csv(tmp_path / "tauq.csv")
     text = out.read_text()
@@ -82,7 +82,7 @@ def test_phi_resolved_diffusion_on_the_multi_phi_file(qtbot, make_window, tmp_pa
         assert abs(d - truth) < max(4 * err, 0.1 * truth), (sector.phi, d, err)
     assert abs(data.fixed.D[0] - truth) / truth < 0.05  # the isotropic fit, all 59 bins
     assert "D by φ" in view.summary.text() and "roi 1–" in view.summary.text()
-    items = view.tauq.plotItem.listDataItems()
+    items = view.tauq.plot.listDataItems()
     assert len(items) == 12  # six sectors: points and a power law each
     out = window.export_csv(tmp_path / "d.csv")
     assert "per phi sector" in out.read_text()

@@ -52,7 +52,7 @@ def _settled(qtbot, window, view=None):
 
 def _plotted(view):
     """(x, y) of the data items in the plot (original data, before log mapping)."""
-    return [(np.asarray(i.xData), np.asarray(i.yData)) for i in view.plot.plotItem.listDataItems()]
+    return [(np.asarray(i.xData), np.asarray(i.yData)) for i in view.plot.plot.listDataItems()]
 
 
 def test_tau_at_a_bin_against_start_time_equals_fit_g2(qtbot, make_window, trend_folder, tmp_path):
@@ -86,7 +86,7 @@ def test_tau_at_a_bin_against_start_time_equals_fit_g2(qtbot, make_window, trend
     (x, y), = _plotted(view)
     np.testing.assert_allclose(x, [0.0, 1.5, 4.25])
     np.testing.assert_allclose(y, expected[[0, 1, 3]], rtol=1e-10)
-    assert "hours since 2026-11-24T12:00:00" in view.plot.plotItem.getAxis("bottom").labelText
+    assert "hours since 2026-11-24T12:00:00" in view.plot.plot.getAxis("bottom").labelText
     # The same file twice gives the same τ (deterministic fit of identical data).
     assert trend.y[0] == pytest.approx(trend.y[3], rel=1e-12)
 

@@ -26,7 +26,7 @@ def test_every_tab_with_zero_one_and_many_files(qtbot, make_window, tab, idle, d
 def test_saxs1d_curves_equal_the_api(qtbot, make_window, tab, idle, data_dir):
     window = make_window(data_dir, select=2)
     view = tab(window, "saxs_1d")
-    plotted = {label: (x, y) for x, y, label in view.plot.curve_data()}
+    plotted = {label: (x, y) for x, y, label in view.plot.line_data()}
     assert len(plotted) == 2
     for path in window.session.selected:
         q, intensity = xpcsviewer.open(path).saxs_1d
@@ -44,7 +44,7 @@ def test_saxs1d_q_range_and_csv_export(qtbot, make_window, tab, idle, data_dir, 
     view.q_edits["q_max"].setText("0.006")
     view.q_edits["q_max"].editingFinished.emit()
     idle(window)
-    (x, _y, _label), = view.plot.curve_data()
+    (x, _y, _label), = view.plot.line_data()
     assert x.min() >= 0.003 and x.max() <= 0.006 and x.size > 5
     out = window.export_csv(tmp_path / "saxs1d.csv")
     rows = np.loadtxt(out, delimiter=",", skiprows=2, usecols=(2, 3))

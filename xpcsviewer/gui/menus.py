@@ -5,21 +5,16 @@ Actions call the main window's public methods; nothing here holds state.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QMainWindow, QMessageBox
 
 from xpcsviewer import __version__
 
 from .live import FOLLOW_KEY, NEWEST_KEY, POLL_KEY
 
-if TYPE_CHECKING:
-    from .main_window import MainWindow
 
-
-def _action(window: MainWindow, menu, text: str, slot, shortcut=None) -> QAction:
+def _action(window: QMainWindow, menu, text: str, slot, shortcut=None) -> QAction:
     action = QAction(text, window)
     if shortcut is not None:
         action.setShortcut(QKeySequence(shortcut))
@@ -28,7 +23,7 @@ def _action(window: MainWindow, menu, text: str, slot, shortcut=None) -> QAction
     return action
 
 
-def build_menus(window: MainWindow) -> dict[str, QAction]:
+def build_menus(window: QMainWindow) -> dict[str, QAction]:
     bar = window.menuBar()
     actions: dict[str, QAction] = {}
     file_menu = bar.addMenu("&File")
@@ -77,14 +72,14 @@ def build_menus(window: MainWindow) -> dict[str, QAction]:
     return actions
 
 
-def _message(window: MainWindow, title: str, text: str) -> None:
+def _message(window: QMainWindow, title: str, text: str) -> None:
     # Non-blocking, deleted on close: the window stays usable and nothing leaks.
     box = QMessageBox(QMessageBox.Icon.Information, title, text, QMessageBox.StandardButton.Ok, window)
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     box.open()
 
 
-def _show_shortcuts(window: MainWindow, actions: dict[str, QAction]) -> None:
+def _show_shortcuts(window: QMainWindow, actions: dict[str, QAction]) -> None:
     lines = [f"{a.shortcut().toString(QKeySequence.SequenceFormat.NativeText):>14}   {a.text().replace('&', '')}"
              for a in actions.values() if not a.shortcut().isEmpty()]
     lines += ["Up / Down   step through the file lists", "Enter   add highlighted files to the selection",
@@ -92,6 +87,6 @@ def _show_shortcuts(window: MainWindow, actions: dict[str, QAction]) -> None:
     _message(window, "Keyboard shortcuts", "\n".join(lines))
 
 
-def _show_about(window: MainWindow) -> None:
+def _show_about(window: QMainWindow) -> None:
     _message(window, "About xpcsviewer",
              f"xpcsviewer {__version__}\nView, fit and compare XPCS result files (APS-8IDI NeXus layout).")

@@ -5,14 +5,11 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QEventLoop
+from PySide6.QtWidgets import QMainWindow
 
 from .tabs import TABS
-
-if TYPE_CHECKING:
-    from .main_window import MainWindow
 
 
 def wait_for(condition: Callable[[], bool], timeout_s: float = 60.0) -> bool:
@@ -26,7 +23,7 @@ def wait_for(condition: Callable[[], bool], timeout_s: float = 60.0) -> bool:
     return True
 
 
-def render_tabs(window: MainWindow, outdir: Path, timeout_s: float = 60.0) -> list[Path]:
+def render_tabs(window: QMainWindow, outdir: Path, timeout_s: float = 60.0) -> list[Path]:
     """Show each tab in turn, wait for its data, and save the window as ``outdir/<key>.png``."""
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)

@@ -12,7 +12,7 @@ import numpy as np
 import pyqtgraph as pg
 
 from ._colormaps import colormap
-from ._notes import PlotNote, escape
+from ._notes import NotedPanel, PlotNote, escape
 from ._shared import ADAPTER, no_si_prefixes
 
 
@@ -25,7 +25,9 @@ def log_edges(t: np.ndarray) -> np.ndarray:
     return np.concatenate([[x[0] - (mid[0] - x[0])], mid, [x[-1] + (x[-1] - mid[-1])]])
 
 
-class G2MapPanel(pg.GraphicsLayoutWidget):
+class G2MapPanel(NotedPanel, pg.GraphicsLayoutWidget):
+    blank_word = "empty map"
+
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self.plot = self.addPlot()
@@ -65,15 +67,9 @@ class G2MapPanel(pg.GraphicsLayoutWidget):
         self.plot.setTitle(escape(title), size="10pt")
         self.plot.enableAutoRange()
 
-    def show_message(self, text: str) -> None:
+    def _clear_data(self) -> None:
         self.mesh.setData(np.zeros((2, 2)), np.zeros((2, 2)), np.zeros((1, 1)))
         self.values = None
-        self.plot.setTitle(None)
-        self.note.set(text)
 
-    def blank_parts(self) -> list[str]:
-        shown = self.values is not None and bool(np.isfinite(self.values).any())
-        return [] if shown or self.note.text else ["empty map"]
-
-    def notes_shown(self) -> list[str]:
-        return [self.note.text] if self.note.text else []
+    def _shows_data(self) -> bool:
+        return self.values is not None and bool(np.isfinite(self.values).any())

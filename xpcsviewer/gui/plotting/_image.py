@@ -13,14 +13,16 @@ import pyqtgraph as pg
 from PySide6.QtCore import Signal
 
 from ._colormaps import colormap
-from ._notes import PlotNote, drawn, escape
+from ._notes import NotedPanel, PlotNote, escape
 from ._shared import ADAPTER, no_si_prefixes
 
 _MASK_RGBA = (255, 255, 255, 150)  # excluded pixels are washed out, not hidden
 
 
-class ImagePanel(pg.GraphicsLayoutWidget):
+class ImagePanel(NotedPanel, pg.GraphicsLayoutWidget):
     """``hovered(column, row)`` is emitted with the pixel under the cursor (-1, -1 when off)."""
+
+    blank_word = "empty image"
 
     hovered = Signal(int, int)
 
@@ -128,20 +130,11 @@ class ImagePanel(pg.GraphicsLayoutWidget):
         self.plot.setLabel("bottom", escape(x_label))
         self.plot.setLabel("left", escape(y_label))
 
-    def show_message(self, text: str) -> None:
-        """An empty image that says why it is empty."""
+    def _clear_data(self) -> None:
         self.image.clear()
         self.overlay.clear()
         self.marker.clear()
         self._shape = ()
-        self.plot.setTitle(None)
-        self.note.set(text)
-
-    def blank_parts(self) -> list[str]:
-        return [] if drawn(self.plot) or self.note.text else ["empty image"]
-
-    def notes_shown(self) -> list[str]:
-        return [self.note.text] if self.note.text else []
 
     def image_data(self) -> np.ndarray | None:
         """The array as displayed (log10 applied when in log mode)."""

@@ -1,7 +1,8 @@
-"""Styled line plots for the analysis tabs: lines or points, error bars that also work on a
-log-t axis, and curves coloured by a value (segment, age) with a colour bar beside them.
+"""The one line plot of the tabs: :class:`~xpcsviewer.gui.line.Line` objects as lines or as
+points with error bars (also on log axes), and curves coloured by a value (segment, age) with
+a colour bar beside them.
 
-:class:`Line` and :class:`ColorScale` carry no pyqtgraph objects, so the matplotlib export
+:class:`ColorScale` carries no pyqtgraph objects, so the matplotlib export (``_export``)
 draws the very same lines in the very same colours.
 """
 
@@ -13,35 +14,14 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 
-from ..theme import Theme, active
+from ..line import RGB, Line, resolve
 from ._axes import log_axes
 from ._colormaps import colormap
-from ._curves import palette as _colours
 from ._legend import set_legend_shown
-from ._notes import PlotNote, add_legend, drawn, escape, tooltip
+from ._notes import NotedPanel, PlotNote, add_legend, drawn, escape, tooltip
 from ._shared import ADAPTER, loose_title, no_si_prefixes
 
-RGB = tuple[int, int, int]
-#: "The ink colour": black on paper and in the light theme, light grey in the dark one
-#: (a reference curve such as the stored multi-tau g2 or a mean).
-INK: RGB = (-1, -1, -1)
-
-
-@dataclass(frozen=True)
-class Line:
-    """One curve: ``x``, ``y`` (n,) in the panel's units; ``err`` (n,) one-sigma or None.
-
-    color: RGB 0..255, None = the panel's palette, ``INK`` = the theme's ink; symbol: points (measured data) rather
-    than a line (derived curves); dashed: a line drawn dashed (rejected, reference).
-    """
-
-    x: Any
-    y: Any
-    label: str = ""
-    err: Any = None
-    color: RGB | None = None
-    symbol: bool = False
-    dashed: bool = False
+_SOLID, _DASH = pg.QtCore.Qt.PenStyle.SolidLine, pg.QtCore.Qt.PenStyle.DashLine
 
 
 @dataclass(frozen=True)
@@ -60,25 +40,11 @@ class ColorScale:
         return int(r), int(g), int(b)
 
 
-def palette(index: int, total: int, theme: Theme | None = None) -> RGB:
-    """The same overlay colours as every other plot (``theme``'s line colours, default the
-    active theme's), as RGB."""
-    colours = _colours() if theme is None else theme.lines
-    return _hex_rgb(colours[index % len(colours)])
-
-
-def resolve(color: RGB | None, index: int, total: int, theme: Theme | None = None) -> RGB:
-    """A line's colour: its own, the palette's (None) or the ink (``INK``)."""
-    if color is None:
-        return palette(index, total, theme)
-    if color == INK:
-        return _hex_rgb((theme or active()).foreground)
-    return color
-
-
-def _hex_rgb(text: str) -> RGB:
-    h = text.lstrip("#")
-    return int(h[0:2], 16), int(h[2:4], 16), int(h[4:6], 16)
+def pen_for(colour: int | RGB | None, n_colours: int = 0) -> pg.QtGui.QPen:
+    """A width-2 pen in a line's colour (:class:`~xpcsviewer.gui.line.Line`; None: the
+    first). ``n_colours``, how many files share the plot, does not change it: the palette
+    cycles (the g2 grid passes it along)."""
+    return pg.mkPen(resolve(colour), width=2)
 
 
 def _visible(x: np.ndarray, y: np.ndarray, log_x: bool, log_y: bool) -> np.ndarray:
@@ -90,15 +56,30 @@ def _visible(x: np.ndarray, y: np.ndarray, log_x: bool, log_y: bool) -> np.ndarr
     return keep
 
 
-class LinePanel(pg.GraphicsLayoutWidget):
-    """A plot of :class:`Line` objects with an optional colour bar. Points hidden on log
-    axes (non-positive) are counted in the title rather than dropped silently, and a plot
-    left with nothing to draw says why in a note inside it."""
+def _error_bars(x: np.ndarray, y: np.ndarray, err: np.ndarray, log_x: bool, log_y: bool,
+                pen: Any) -> pg.ErrorBarItem:
+    """y ± err as drawn in the view's coordinates: pyqtgraph's log mode does not transform
+    an ErrorBarItem, so on log axes its ends are placed in log10 units by hand (the lower end
+    clipped at y/100, where y - err would be non-positive)."""
+    err = np.nan_to_num(err)
+    bx = np.log10(x) if log_x else x
+    if not log_y:
+        return pg.ErrorBarItem(x=bx, y=y, height=2 * err, pen=pen)
+    lo = np.maximum(y - err, y / 100)
+    centre = np.log10(y)
+    return pg.ErrorBarItem(x=bx, y=centre, top=np.log10(y + err) - centre,
+                           bottom=centre - np.log10(lo), pen=pen)
+
+
+class LinePanel(NotedPanel, pg.GraphicsLayoutWidget):
+    """A plot of :class:`~xpcsviewer.gui.line.Line` objects with an optional colour bar.
+    Points hidden on log axes (non-positive) are counted in the title rather than dropped
+    silently, and a plot left with nothing to draw says why in a note inside it."""
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self.plot = self.addPlot(row=0, col=0, axisItems=log_axes())
-        loose_title(self.plot)
+        loose_title(self.plot)  # a long title overhangs rather than widening the plot
         self.plot.showGrid(x=True, y=True, alpha=0.2)
         self.legend = add_legend(self.plot, offset=(-10, 10), labelTextSize="8pt")
         self.note = PlotNote(self.plot)
@@ -116,6 +97,7 @@ class LinePanel(pg.GraphicsLayoutWidget):
 
     def set_axes(self, x_label: str, y_label: str, log_x: bool = False, log_y: bool = False,
                  title: str = "") -> None:
+        # Units live in the label text: pyqtgraph's own units would add SI prefixes (mÅ⁻¹).
         self.plot.setLabel("bottom", escape(x_label))
         self.plot.setLabel("left", escape(y_label))
         self.plot.setLogMode(x=log_x, y=log_y)
@@ -129,26 +111,24 @@ class LinePanel(pg.GraphicsLayoutWidget):
         self.plot.clear()
         self.legend.clear()
         hidden = 0
-        for index, line in enumerate(lines):
+        for position, line in enumerate(lines):
             x, y = ADAPTER.curve(line.x, line.y)
             keep = _visible(x, y, *self._log)
             # NaN marks "no value here" (e.g. no frame pairs); only finite points count as hidden.
             hidden += int((np.isfinite(x) & np.isfinite(y) & ~keep).sum())
-            color = resolve(line.color, index, len(lines))
-            pen = pg.mkPen(color, width=1 if line.symbol else 2,
-                           style=pg.QtCore.Qt.PenStyle.DashLine if line.dashed else pg.QtCore.Qt.PenStyle.SolidLine)
+            colour = resolve(line.colour, position)
+            pen = pg.mkPen(colour, width=1 if line.symbol else 2,
+                           style=_DASH if line.dashed else _SOLID)
             name = (line.label or None) if legend else None
             if line.symbol or keep.sum() == 1:  # a single point is no line: show it as a point
-                item = self.plot.plot(x[keep], y[keep], pen=None, symbol="o", symbolSize=5,
-                                      symbolPen=pen, symbolBrush=color, name=name)
+                item = self.plot.plot(x[keep], y[keep], pen=None, symbol="o", symbolSize=6,
+                                      symbolPen=pen, symbolBrush=colour, name=name)
             else:
                 item = self.plot.plot(x[keep], y[keep], pen=pen, name=name)
             item.setToolTip(tooltip(line.label) if line.label else "")
-            if line.err is not None and not self._log[1]:
+            if line.err is not None:
                 err = ADAPTER.convert(line.err, np.float64)[keep]
-                # In log-x mode the view's x coordinate is log10(x); error bars live there.
-                ex = np.log10(x[keep]) if self._log[0] else x[keep]
-                self.plot.addItem(pg.ErrorBarItem(x=ex, y=y[keep], height=2 * err, pen=pen))
+                self.plot.addItem(_error_bars(x[keep], y[keep], err, *self._log, pen))
         if scale is not None:
             self.colorbar.setColorMap(colormap(scale.colormap))
             self.colorbar.setLevels((scale.vmin, scale.vmax if scale.vmax > scale.vmin else scale.vmin + 1))
@@ -168,20 +148,11 @@ class LinePanel(pg.GraphicsLayoutWidget):
             self.note.set("no finite point to draw" + (" (non-positive values on log axes)"
                                                        if hidden else ""))
 
-    def show_message(self, text: str) -> None:
-        """An empty plot that says why it is empty."""
+    def _clear_data(self) -> None:
         self.plot.clear()
         self.legend.clear()
         set_legend_shown(self.plot, False)
         self.colorbar.setVisible(False)
-        self.plot.setTitle(None)
-        self.note.set(text)
-
-    def blank_parts(self) -> list[str]:
-        return [] if drawn(self.plot) or self.note.text else ["empty plot"]
-
-    def notes_shown(self) -> list[str]:
-        return [self.note.text] if self.note.text else []
 
     def line_data(self) -> list[tuple[np.ndarray, np.ndarray, str]]:
         """``(x, y, label)`` of every curve as plotted (for tests)."""
@@ -190,3 +161,4 @@ class LinePanel(pg.GraphicsLayoutWidget):
             x, y = item.getOriginalDataset()
             out.append((x, y, item.name() or item.toolTip() or ""))
         return out
+

@@ -16,12 +16,14 @@ from PySide6.QtCore import Signal
 
 from ._colormaps import colormap
 from ._image import ImagePanel
-from ._notes import PlotNote, drawn, escape
+from ._notes import NotedPanel, PlotNote, escape
 from ._shared import ADAPTER, loose_title, no_si_prefixes
 
 
-class MapPanel(pg.GraphicsLayoutWidget):
+class MapPanel(NotedPanel, pg.GraphicsLayoutWidget):
     """``clicked(x, y)`` in axis units when the user clicks inside the map."""
+
+    blank_word = "empty map"
 
     clicked = Signal(float, float)
 
@@ -90,18 +92,10 @@ class MapPanel(pg.GraphicsLayoutWidget):
             self.plot.addItem(item)
             self._guides.append(item)
 
-    def show_message(self, text: str) -> None:
+    def _clear_data(self) -> None:
         self.image.clear()
         self.set_guides([])
         self._extent = None
-        self.plot.setTitle(None)
-        self.note.set(text)
-
-    def blank_parts(self) -> list[str]:
-        return [] if drawn(self.plot) or self.note.text else ["empty map"]
-
-    def notes_shown(self) -> list[str]:
-        return [self.note.text] if self.note.text else []
 
     def image_data(self) -> np.ndarray | None:
         return self.image.image

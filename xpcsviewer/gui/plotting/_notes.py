@@ -129,3 +129,29 @@ def visible_panels(root: Any) -> int:
     """How many of our plots under ``root`` are shown (for tests)."""
     return sum(1 for panel in root.findChildren(pg.GraphicsView)
                if hasattr(panel, "blank_parts") and panel.isVisibleTo(root))
+
+
+class NotedPanel:
+    """What every single-plot panel shares: ``show_message`` (an empty plot saying why),
+    ``blank_parts`` and ``notes_shown`` (for tests and snapshots). A panel has ``plot`` (its
+    PlotItem) and ``note`` (a :class:`PlotNote`) and says in ``_clear_data`` how it empties."""
+
+    blank_word = "empty plot"  # what blank_parts calls an empty panel of this kind
+
+    def _clear_data(self) -> None:
+        raise NotImplementedError
+
+    def _shows_data(self) -> bool:
+        return bool(drawn(self.plot))
+
+    def show_message(self, text: str) -> None:
+        """An empty plot that says why it is empty."""
+        self._clear_data()
+        self.plot.setTitle(None)
+        self.note.set(text)
+
+    def blank_parts(self) -> list[str]:
+        return [] if self._shows_data() or self.note.text else [self.blank_word]
+
+    def notes_shown(self) -> list[str]:
+        return [self.note.text] if self.note.text else []

@@ -16,29 +16,19 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Signal
 
+from ..line import Line
 from ._axes import log_axes
-from ._curves import pen_for
+from ._lines import pen_for
 from ._notes import drawn, escape
 from ._panel_items import PanelItems
 from ._shared import _LooseTitle, loose_title, no_si_prefixes
 
 
 @dataclass(frozen=True)
-class Series:
-    """x (n,), y (n,), optional err (n,) one sigma; ``index`` picks the colour (file)."""
-
-    x: Any
-    y: Any
-    err: Any = None
-    label: str = ""
-    index: int = 0
-
-
-@dataclass(frozen=True)
 class Panel:
     title: str
-    points: list[Series] = field(default_factory=list)  # data, drawn as symbols + error bars
-    lines: list[Series] = field(default_factory=list)  # fits, drawn as lines
+    points: list[Line] = field(default_factory=list)  # data, drawn as symbols + error bars
+    lines: list[Line] = field(default_factory=list)  # fits, drawn as lines
     band: tuple[Any, Any, Any] | None = None  # (x, lo, hi): a shaded credible band
     note: str = ""  # shown in red inside the panel
 

@@ -15,7 +15,7 @@ import numpy as np
 import pyqtgraph as pg
 
 from ..theme import active
-from ._curves import pen_for
+from ._lines import pen_for
 from ._notes import escape
 from ._shared import ADAPTER
 
@@ -68,7 +68,7 @@ class PanelItems:
             x, y = ADAPTER.curve(s.x, s.y)
             keep = (x > 0) & np.isfinite(y)
             n_points += int(keep.sum())
-            pen = pen_for(s.index, n_colours)
+            pen = pen_for(s.colour, n_colours)
             item = _nth(self.points, i, pg.PlotDataItem)
             # One setData with every option: each separate setter would lay the points out again.
             item.setData(x[keep], y[keep], pen=None, symbol="o", symbolSize=4, symbolPen=pen,
@@ -85,7 +85,7 @@ class PanelItems:
             x, y = ADAPTER.curve(s.x, s.y)
             keep = (x > 0) & np.isfinite(y)
             item = _nth(self.lines, i, pg.PlotDataItem)
-            item.setData(x[keep], y[keep], pen=pg.mkPen(fit_colour(s.index, n_colours), width=2),
+            item.setData(x[keep], y[keep], pen=pg.mkPen(fit_colour(s.colour, n_colours), width=2),
                          symbol=None, name=s.label or None)
             item.setZValue(5)  # over the points, however dense
             wanted.append(item)

@@ -118,9 +118,9 @@ class AverageView(TabView):
         self.plot.set_lines(fig.lines)
 
     def figure(self, data: AverageData) -> LinesFigure:
-        lines = [Line(tau, g2, name if used else f"{name} (rejected)", color=None if used else REJECTED_RGB,
+        lines = [Line(tau, g2, name if used else f"{name} (rejected)", colour=None if used else REJECTED_RGB,
                       dashed=not used) for name, tau, g2, used in data.curves]
-        lines.append(Line(data.tau, data.mean, "weighted mean", err=data.err, color=MEAN_RGB, symbol=True))
+        lines.append(Line(data.tau, data.mean, "weighted mean", err=data.err, colour=MEAN_RGB, symbol=True))
         return LinesFigure(lines, "t (s)", "g2", log_x=True, title=f"preview, bin {data.column}: {data.bin_label}")
 
     def show_message(self, text: str) -> None:

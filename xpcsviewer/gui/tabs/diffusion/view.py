@@ -21,8 +21,7 @@ from PySide6.QtWidgets import (
 
 from xpcsviewer.fitting import PARAM_UNITS as UNITS
 
-from ...plotting import note_label
-from ...plotting.analysis import ErrorPanel, ErrorPlot, Series, export_error_panels
+from ...plotting import Line, LinePanel, LinesFigure, export_panels_figure, note_label
 from .._base import TabView
 from .._model import parse_number
 from ._sectors import sector_lines
@@ -70,8 +69,8 @@ class DiffusionView(TabView):
         self.summary = note_label("")
         self.summary.setStyleSheet("font-weight: bold")
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.tauq = ErrorPlot()
-        self.params = ErrorPlot()
+        self.tauq = LinePanel()
+        self.params = LinePanel()
         split = QSplitter(Qt.Orientation.Horizontal)
         split.setChildrenCollapsible(False)  # a narrow window never hides a plot
         split.addWidget(self.tauq)
@@ -98,20 +97,20 @@ class DiffusionView(TabView):
         for k, name in enumerate(names):
             rows = shown.file_index == k
             used = rows & shown.used
-            points.append(Series(shown.q[used], shown.tau[used], shown.tau_err[used],
-                                 name if many else "τ from g2 fits", k))
+            points.append(Line(shown.q[used], shown.tau[used], name if many else "τ from g2 fits",
+                               shown.tau_err[used], k, symbol=True))
             if np.isfinite(shown.alpha[k]):
                 q, tau = shown.curve(k)
                 label = f"τ₀ q^-{shown.alpha[k]:.2f}" if self.state.alpha_free else "τ = 1/(D q²)"
-                lines.append(Series(q, tau, None, f"{name}: {label}" if many else label, k))
+                lines.append(Line(q, tau, f"{name}: {label}" if many else label, colour=k, dashed=True))
         self.params.show()
         skipped = int((~shown.used).sum())
         note = f" ({skipped} bins left out: failed, at a bound or outside q range)" if skipped else ""
         text = "\n".join(summary_lines(data))
         self.summary.setText(text)
-        self.tauq.set_data(points, lines, x_label=Q_LABEL, y_label=TAU_LABEL, log_x=True,
-                           log_y=True, n_colours=n, title=f"τ(q) from the g2 fits, model "
-                           f"{data.fit.model}{note}", text="")
+        self.tauq.set_axes(Q_LABEL, TAU_LABEL, log_x=True, log_y=True,
+                           title=f"τ(q) from the g2 fits, model {data.fit.model}{note}")
+        self.tauq.set_lines(points + lines)
         self._render_params(data)
 
     def _render_sectors(self, data: DiffusionData, shown: Any) -> None:
@@ -123,16 +122,16 @@ class DiffusionView(TabView):
         for i, sector in enumerate(data.sectors):
             used = sector.rows & shown.used
             name = f"{data.names[sector.file_index]} φ={sector.phi:g}°" if many else f"φ={sector.phi:g}°"
-            points.append(Series(shown.q[used], shown.tau[used], shown.tau_err[used], name, i))
+            points.append(Line(shown.q[used], shown.tau[used], name, shown.tau_err[used], i, symbol=True))
             result = getattr(sector, which)
             if np.isfinite(result.alpha[sector.file_index]):
                 q, tau = result.curve(sector.file_index)
-                lines.append(Series(q, tau, None, "", i))
+                lines.append(Line(q, tau, colour=i, dashed=True))
         self.summary.setText("\n".join(summary_lines(data) + sector_lines(data.sectors, data.names)))
         law = "τ₀ q^-α per sector" if self.state.alpha_free else "τ = 1/(D q²) per sector"
-        self.tauq.set_data(points, lines, x_label=Q_LABEL, y_label=TAU_LABEL, log_x=True,
-                           log_y=True, n_colours=len(data.sectors),
-                           title=f"τ(q) by φ, model {data.fit.model}; {law}", text="")
+        self.tauq.set_axes(Q_LABEL, TAU_LABEL, log_x=True, log_y=True,
+                           title=f"τ(q) by φ, model {data.fit.model}; {law}")
+        self.tauq.set_lines(points + lines)
 
     def _render_params(self, data: DiffusionData) -> None:
         fit = data.fit
@@ -145,12 +144,12 @@ class DiffusionView(TabView):
         self.param.blockSignals(was)
         chosen = self.state.param_view if self.state.param_view in names else chosen
         many = len(data.names) > 1
-        points = [Series(q, v, e, data.names[k] if many else "", k)
+        points = [Line(q, v, data.names[k] if many else "", e, k, symbol=True)
                   for k, q, v, e in param_points(fit, chosen)]
         unit = f" ({UNITS[chosen]})" if chosen in UNITS else ""
-        self.params.set_data(points, [], x_label=Q_LABEL, y_label=chosen + unit, log_x=False,
-                             log_y=chosen.startswith("tau"), n_colours=len(data.names),
+        self.params.set_axes(Q_LABEL, chosen + unit, log_x=False, log_y=chosen.startswith("tau"),
                              title=f"{chosen} vs q ({fit.model} fit)")
+        self.params.set_lines(points)
 
     def _message(self, text: str) -> None:
         self.summary.setText("")
@@ -171,19 +170,19 @@ class DiffusionView(TabView):
         points, lines = [], []
         for k, name in enumerate(data.names):
             used = (shown.file_index == k) & shown.used
-            points.append(Series(shown.q[used], shown.tau[used], shown.tau_err[used], name, k))
+            points.append(Line(shown.q[used], shown.tau[used], name, shown.tau_err[used], k, symbol=True))
             if np.isfinite(shown.alpha[k]):
                 q, tau = shown.curve(k)
-                lines.append(Series(q, tau, None, f"power law, α = {shown.alpha[k]:.3f}", k))
-        panels = [ErrorPanel(points, lines, Q_LABEL, TAU_LABEL, log_x=True, log_y=True,
-                             title="τ(q) from the g2 fits")]
+                lines.append(Line(q, tau, f"power law, α = {shown.alpha[k]:.3f}", colour=k, dashed=True))
+        panels = [LinesFigure(points + lines, Q_LABEL, TAU_LABEL, log_x=True, log_y=True,
+                              title="τ(q) from the g2 fits")]
         fit = data.fit
         free = [p for p, f in zip(fit.params, fit.free, strict=True) if f] or list(fit.params)
         chosen = self.state.param_view if self.state.param_view in free else free[0]
         many = len(data.names) > 1
         unit = f" ({UNITS[chosen]})" if chosen in UNITS else ""
-        panels.append(ErrorPanel([Series(q, v, e, data.names[k] if many else "", k)
-                                  for k, q, v, e in param_points(fit, chosen)], [], Q_LABEL,
-                                 chosen + unit, log_y=chosen.startswith("tau"),
-                                 title=f"{chosen} vs q ({fit.model} fit)"))
-        return export_error_panels(path, panels, text="\n".join(summary_lines(data)))
+        panels.append(LinesFigure([Line(q, v, data.names[k] if many else "", e, k, symbol=True)
+                                   for k, q, v, e in param_points(fit, chosen)], Q_LABEL,
+                                  chosen + unit, log_y=chosen.startswith("tau"),
+                                  title=f"{chosen} vs q ({fit.model} fit)"))
+        return export_panels_figure(path, panels, text="\n".join(summary_lines(data)))

@@ -21,8 +21,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...plotting import escape, note_label, tooltip
-from ...plotting.analysis import G2MapPanel, Panel, PanelGrid, Series, export_grid_figure
+from ...plotting import (
+    G2MapPanel,
+    Line,
+    Panel,
+    PanelGrid,
+    escape,
+    export_grid_figure,
+    note_label,
+    tooltip,
+)
 from ...theme import active
 from .._base import TabView
 from .._model import Task
@@ -248,8 +256,8 @@ class G2View(TabView):
             points, lines, band, note = [], [], None, slot.note
             for m in slot.members:
                 f, c = data.files[m.file_index], m.column
-                points.append(Series(f.t, f.g2[:, c], f.g2_err[:, c], m.label, m.colour))
-                lines += [Series(t, y, None, f"{m.label} {part}", data.n_colours + k)  # own colours
+                points.append(Line(f.t, f.g2[:, c], m.label, f.g2_err[:, c], m.colour, symbol=True))
+                lines += [Line(t, y, f"{m.label} {part}", colour=data.n_colours + k)  # own colours
                           for k, (t, y, part) in enumerate(part_curves(data.partial, f, c))]
                 row = data.fit_row(m.file_index, c)
                 if data.fit_error:
@@ -258,7 +266,7 @@ class G2View(TabView):
                     note = f"fit failed: {data.fit.message[row]}"
                 elif row is not None:
                     t, y = data.fit.curve(row)
-                    lines.append(Series(t, y, None, f"{m.label} {data.fit.model} fit", m.colour))
+                    lines.append(Line(t, y, f"{m.label} {data.fit.model} fit", colour=m.colour))
                     if data.fit.status[row].value == "at_bound":
                         note = data.fit.message[row]
                 result = self.controller.bayes.get((f.path, int(f.source[c])))

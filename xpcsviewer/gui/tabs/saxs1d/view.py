@@ -6,7 +6,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
-from ...plotting import Curve, CurvePanel, export_curves_figure
+from ...plotting import Line, LinePanel, LinesFigure, export_panels_figure
 from .._base import TabView
 from .._model import parse_number
 from .controller import X_LABEL, Y_LABEL, Saxs1dController, Saxs1dData
@@ -36,20 +36,20 @@ class Saxs1dView(TabView):
             options.addWidget(edit)
             self.q_edits[name] = edit
         options.addStretch(1)
-        self.plot = CurvePanel()
+        self.plot = LinePanel()
         layout = QVBoxLayout(self)
         layout.addLayout(options)
         layout.addWidget(self.plot, 1)
 
-    def _curves(self, data: Saxs1dData) -> list[Curve]:
-        return [Curve(c.q, c.intensity, c.label) for c in data.curves]
+    def _lines(self, data: Saxs1dData) -> list[Line]:
+        return [Line(c.q, c.intensity, c.label) for c in data.curves]
 
     def render(self, data: Saxs1dData) -> None:
         st = data.settings
         n_files = len({c.file for c in data.curves})
         self.plot.set_axes(X_LABEL, Y_LABEL, st["log_x"], st["log_y"],
                            title=f"SAXS-1D, {n_files} file{'s' if n_files != 1 else ''}")
-        self.plot.set_curves(self._curves(data), empty_note=self.empty_note(data))
+        self.plot.set_lines(self._lines(data), empty_note=self.empty_note(data))
 
     @staticmethod
     def empty_note(data: Saxs1dData) -> str:
@@ -68,5 +68,6 @@ class Saxs1dView(TabView):
         if data is None:
             return None
         st = data.settings
-        return export_curves_figure(path, self._curves(data), X_LABEL, Y_LABEL,
-                                    st["log_x"], st["log_y"], title="SAXS-1D")
+        figure = LinesFigure(self._lines(data), X_LABEL, Y_LABEL, st["log_x"], st["log_y"],
+                             title="SAXS-1D")
+        return export_panels_figure(path, [figure], ncols=1)

@@ -73,16 +73,16 @@ class StabilityView(TabView):
         live = self.state
         times = data.times
         scale = ColorScale(live.colormap, float(times[0]), float(times[-1]), "segment time (s)")
-        profiles = [Line(data.q, data.segments[k], f"segment {k} ({t:.3g} s)", color=scale.rgb(t))
+        profiles = [Line(data.q, data.segments[k], f"segment {k} ({t:.3g} s)", colour=scale.rgb(t))
                     for k, t in enumerate(times)]
-        ratios = [Line(data.q, data.ratio[k], f"segment {k}", color=scale.rgb(t))
+        ratios = [Line(data.q, data.ratio[k], f"segment {k}", colour=scale.rgb(t))
                   for k, t in enumerate(times)]
         title = f"{data.name}: SAXS-1D of {len(times)} segments" + (f" ({data.phi_note})" if data.phi_note else "")
         return [
             LinesFigure(profiles, Q_LABEL, data.y_label, live.log_x, live.log_y, title, scale, legend=False),
             LinesFigure(ratios, Q_LABEL, f"segment / {data.reference_name}", live.log_x, False,
                         f"each segment relative to the {data.reference_name}", scale, legend=False),
-            LinesFigure([Line(times, 100 * data.drift, "RMS drift", symbol=True, color=INK)],
+            LinesFigure([Line(times, 100 * data.drift, "RMS drift", symbol=True, colour=INK)],
                         "segment time (s)", "RMS drift (%)",
                         title=f"drift of each segment vs {data.reference_name} (max {100 * data.max_drift:.3g} %)", legend=False),
         ]

@@ -9,7 +9,7 @@ import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
-from ...plotting.analysis import ErrorPlot, Series, export_error_figure
+from ...plotting import Line, LinePanel, LinesFigure, export_panels_figure
 from .._base import TabView
 from .._model import parse_number
 from .controller import (
@@ -56,7 +56,7 @@ class TrendsView(TabView):
             row.addWidget(QLabel(text))
             row.addWidget(widget)
         row.addStretch(1)
-        self.plot = ErrorPlot()
+        self.plot = LinePanel()
         self.notes = QLabel("")
         self.notes.setWordWrap(True)
         self.notes.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -94,13 +94,13 @@ class TrendsView(TabView):
         box.blockSignals(was)
         return chosen
 
-    def shown(self, data: TrendsData) -> tuple[list[Series], str, str, str]:
+    def shown(self, data: TrendsData) -> tuple[list[Line], str, str, str]:
         """(series, x label, y label, title) of what the state asks to plot."""
         quantity = self._refill(self.quantity, list(data.trends), self.state.quantity)
         x_name = self._refill(self.x_axis, list(data.x), self.state.x_axis)
         x = data.x[x_name]
         many = len(data.trends[quantity]) > 1
-        series = [Series(x, t.y, t.err, t.label if many else "", j)
+        series = [Line(x, t.y, t.label if many else "", t.err, j, symbol=True)
                   for j, t in enumerate(data.trends[quantity])]
         unit = f" ({UNITS[quantity]})" if quantity in UNITS else ""
         trend = data.trends[quantity]
@@ -115,8 +115,8 @@ class TrendsView(TabView):
             return
         series, x_label, y_label, title = self.shown(data)
         log_y = y_label.startswith(("tau", "D "))
-        self.plot.set_data(series, [], x_label=x_label, y_label=y_label, log_x=False,
-                           log_y=log_y, n_colours=max(len(series), 1), title=title)
+        self.plot.set_axes(x_label, y_label, log_x=False, log_y=log_y, title=title)
+        self.plot.set_lines(series)
         self.notes.setText("\n".join(data.notes[:20])
                            + (f"\n… {len(data.notes) - 20} more" if len(data.notes) > 20 else ""))
 
@@ -130,5 +130,6 @@ class TrendsView(TabView):
             return None
         series, x_label, y_label, title = self.shown(data)
         keep = [s for s in series if np.isfinite(np.asarray(s.y, np.float64)).any()]
-        return export_error_figure(path, keep, [], x_label=x_label, y_label=y_label, log_x=False,
-                                   log_y=y_label.startswith(("tau", "D ")), title=title)
+        figure = LinesFigure(keep, x_label, y_label, log_y=y_label.startswith(("tau", "D ")),
+                             title=title)
+        return export_panels_figure(path, [figure], ncols=1)

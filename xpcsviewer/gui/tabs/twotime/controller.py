@@ -17,6 +17,7 @@ from xpcsviewer.compute import correct_diagonal, cut_at_age, cut_at_lag, prepare
 from xpcsviewer.fitting import FitStatus, equal_windows, fit_aging, g2_model
 
 from ..._events import State
+from ...line import INK, Line
 from .._model import TabController
 
 
@@ -34,16 +35,6 @@ class TwotimeState(State):
 
 
 @dataclass(frozen=True)
-class Series:
-    """One curve of the tab: ``x`` (n,) s, ``y`` (n,), ``err`` (n,) or None."""
-
-    name: str
-    x: np.ndarray
-    y: np.ndarray
-    err: np.ndarray | None = None
-
-
-@dataclass(frozen=True)
 class TwotimeData:
     """``missing`` is set (and the arrays are None) when the file has no two-time map."""
 
@@ -58,15 +49,15 @@ class TwotimeData:
     extent: tuple[float, float, float, float] = (0.0, 1.0, 0.0, 1.0)
     factor: int = 1
     display_note: str = ""
-    lag_cut: Series | None = None  # C2 along the diagonal at fixed lag, against age
-    age_cut: Series | None = None  # C2 across the diagonal at fixed age, against lag
+    lag_cut: Line | None = None  # C2 along the diagonal at fixed lag, against age
+    age_cut: Line | None = None  # C2 across the diagonal at fixed age, against lag
     lag_s: float = 0.0
     age_s: float = 0.0
-    window_g2: tuple[Series, ...] = ()  # g2 from C2 per age window, against t
+    window_g2: tuple[Line, ...] = ()  # g2 from C2 per age window, against t
     window_ages: tuple[float, ...] = ()  # window centres, s
-    stored_g2: Series | None = None  # multi-tau g2 of the same column (whole run)
-    window_fits: tuple[Series, ...] = ()  # the single-exponential fit of each window, against t
-    tau_age: Series | None = None  # fitted tau (s) per window against window age (s), with errors
+    stored_g2: Line | None = None  # multi-tau g2 of the same column (whole run)
+    window_fits: tuple[Line, ...] = ()  # the single-exponential fit of each window, against t
+    tau_age: Line | None = None  # fitted tau (s) per window against window age (s), with errors
     tau_note: str = ""  # windows whose fit failed or hit a bound, in words
     t_range: tuple[float, float] = (0.0, 1.0)
 
@@ -116,13 +107,15 @@ class TwotimeController(TabController):
                           min_pairs=int(s["min_pairs"]))
         from_c2 = aging.g2
         tau, g2 = ensure_numpy(from_c2.tau), ensure_numpy(from_c2.g2)
-        window_g2 = tuple(Series(f"ages {lo:.3g}–{hi:.3g} s", tau, g2[k])
+        window_g2 = tuple(Line(tau, g2[k], f"ages {lo:.3g}–{hi:.3g} s")
                           for k, (lo, hi) in enumerate(from_c2.windows))
         window_fits, tau_age, tau_note = self.aging_series(aging)
         stored = None
         if f.g2 is not None:
-            stored = Series("multi-tau (whole run)", np.asarray(f.tau), np.asarray(f.g2[:, column]),
-                            None if f.g2_err is None else np.asarray(f.g2_err[:, column]))
+            # the reference: measured points in the theme's ink
+            stored = Line(np.asarray(f.tau), np.asarray(f.g2[:, column]), "multi-tau (whole run)",
+                          None if f.g2_err is None else np.asarray(f.g2_err[:, column]), INK,
+                          symbol=True)
         dts = ensure_numpy(shown.t)
         step = float(dts[1] - dts[0]) if dts.size > 1 else float(t[1] - t[0])
         extent = (float(dts[0] - step / 2), float(dts[-1] + step / 2),) * 2
@@ -137,7 +130,7 @@ class TwotimeController(TabController):
         )
 
     @staticmethod
-    def aging_series(aging: Any) -> tuple[tuple[Series, ...], Series, str]:
+    def aging_series(aging: Any) -> tuple[tuple[Line, ...], Line, str]:
         """Fitted g2 curves per window (on the window's fitted lags), tau against age, and a
         note naming the windows that failed (not plotted) or sit at a bound (plotted)."""
         fit = aging.fit
@@ -147,9 +140,9 @@ class TwotimeController(TabController):
             t_k = fit.t[k][used]
             y = (g2_model(fit.model, fit.values[k][None], t_k[None], np)[0]
                  if t_k.size and np.all(np.isfinite(fit.values[k])) else np.full(t_k.size, np.nan))
-            curves.append(Series(f"fit, age {aging.ages[k]:.3g} s", t_k, y))
-        series = Series("τ per window", np.asarray(aging.ages), np.asarray(aging.tau),
-                        np.asarray(aging.tau_err))
+            curves.append(Line(t_k, y, f"fit, age {aging.ages[k]:.3g} s", dashed=True))
+        series = Line(np.asarray(aging.ages), np.asarray(aging.tau), "τ per window",
+                      np.asarray(aging.tau_err), INK, symbol=True)
         notes = [f"window {k + 1} ({aging.ages[k]:.3g} s): {msg}"
                  for k, (st, msg) in enumerate(zip(aging.status, aging.message, strict=True))
                  if st is not FitStatus.CONVERGED]
@@ -167,13 +160,13 @@ class TwotimeController(TabController):
 
     @staticmethod
     def cuts(matrix: Any, t: np.ndarray, lag: float, age: float,
-             diagonal_correction: bool) -> tuple[Series, Series]:
+             diagonal_correction: bool) -> tuple[Line, Line]:
         """Both cuts through the map as shown (diagonal corrected when the display is)."""
         c = correct_diagonal(matrix) if diagonal_correction else matrix
         by_lag = cut_at_lag(c, t, lag)
         by_age = cut_at_age(c, t, age)
-        return (Series(f"lag {lag:.3g} s", ensure_numpy(by_lag.axis), ensure_numpy(by_lag.values)),
-                Series(f"age {age:.3g} s", ensure_numpy(by_age.axis), ensure_numpy(by_age.values)))
+        return (Line(ensure_numpy(by_lag.axis), ensure_numpy(by_lag.values), f"lag {lag:.3g} s"),
+                Line(ensure_numpy(by_age.axis), ensure_numpy(by_age.values), f"age {age:.3g} s"))
 
     @staticmethod
     def age_windows(t: np.ndarray, n: int) -> list[tuple[float, float]]:
@@ -192,12 +185,12 @@ class TwotimeController(TabController):
                          f"times in s; diagonal corrected: {data.settings['diagonal_correction']}\n")
             writer = csv.writer(handle)
             writer.writerow(["series", "x_name", "x_s", "value", "error"])
-            rows = [("C2 " + data.lag_cut.name, "age_s", data.lag_cut)] if data.lag_cut else []
-            rows += [("C2 " + data.age_cut.name, "lag_s", data.age_cut)] if data.age_cut else []
-            rows += [("g2 from C2, " + s.name, "t_s", s) for s in data.window_g2]
-            rows += [("g2 " + data.stored_g2.name, "t_s", data.stored_g2)] if data.stored_g2 else []
-            rows += [("g2 " + s.name, "t_s", s) for s in data.window_fits]
-            rows += [("tau_s " + data.tau_age.name, "age_s", data.tau_age)] if data.tau_age else []
+            rows = [("C2 " + data.lag_cut.label, "age_s", data.lag_cut)] if data.lag_cut else []
+            rows += [("C2 " + data.age_cut.label, "lag_s", data.age_cut)] if data.age_cut else []
+            rows += [("g2 from C2, " + s.label, "t_s", s) for s in data.window_g2]
+            rows += [("g2 " + data.stored_g2.label, "t_s", data.stored_g2)] if data.stored_g2 else []
+            rows += [("g2 " + s.label, "t_s", s) for s in data.window_fits]
+            rows += [("tau_s " + data.tau_age.label, "age_s", data.tau_age)] if data.tau_age else []
             for name, x_name, series in rows:
                 err = series.err if series.err is not None else [None] * len(series.x)
                 for x, y, e in zip(series.x, series.y, err, strict=True):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -19,9 +20,7 @@ from PySide6.QtWidgets import (
 
 from ...plotting import (
     COLORMAPS,
-    INK,
     ColorScale,
-    Line,
     LinePanel,
     LinesFigure,
     MapFigure,
@@ -34,7 +33,6 @@ from .._model import parse_number
 from .controller import TwotimeController, TwotimeData
 
 T_LABEL, AGE_LABEL, LAG_LABEL = "t₁ (s)", "age (t₁+t₂)/2 (s)", "lag t₂−t₁ (s)"
-STORED_RGB = INK  # the stored multi-tau g2: the reference, in the theme's ink
 
 
 class TwotimeView(TabView):
@@ -169,25 +167,22 @@ class TwotimeView(TabView):
                            "C2", self.map_title(data), self.guides(data))
         ages = data.window_ages
         scale = ColorScale("plasma", ages[0], ages[-1], "window age (s)") if len(ages) > 1 else None
-        lines = [Line(s.x, s.y, s.name, color=scale.rgb(age) if scale else None)
-                 for s, age in zip(data.window_g2, ages, strict=True)]
-        # Each window's fit, dashed in the window's colour and left out of the legend.
-        lines += [Line(s.x, s.y, "", color=scale.rgb(age) if scale else None, dashed=True)
-                  for s, age in zip(data.window_fits, ages, strict=True)]
-        if data.stored_g2 is not None:
-            st = data.stored_g2
-            lines.append(Line(st.x, st.y, st.name, err=st.err, color=STORED_RGB, symbol=True))
+        # Each window in its age's colour, its fit dashed in the same colour and left out of
+        # the legend; the stored multi-tau g2 and tau per window come in the theme's ink.
+        colours = [scale.rgb(age) if scale else None for age in ages]
+        lines = [replace(s, colour=c) for s, c in zip(data.window_g2, colours, strict=True)]
+        lines += [replace(s, label="", colour=c)
+                  for s, c in zip(data.window_fits, colours, strict=True)]
+        lines += [data.stored_g2] if data.stored_g2 is not None else []
         g2 = LinesFigure(lines, "t (s)", "g2", log_x=True, scale=scale,
                          title=f"g2 from C2 (≥{data.settings['min_pairs']} pairs), fits dashed, "
                                "vs multi-tau")
-        ta = data.tau_age
-        tau = LinesFigure([Line(ta.x, ta.y, ta.name, err=ta.err, color=STORED_RGB, symbol=True)],
-                          "window age (s)", "τ (s)", legend=False,
+        tau = LinesFigure([data.tau_age], "window age (s)", "τ (s)", legend=False,
                           title="τ per age window, ±1σ block bootstrap (fits above)")
-        lag = LinesFigure([Line(data.lag_cut.x, data.lag_cut.y, data.lag_cut.name)], AGE_LABEL, "C2",
-                          title=f"along the diagonal at lag {data.lag_s:.3g} s", legend=False)
-        age = LinesFigure([Line(data.age_cut.x, data.age_cut.y, data.age_cut.name)], LAG_LABEL, "C2",
-                          title=f"across the diagonal at age {data.age_s:.3g} s", legend=False)
+        lag = LinesFigure([data.lag_cut], AGE_LABEL, "C2", legend=False,
+                          title=f"along the diagonal at lag {data.lag_s:.3g} s")
+        age = LinesFigure([data.age_cut], LAG_LABEL, "C2", legend=False,
+                          title=f"across the diagonal at age {data.age_s:.3g} s")
         return [c2_map, g2, lag, age, tau]
 
     def show_message(self, text: str) -> None:
