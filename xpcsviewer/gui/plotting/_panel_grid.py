@@ -20,7 +20,8 @@ from ._axes import log_axes
 from ._curves import pen_for
 from ._notes import drawn, escape
 from ._panel_items import PanelItems
-from ._shared import _LooseTitle, loose_title, no_si_prefixes
+from ._panel_points import install_title
+from ._shared import _LooseTitle, no_si_prefixes
 
 
 @dataclass(frozen=True)
@@ -122,28 +123,35 @@ class PanelGrid(pg.GraphicsLayoutWidget):
         # A long heading (five file names in the legend) overhangs; it must not widen the
         # layout past the widget, which clipped the last column of panels.
         self.heading = _LooseTitle("", size="10pt")
-        self.addItem(self.heading, row=0, col=0)
+        self.ci.layout.addItem(self.heading, 0, 0)
+        self._placed: list[Any] = [self.heading]  # items in the grid layout now
         # Moving plots in and out of the layout while shown re-activates it, and Qt then
         # shrinks the top-level layout item to its minimum size (panels squashed into the top
         # of the widget); whenever that happens, give it the whole view back.
         self.ci.geometryChanged.connect(self._fill_view)
         self.heading.setMaximumHeight(44)
+        # Error bars and axes are straight lines along the pixel grid: smoothing them only
+        # costs time. Fit lines and symbols keep their own antialiasing (pyqtgraph's option).
+        self.setAntialiasing(False)
 
     def _layout(self, n: int) -> None:
         shape = (n, grid_shape(max(n, 1), self.capacity()[1]))
         if shape == self._laid_out:
             return
         self._laid_out = shape
-        layout, scene = self.ci, self.scene()
+        # Placed in Qt's grid directly: pyqtgraph's GraphicsLayout.addItem activates the whole
+        # layout after each item (12 plots placed, 12 layouts: most of the 200-file freeze),
+        # and its removeItem takes the item out of the scene, to be added again. Here items
+        # leave the grid but stay in the scene (children of the layout's item), hidden.
+        grid = self.ci.layout
+        for item in self._placed:
+            grid.removeItem(item)
         for item in [self.heading, *self._pool]:
-            if item in layout.items:
-                layout.removeItem(item)  # also takes it out of the scene
-            if item.scene() is None:
-                scene.addItem(item)  # the scene keeps owning it, so it is never orphaned
             item.hide()
+        self._placed = []
         while len(self._pool) < n:
             plot = pg.PlotItem(axisItems=log_axes())
-            loose_title(plot)  # a long title overhangs; it must not widen the panel past the page
+            install_title(plot)  # elided: a long title never widens the panel past the page
             no_si_prefixes(plot)
             plot.setLogMode(x=True, y=False)
             # No grid lines in the small panels: the axes' ticks carry the numbers, and the
@@ -153,24 +161,25 @@ class PanelGrid(pg.GraphicsLayoutWidget):
             plot.getAxis("left").setWidth(LEFT_AXIS_PX)
             if self._pool:
                 plot.setXLink(self._pool[0])
-            scene.addItem(plot)
+            plot.setParentItem(self.ci)  # in the scene, owned by it, whether placed or not
             self._pool.append(plot)
             self._items.append(PanelItems(plot))
         rows, cols = grid_shape(max(n, 1), self.capacity()[1])
-        layout.addItem(self.heading, row=0, col=0, colspan=cols)
+        grid.addItem(self.heading, 0, 0, 1, cols)
         self.heading.show()
         for i, plot in enumerate(self._pool[:n]):
             r, c = divmod(i, cols)
-            layout.addItem(plot, row=r + 1, col=c)
+            grid.addItem(plot, r + 1, c)
             plot.show()
+        self._placed = [self.heading, *self._pool[:n]]
         # Equal rows and columns, also when the last row is part-filled (a page of 3 on a
         # 2 x 2 grid gave its lone panel a sliver), and none left over from a bigger page.
-        grid = layout.layout
         for r in range(grid.rowCount()):
             grid.setRowStretchFactor(r, 1 if 1 <= r <= rows else 0)
             grid.setRowPreferredHeight(r, 0)
         for c in range(grid.columnCount()):
             grid.setColumnStretchFactor(c, 1 if c < cols else 0)
+        grid.activate()  # once, now: the ranges set next are for the panels' new sizes
         self.plots = self._pool[:n]
 
     def capacity(self) -> tuple[int, int]:
@@ -210,7 +219,7 @@ class PanelGrid(pg.GraphicsLayoutWidget):
             return [] if self.message else ["no panels and no message"]
         return [f"panel {i} ({items.labels.get('title', '')})"
                 for i, (plot, items) in enumerate(zip(self.plots, self._items, strict=False))
-                if not drawn(plot) and not items.note.isVisible()]
+                if not drawn(plot) and not items.points_drawn() and not items.note.isVisible()]
 
     def notes_shown(self) -> list[str]:
         if not self.plots:
@@ -234,7 +243,8 @@ class PanelGrid(pg.GraphicsLayoutWidget):
             keys = "  ".join(f"<span style='color:{pen_for(i, n_colours).color().name()}'>"
                              f"●</span> {escape(name)}" for i, name in enumerate(legend))
             heading = f"{heading}<br>{keys}" if heading else keys
-        self.heading.setText(heading, size="10pt", color=None)  # None: the foreground colour
+        if self.heading.text != heading:  # a new text re-lays out the grid
+            self.heading.setText(heading, size="10pt", color=None)  # None: the foreground colour
         y_range = shared_y_range(panels) if shared_y else None
         for i, (plot, items, panel) in enumerate(zip(self.plots, self._items, panels,
                                                      strict=False)):
