@@ -8,17 +8,19 @@ bars are placed at log10(t) by hand.
 from __future__ import annotations
 
 import math
+import os
 import textwrap
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont, QFontMetricsF
 
 from ._axes import log_axes
 from ._curves import pen_for
-from ._notes import drawn, escape
+from ._notes import drawn, escape, tooltip
 from ._panel_items import PanelItems
 from ._panel_points import install_title
 from ._shared import _LooseTitle, no_si_prefixes
@@ -95,6 +97,52 @@ def shared_x_range(panels: list[Panel]) -> tuple[float, float] | None:
     return a - pad, b + pad
 
 
+_SEPARATORS = "_-. "
+
+
+def distinct_parts(names: list[str]) -> list[str]:
+    """``names`` without what they all share at the start and at the end (cut at a
+    separator, marked "…"): 'silica_in_glycerol_T15C_run0017_results.hdf' and '..._T25C_
+    run0027_results.hdf' become '…T15C_run0017…' and '…T25C_run0027…'."""
+    if len(set(names)) < max(2, len(names)):  # one name, or one name twice (two folders)
+        return list(names)
+    head = len(os.path.commonprefix(names))
+    tail = len(os.path.commonprefix([n[::-1] for n in names]))
+    tail = min(tail, min(len(n) for n in names) - head)  # prefix and suffix never overlap
+    while head and names[0][head - 1] not in _SEPARATORS:
+        head -= 1
+    while tail and names[0][len(names[0]) - tail] not in _SEPARATORS:
+        tail -= 1
+    cores = [n[head:len(n) - tail] for n in names]
+    if not all(cores) or len(set(cores)) < len(set(names)):  # e.g. one name in two folders
+        return list(names)
+    return [("…" if head else "") + c + ("…" if tail else "") for c in cores]
+
+
+def elided_names(names: list[str], metrics: QFontMetricsF, width: float) -> list[str]:
+    """``names`` as a key line "● a  ● b ..." fitting ``width`` px: first without the start
+    and end they share, then the longest shortened in the middle to an equal share of what
+    the shorter ones leave (none below a few characters)."""
+    extra = metrics.horizontalAdvance("●   ")  # a key's bullet and the gap after it
+    room = width - extra * len(names)
+    if sum(metrics.horizontalAdvance(n) for n in names) <= room:
+        return list(names)
+    names = distinct_parts(names)
+    widths = [metrics.horizontalAdvance(n) for n in names]
+    if sum(widths) <= room:
+        return names
+    share, left = room / len(names), list(range(len(names)))
+    for i in sorted(left, key=widths.__getitem__):  # short names keep their width
+        if widths[i] > share:
+            break
+        room -= widths[i]
+        left.remove(i)
+        share = room / max(1, len(left))
+    share = max(share, metrics.horizontalAdvance("abcdef…"))
+    return [metrics.elidedText(n, Qt.TextElideMode.ElideMiddle, share) if i in left else n
+            for i, n in enumerate(names)]
+
+
 class PanelGrid(pg.GraphicsLayoutWidget):
     """``set_panels`` redraws every panel; ``plots`` lists the PlotItems (tests read them).
 
@@ -130,6 +178,7 @@ class PanelGrid(pg.GraphicsLayoutWidget):
         # of the widget); whenever that happens, give it the whole view back.
         self.ci.geometryChanged.connect(self._fill_view)
         self.heading.setMaximumHeight(44)
+        self._heading_parts: tuple[str, list[str], int] | None = None  # heading, legend, colours
         # Error bars and axes are straight lines along the pixel grid: smoothing them only
         # costs time. Fit lines and symbols keep their own antialiasing (pyqtgraph's option).
         self.setAntialiasing(False)
@@ -200,16 +249,39 @@ class PanelGrid(pg.GraphicsLayoutWidget):
         if getattr(self, "_capacity", None) is not None and self.capacity() != self._capacity:
             self._capacity = self.capacity()
             self.capacity_changed.emit()
+        # (not once pyqtgraph's close() has deleted the items: it resizes the view after)
+        if getattr(self, "_heading_parts", None) is not None and not self.message \
+                and not getattr(self, "closed", False):
+            self._set_heading()  # the key's names elided for the new width
 
     def _fill_view(self) -> None:
         if self.ci.geometry() != self.range:
             self.ci.setGeometry(self.range)
+
+    def _set_heading(self) -> None:
+        """The heading line and the colour key below it, each name elided in its middle
+        (where file names of a series differ least) so the key fits the widget's width; the
+        full names are in the heading's tooltip."""
+        heading, legend, n_colours = self._heading_parts
+        if legend:
+            font = QFont(self.heading.item.font())
+            font.setPointSizeF(10)
+            names = elided_names(legend, QFontMetricsF(font), self.width() - _MARGIN_PX - 8)
+            keys = "  ".join(f"<span style='color:{pen_for(i, n_colours).color().name()}'>"
+                             f"●</span> {escape(name)}" for i, name in enumerate(names))
+            heading = f"{heading}<br>{keys}" if heading else keys
+            self.heading.setToolTip(tooltip("\n".join(legend)) if names != legend else "")
+        else:
+            self.heading.setToolTip("")
+        if self.heading.text != heading:  # a new text re-lays out the grid
+            self.heading.setText(heading, size="10pt", color=None)  # None: the foreground colour
 
     def show_message(self, text: str) -> None:
         """No panels, only ``text`` (plain, wrapped: a label does not wrap by itself)."""
         self._layout(0)
         self.notes = []
         self.message = text
+        self.heading.setToolTip("")
         lines = textwrap.wrap(text, 100) or [""]
         self.heading.setText("<br>".join(escape(line) for line in lines), size="11pt",
                              color="#aa3c00")
@@ -239,12 +311,8 @@ class PanelGrid(pg.GraphicsLayoutWidget):
         self.notes = [p.note for p in panels]
         self.message = ""
         rows, cols = grid_shape(len(panels), self.capacity()[1])
-        if legend:
-            keys = "  ".join(f"<span style='color:{pen_for(i, n_colours).color().name()}'>"
-                             f"●</span> {escape(name)}" for i, name in enumerate(legend))
-            heading = f"{heading}<br>{keys}" if heading else keys
-        if self.heading.text != heading:  # a new text re-lays out the grid
-            self.heading.setText(heading, size="10pt", color=None)  # None: the foreground colour
+        self._heading_parts = (heading, list(legend or []), n_colours)
+        self._set_heading()
         y_range = shared_y_range(panels) if shared_y else None
         for i, (plot, items, panel) in enumerate(zip(self.plots, self._items, panels,
                                                      strict=False)):

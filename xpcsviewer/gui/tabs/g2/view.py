@@ -217,8 +217,11 @@ class G2View(TabView):
         """The line above the grid: rich text (user strings escaped) or, for the matplotlib
         export, plain. Notes on the files are in the notes line above, not here."""
         text = escape if rich else str
-        names = ", ".join(f.name for f in data.files[:2]) + (
-            f" +{len(data.files) - 2} more" if len(data.files) > 2 else "")
+        if rich and len(data.files) > 1:  # the key below names each file (elided to fit)
+            names = f"{len(data.files)} files"
+        else:
+            names = ", ".join(f.name for f in data.files[:2]) + (
+                f" +{len(data.files) - 2} more" if len(data.files) > 2 else "")
         if data.fit_kwargs is None:
             fit = "fitting off (press Fit)"
         elif data.fit_error:
@@ -228,18 +231,19 @@ class G2View(TabView):
         else:
             n_bad = sum(1 for s in data.fit.status if s.value == "failed")
             fit = text(f"fit: {describe(data.fit_kwargs)}" + (f", {n_bad} bins failed" if n_bad else ""))
-        return f"{text(f'g2 of {names}')} — {fit}"
+        key = ("   (points: data ± 1σ, lines: fit)" if data.fit is not None
+               else "   (points: data ± 1σ)") if rich else ""
+        return f"{text(f'g2 of {names}')} — {fit}{key}"
 
     @staticmethod
     def legend(data: G2Data) -> list[str]:
-        """One name per colour, in colour order (files; φ sectors in the per-q mode)."""
+        """One name per colour, in colour order (files; φ sectors in the per-q mode); what
+        points and lines are is said on the heading line (a long key is elided)."""
         names: dict[int, str] = {}
         for slot in data.slots:
             for m in slot.members:
                 names.setdefault(m.colour, m.label)
-        keys = [names.get(i, "") for i in range(data.n_colours)]
-        fitted = "points: data ± 1σ, lines: fit" if data.fit is not None else "points: data ± 1σ"
-        return keys[:-1] + [f"{keys[-1]}   ({fitted})"] if keys else []
+        return [names.get(i, "") for i in range(data.n_colours)]
 
     def panels(self, data: G2Data, start: int = 0, stop: int | None = None) -> list[Panel]:
         """Panels for ``data.slots[start:stop]`` (one page; all by default)."""
