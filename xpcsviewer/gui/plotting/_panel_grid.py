@@ -18,11 +18,10 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont, QFontMetricsF
 
-from ._axes import log_axes
 from ._curves import pen_for
 from ._notes import drawn, escape, tooltip
 from ._panel_items import PanelItems
-from ._panel_points import install_title
+from ._panel_points import install_title, panel_axes
 from ._shared import _LooseTitle, no_si_prefixes
 
 
@@ -199,7 +198,7 @@ class PanelGrid(pg.GraphicsLayoutWidget):
             item.hide()
         self._placed = []
         while len(self._pool) < n:
-            plot = pg.PlotItem(axisItems=log_axes())
+            plot = pg.PlotItem(axisItems=panel_axes())
             install_title(plot)  # elided: a long title never widens the panel past the page
             no_si_prefixes(plot)
             plot.setLogMode(x=True, y=False)

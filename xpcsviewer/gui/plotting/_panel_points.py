@@ -4,8 +4,9 @@ with their error bars as one item, and a one-line title that never re-lays out t
 A page of 20 panels of 5 overlaid files held 100 pyqtgraph point items and 100 error-bar
 items; each lays its points out again on every new data (symbol keys, style per point) and
 walks its children to paint, which made a page flip cost several hundred ms. Here a series
-keeps its arrays as given, builds its error-bar path once per new data, and paints its
-symbols as one batch of pre-rendered pixmaps (as pyqtgraph's own symbol cache does).
+keeps its arrays as given and paints its symbols as one batch of pre-rendered pixmaps (as
+pyqtgraph's own symbol cache does) and its error bars as one batch of lines, both mapped to
+device pixels by numpy. The panels' axes share what they draw (:class:`PanelAxis`).
 """
 
 from __future__ import annotations
@@ -17,8 +18,10 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from pyqtgraph.Qt.internals import PrimitiveArray
-from PySide6.QtCore import QPointF, QRectF, QSizeF, Qt
+from PySide6.QtCore import QLineF, QPointF, QRectF, QSizeF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPixmap
+
+from ._axes import LogAxis
 
 _SYMBOL_PX = 4  # symbol diameter, before its 2 px outline (pyqtgraph's symbolSize=4)
 _PIXMAPS: dict[tuple[int, float], QPixmap] = {}  # (rgba, device pixel ratio) -> symbol
@@ -67,9 +70,10 @@ class PointsItem(pg.GraphicsObject):
         self._log_x = False
         self._name: str | None = None
         self._colour = QColor(0, 0, 0)
-        self._bars: Any = None  # QPainterPath of the error bars, in data coordinates
         self._rect: QRectF | None = None  # bounds cached until new data or a new view
         self._fragments = PrimitiveArray(QPainter.PixmapFragment, 10)
+        self._lines = PrimitiveArray(QLineF, 4)
+        self._pen = pg.mkPen(self._colour, width=1)
 
     # -- data ----------------------------------------------------------------------------------
     def implements(self, interface: str | None = None) -> Any:
@@ -86,7 +90,9 @@ class PointsItem(pg.GraphicsObject):
         self._raw_x = np.asarray(x, np.float64)
         self._y = np.asarray(y, np.float64)
         self._err = None if err is None else np.asarray(err, np.float64)
-        self._colour = QColor(colour)
+        if QColor(colour) != self._colour:
+            self._colour = QColor(colour)
+            self._pen = pg.mkPen(self._colour, width=1)
         self._name = name
         self._relayout()
 
@@ -97,11 +103,6 @@ class PointsItem(pg.GraphicsObject):
 
     def _relayout(self) -> None:
         self._x = np.log10(self._raw_x) if self._log_x else self._raw_x
-        self._bars = None
-        if self._err is not None and self._x.size:
-            xs = np.repeat(self._x, 2)
-            ys = np.column_stack([self._y - self._err, self._y + self._err]).ravel()
-            self._bars = pg.arrayToQPath(xs, ys, connect="pairs", finiteCheck=False)
         self.prepareGeometryChange()
         self._rect = None
         self.informViewBoundsChanged()
@@ -143,13 +144,22 @@ class PointsItem(pg.GraphicsObject):
     def paint(self, p: QPainter, option: Any, widget: Any) -> None:
         if not self._x.size:
             return
-        p.setRenderHint(QPainter.RenderHint.Antialiasing, False)  # vertical lines: no need
-        if self._bars is not None:
-            p.setPen(pg.mkPen(self._colour, width=1))
-            p.drawPath(self._bars)
+        # Everything in device pixels: numpy maps the points once, Qt draws arrays of lines
+        # and pixmap fragments without building or transforming a path.
         t = p.transform()
-        xs = np.clip(t.m11() * self._x + t.m21() * self._y + t.dx(), -2.0**30, 2.0**30)
-        ys = np.clip(t.m12() * self._x + t.m22() * self._y + t.dy(), -2.0**30, 2.0**30)
+        xs = _pixels(t.m11() * self._x + t.m21() * self._y + t.dx())
+        ys = _pixels(t.m12() * self._x + t.m22() * self._y + t.dy())
+        p.resetTransform()
+        if self._err is not None:
+            dy = np.abs(t.m22()) * self._err  # the bars are vertical: only y scales them
+            self._lines.resize(xs.size)
+            lines = self._lines.ndarray()
+            lines[:, 0] = lines[:, 2] = xs
+            lines[:, 1] = ys - dy
+            lines[:, 3] = ys + dy
+            p.setRenderHint(QPainter.RenderHint.Antialiasing, False)  # vertical lines: no need
+            p.setPen(self._pen)
+            p.drawLines(*self._lines.drawargs())
         dpr = widget.devicePixelRatioF() if widget is not None else 1.0
         pixmap = _symbol(self._colour, dpr)
         side = pixmap.width()
@@ -159,8 +169,41 @@ class PointsItem(pg.GraphicsObject):
         frags[:, 1] = ys
         frags[:, 2:6] = (0, 0, side, side)  # the whole pixmap, centred on the point
         frags[:, 6:10] = (1 / dpr, 1 / dpr, 0.0, 1.0)
-        p.resetTransform()
         p.drawPixmapFragments(*self._fragments.drawargs(), pixmap)
+
+
+class PanelAxis(LogAxis):
+    """A panel's axis. The panels of a page share their y range and size, so their left
+    axes would draw the same picture 20 times over on each new page (choosing ticks and
+    laying out their labels: a quarter of a page flip); a picture drawn by one is kept
+    (by :meth:`LogAxis._picture_key`: range, size, style, pens, ticks) and replayed by the
+    others."""
+
+    def paint(self, p: QPainter, opt: Any, widget: Any) -> None:
+        key = self._picture_key() if self.picture is None else None
+        if key is not None and key in _AXIS_PICTURES:
+            self.picture = _AXIS_PICTURES[key]
+        super().paint(p, opt, widget)
+        if key is not None:
+            _AXIS_PICTURES.pop(key, None)  # re-inserted last: the dict keeps the recent ones
+            _AXIS_PICTURES[key] = self.picture
+            while len(_AXIS_PICTURES) > _AXIS_PICTURES_KEPT:
+                del _AXIS_PICTURES[next(iter(_AXIS_PICTURES))]
+
+
+def panel_axes() -> dict[str, PanelAxis]:
+    """Axis items for a new panel: ``pg.PlotItem(axisItems=panel_axes())``."""
+    return {name: PanelAxis(name) for name in ("left", "bottom")}
+
+
+_AXIS_PICTURES: dict[tuple, Any] = {}  # drawing key -> QPicture, shared by the panels' axes
+_AXIS_PICTURES_KEPT = 16
+atexit.register(_AXIS_PICTURES.clear)  # Qt objects must not outlive the application
+
+
+def _pixels(values: np.ndarray) -> np.ndarray:
+    """Device coordinates Qt can take (far-off values crash its rasteriser)."""
+    return np.clip(values, -2.0**30, 2.0**30)
 
 
 class PanelTitle(pg.LabelItem):
