@@ -156,6 +156,7 @@ class G2View(TabView):
 
     # -- drawing --------------------------------------------------------------------------------
     def render(self, data: G2Data) -> None:
+        self._cancel_bayes_unless([f.path for f in data.files])
         n_max = max(data.n_slots_all, 1)
         for widget, low in ((self.first, 1), (self.last, 0)):
             was = widget.blockSignals(True)
@@ -283,6 +284,8 @@ class G2View(TabView):
                          y_label="q (Å⁻¹), one row per bin", colour_label=MAP_LABEL)
 
     def show_message(self, text: str) -> None:
+        if text == self.controller.empty_message():  # no file left on the tab
+            self._cancel_bayes_unless([])
         self.grid.show_message(text)
         self.map.show_message(text)
         self.stack.setCurrentWidget(self.grid)
@@ -328,6 +331,7 @@ class G2View(TabView):
             progressed=lambda fraction, _: self.fit_panel.progress.setValue(int(100 * fraction)),
             cancelled=lambda: self._bayes_ended("NUTS cancelled."),
         ))
+        self._bayes_path = f.path
         self.fit_panel.cancel_button.setEnabled(True)
         self.fit_panel.progress.setValue(0)
         self.fit_panel.bayes_status.setText(f"NUTS on bin {column} of {f.name} …")
@@ -335,6 +339,13 @@ class G2View(TabView):
 
     def cancel_bayes(self) -> None:
         self.controller.cancel_task()
+
+    def _cancel_bayes_unless(self, paths: list[str]) -> None:
+        """A NUTS run belongs to its file: once the tab shows other files, it is cancelled
+        (it would go on for minutes, and end in a result for a file no longer on screen)."""
+        task = self.controller.task
+        if task is not None and not task.done and getattr(self, "_bayes_path", None) not in paths:
+            self.controller.cancel_task()
 
     def _bayes_ended(self, message: str) -> None:
         self.fit_panel.bayes_status.setText(message)
