@@ -17,7 +17,7 @@ import pyqtgraph as pg
 from ..theme import active
 from ._curves import pen_for
 from ._notes import escape
-from ._panel_points import PointsItem
+from ._panel_points import LineItem, PointsItem
 from ._shared import ADAPTER
 
 _BAND_PEN = (200, 60, 60, 90)
@@ -29,8 +29,8 @@ class PanelItems:
 
     def __init__(self, plot: pg.PlotItem) -> None:
         self.plot = plot
-        self.points: list[pg.PlotDataItem] = []
-        self.lines: list[pg.PlotDataItem] = []
+        self.points: list[PointsItem] = []
+        self.lines: list[LineItem] = []
         self.band: tuple[Any, Any, Any] | None = None  # (low, high, fill), made on first use
         self.shown: list[Any] = []  # items in the plot now, in drawing order
         self.labels: dict[str, Any] = {}  # title and axis labels last set (setting one relayouts)
@@ -74,10 +74,9 @@ class PanelItems:
         for i, s in enumerate(panel.lines):
             x, y = ADAPTER.curve(s.x, s.y)
             keep = (x > 0) & np.isfinite(y)
-            item = _nth(self.lines, i, _data_item)
-            item.setData(x[keep], y[keep], pen=pg.mkPen(fit_colour(s.index, n_colours), width=2),
-                         symbol=None, name=s.label or None)
-            item.setZValue(5)  # over the points, however dense
+            item = _nth(self.lines, i, _line_item)
+            item.set_line(x[keep], y[keep], pg.mkPen(fit_colour(s.index, n_colours), width=2),
+                          s.label or None)
             wanted.append(item)
         self._show(wanted)
         if panel.band is not None:
@@ -89,9 +88,10 @@ class PanelItems:
         self._set_note(panel.note or ("" if n_points else "no finite value at t > 0 to draw"))
 
     def points_drawn(self) -> bool:
-        """Whether a series of points in the plot has a value to draw (``drawn`` counts
-        pyqtgraph's data items only)."""
-        return any(item in self.shown and item.getData()[1].size for item in self.points)
+        """Whether a series of points or a line in the plot has a value to draw (``drawn``
+        counts pyqtgraph's data items only)."""
+        return any(item in self.shown and item.getData()[1].size
+                   for item in [*self.points, *self.lines])
 
     def _band(self) -> tuple[Any, Any, Any]:
         if self.band is None:
@@ -136,11 +136,9 @@ def fit_colour(index: int, n_colours: int) -> Any:
     return base.darker(180) if theme.name == "light" else base.lighter(150)
 
 
-def _data_item() -> pg.PlotDataItem:
-    """A data item that does not re-lay its points out on every y range change: pyqtgraph
-    does so (its dynamic range limit) by default, which doubled the cost of a page."""
-    item = pg.PlotDataItem()
-    item.setDynamicRangeLimit(None)
+def _line_item() -> LineItem:
+    item = LineItem()
+    item.setZValue(5)  # over the points, however dense
     return item
 
 

@@ -130,15 +130,7 @@ class PointsItem(pg.GraphicsObject):
 
     def boundingRect(self) -> QRectF:  # noqa: N802 - Qt's name
         if self._rect is None:
-            (x0, x1), (y0, y1) = self.dataBounds(0), self.dataBounds(1)
-            if x0 is None:
-                self._rect = QRectF()
-                return self._rect
-            px, py = self.pixelVectors()
-            pad = self.pixelPadding()
-            dx = 0.0 if px is None else px.length() * pad
-            dy = 0.0 if py is None else py.length() * pad
-            self._rect = QRectF(x0 - dx, y0 - dy, x1 - x0 + 2 * dx, y1 - y0 + 2 * dy)
+            self._rect = _padded_bounds(self)
         return self._rect
 
     def paint(self, p: QPainter, option: Any, widget: Any) -> None:
@@ -170,6 +162,95 @@ class PointsItem(pg.GraphicsObject):
         frags[:, 2:6] = (0, 0, side, side)  # the whole pixmap, centred on the point
         frags[:, 6:10] = (1 / dpr, 1 / dpr, 0.0, 1.0)
         p.drawPixmapFragments(*self._fragments.drawargs(), pixmap)
+
+
+class LineItem(pg.GraphicsObject):
+    """A fitted (or partial g2) curve of a panel, drawn as one polyline in device pixels: the
+    lean counterpart of a ``PlotDataItem`` line (whose new data and paint were most of a
+    page flip with fits shown). ``xData``/``yData`` are the data as given; ``getData()``
+    as drawn (log10 t on a log-x plot), as pyqtgraph's items have them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.xData = np.zeros(0)
+        self.yData = np.zeros(0)
+        self._x = np.zeros(0)
+        self._log_x = False
+        self._name: str | None = None
+        self._pen = pg.mkPen(None)
+        self._rect: QRectF | None = None
+
+    def implements(self, interface: str | None = None) -> Any:
+        ints = ["plotData"]
+        return ints if interface is None else interface in ints
+
+    def name(self) -> str | None:
+        return self._name
+
+    def set_line(self, x: np.ndarray, y: np.ndarray, pen: Any, name: str | None = None) -> None:
+        """``x`` (n,) > 0 on a log-x plot and ``y`` (n,), both finite, in the plot's units."""
+        self.xData, self.yData = np.asarray(x, np.float64), np.asarray(y, np.float64)
+        self._pen, self._name = pen, name
+        self._relayout()
+
+    def setLogMode(self, xState: bool, yState: bool) -> None:  # noqa: N802, N803 - pyqtgraph's
+        if bool(xState) != self._log_x:
+            self._log_x = bool(xState)
+            self._relayout()
+
+    def _relayout(self) -> None:
+        self._x = np.log10(self.xData) if self._log_x else self.xData
+        self.prepareGeometryChange()
+        self._rect = None
+        self.informViewBoundsChanged()
+        self.update()
+
+    def getData(self) -> tuple[np.ndarray, np.ndarray]:  # noqa: N802 - pyqtgraph's name
+        return self._x, self.yData
+
+    def dataBounds(self, ax: int, frac: float = 1.0, orthoRange: Any = None) -> Any:  # noqa: N802, N803
+        values = self._x if ax == 0 else self.yData
+        if not values.size:
+            return None, None
+        return float(values.min()), float(values.max())
+
+    def pixelPadding(self) -> float:  # noqa: N802 - pyqtgraph's name
+        return self._pen.widthF() / 2 + 1
+
+    def viewTransformChanged(self) -> None:  # noqa: N802 - pyqtgraph's name
+        self.prepareGeometryChange()
+        self._rect = None
+        super().viewTransformChanged()
+
+    def boundingRect(self) -> QRectF:  # noqa: N802 - Qt's name
+        if self._rect is None:
+            self._rect = _padded_bounds(self)
+        return self._rect
+
+    def paint(self, p: QPainter, option: Any, widget: Any) -> None:
+        if self._x.size < 2:
+            return
+        t = p.transform()
+        polyline = pg.functions.create_qpolygonf(self._x.size)
+        points = pg.functions.ndarray_from_qpolygonf(polyline)
+        points[:, 0] = _pixels(t.m11() * self._x + t.m21() * self.yData + t.dx())
+        points[:, 1] = _pixels(t.m12() * self._x + t.m22() * self.yData + t.dy())
+        p.resetTransform()
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, True)  # a curve: smooth it
+        p.setPen(self._pen)
+        p.drawPolyline(polyline)
+
+
+def _padded_bounds(item: Any) -> QRectF:
+    """``item``'s data bounds, padded by its ``pixelPadding`` in data units."""
+    (x0, x1), (y0, y1) = item.dataBounds(0), item.dataBounds(1)
+    if x0 is None:
+        return QRectF()
+    px, py = item.pixelVectors()
+    pad = item.pixelPadding()
+    dx = 0.0 if px is None else px.length() * pad
+    dy = 0.0 if py is None else py.length() * pad
+    return QRectF(x0 - dx, y0 - dy, x1 - x0 + 2 * dx, y1 - y0 + 2 * dy)
 
 
 class PanelAxis(LogAxis):

@@ -169,8 +169,16 @@ class G2View(TabView):
         if not data.files:
             self.show_message("; ".join(data.notes))
             return
-        self.table.show_fit(data.fit, self.controller.bayes, [f.name for f in data.files],
-                            [f.phi for f in data.files])
+        # The table (a row per fitted bin: 500 rows for 100 bins of 5 files) only when what
+        # it shows changed: refilled on every page flip it was most of a flip's time.
+        table_for = (data.fit, dict(self.controller.bayes), [f.path for f in data.files])
+        shown = getattr(self, "_table_for", None)
+        if shown is None or shown[0] is not table_for[0] or shown[2] != table_for[2] \
+                or shown[1].keys() != table_for[1].keys() \
+                or any(shown[1][k] is not v for k, v in table_for[1].items()):
+            self.table.show_fit(data.fit, self.controller.bayes, [f.name for f in data.files],
+                                [f.phi for f in data.files])
+            self._table_for = table_for
         self.table.setVisible(data.fit is not None)  # no fit: the panels get the height
         self.notes_label.setText("; ".join(data.notes))
         self.notes_label.setToolTip(tooltip("; ".join(data.notes)))
@@ -292,6 +300,7 @@ class G2View(TabView):
         # Nothing of the files shown before stays: fit table, notes, page, NUTS line (the
         # driver withdraws the published fit: results(None)).
         self.table.show_fit(None, {}, [])
+        self._table_for = None
         self.table.hide()
         self.notes_label.hide()
         self.page_label.setText("")
