@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import textwrap
 from dataclasses import dataclass, field
 from typing import Any
@@ -97,6 +98,7 @@ def shared_x_range(panels: list[Panel]) -> tuple[float, float] | None:
 
 
 _SEPARATORS = "_-. "
+_FILE_ENDING = re.compile(r"(_results)?\.(hdf|hdf5|h5|nxs)$")  # boost_corr's result file names
 
 
 def distinct_parts(names: list[str]) -> list[str]:
@@ -119,14 +121,15 @@ def distinct_parts(names: list[str]) -> list[str]:
 
 
 def elided_names(names: list[str], metrics: QFontMetricsF, width: float) -> list[str]:
-    """``names`` as a key line "● a  ● b ..." fitting ``width`` px: first without the start
-    and end they share, then the longest shortened in the middle to an equal share of what
+    """``names`` as a key line "● a  ● b ..." fitting ``width`` px: first without a result
+    file's ending ("_results.hdf") and the start and end they all share, then the longest
+    shortened in the middle to an equal share of what
     the shorter ones leave (none below a few characters)."""
     extra = metrics.horizontalAdvance("●   ")  # a key's bullet and the gap after it
     room = width - extra * len(names)
     if sum(metrics.horizontalAdvance(n) for n in names) <= room:
         return list(names)
-    names = distinct_parts(names)
+    names = distinct_parts([_FILE_ENDING.sub("", n) for n in names])
     widths = [metrics.horizontalAdvance(n) for n in names]
     if sum(widths) <= room:
         return names
