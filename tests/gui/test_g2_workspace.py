@@ -128,3 +128,31 @@ def test_overlays_pair_bins_by_q_and_name_each_files_q(qtbot, make_window, data_
     assert "partitions differ" in view.notes_label.text()
     qs = [data.files[s.members[0].file_index].q[s.members[0].column] for s in data.slots]
     assert qs == sorted(qs)  # panels in q order
+
+
+def test_a_long_file_key_fits_the_grid_and_tells_the_files_apart(qtbot):
+    # Five long file names that differ only in the middle: the key above the grid overhung
+    # a laptop-wide grid (1366 px window). It must fit, every file stay distinguishable, and
+    # the full names be in the tooltip.
+    from xpcsviewer.gui.line import Line
+    from xpcsviewer.gui.plotting._panel_grid import Panel, PanelGrid
+
+    grid = PanelGrid()
+    qtbot.addWidget(grid)
+    grid.resize(640, 420)
+    grid.show()
+    qtbot.waitExposed(grid)
+    names = [f"silica_nanoparticles_in_glycerol_T{k}5C_att02_run00{k}7_results.hdf" for k in range(1, 6)]
+    t = np.geomspace(1e-3, 10, 30)
+    panel = Panel("roi 1", [Line(t, 1 + np.exp(-t), n, None, k) for k, n in enumerate(names)])
+    grid.set_panels([panel], 5, "t (s)", "g2", legend=names, heading="g2 of 5 files")
+    qtbot.wait(30)
+    text = grid.heading.item.toPlainText()
+    assert grid.heading.item.sceneBoundingRect().width() <= grid.viewport().width()
+    keys = text.split("\n")[-1].split("●")[1:]
+    assert len(keys) == 5 and len({k.strip() for k in keys}) == 5
+    assert all(f"T{k}5" in key for k, key in zip(range(1, 6), keys, strict=True))
+    assert all(name in grid.heading.toolTip() for name in names)
+    grid.resize(1800, 420)  # wider: only what all names share is left out
+    qtbot.waitUntil(lambda: "…T15C_att02_run0017 " in grid.heading.item.toPlainText(), timeout=5000)
+    assert grid.heading.item.sceneBoundingRect().width() <= grid.viewport().width()

@@ -52,7 +52,8 @@ def test_diffusion_from_g2_fits_equals_fit_tauq(qtbot, make_window, tmp_path, da
     assert view.export_figure(tmp_path / "tauq.pdf").stat().st_size > 1000
 
 
-def test_phi_resolved_diffusion_on_the_multi_phi_file(qtbot, make_window, tmp_path, data_dir):
+def test_phi_resolved_diffusion_on_the_multi_phi_file(qtbot, make_window, tmp_path, data_dir,
+                                                     monkeypatch):
     # phi_c: isotropic Brownian motion, D = 1.5e5 Å²/s, 18 q x 6 φ. Each φ sector gets its
     # own power law (fit_tauq on that sector's bins), all near the truth; the isotropic fit
     # stays; the CSV carries φ.
@@ -84,6 +85,22 @@ def test_phi_resolved_diffusion_on_the_multi_phi_file(qtbot, make_window, tmp_pa
     assert "D by φ" in view.summary.text() and "roi 1–" in view.summary.text()
     items = view.tauq.plot.listDataItems()
     assert len(items) == 12  # six sectors: points and a power law each
+    # The figure export draws what the window shows: τ(q) coloured by φ, the sectors' D.
+    from xpcsviewer.gui.tabs.diffusion import view as view_module
+
+    exported = {}
+    monkeypatch.setattr(view_module, "export_panels_figure",
+                        lambda path, panels, text="": exported.update(panels=panels, text=text))
+    view.export_figure(tmp_path / "d.png")
+    tauq = exported["panels"][0]
+    points = [line for line in tauq.lines if line.symbol]
+    laws = [line for line in tauq.lines if line.dashed]
+    assert [s.label for s in points] == [f"φ={sector.phi:g}°" for sector in data.sectors]
+    assert [s.colour for s in points] == list(range(6)) and len(laws) == 6
+    assert [s.colour for s in laws] == list(range(6))
+    for series, sector in zip(points, data.sectors, strict=True):
+        np.testing.assert_array_equal(series.x, data.fixed.q[sector.rows & data.fixed.used])
+    assert "D by φ" in exported["text"]
     out = window.export_csv(tmp_path / "d.csv")
     assert "per phi sector" in out.read_text()
     points = (tmp_path / "d_points.csv").read_text().splitlines()

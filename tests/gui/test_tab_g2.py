@@ -275,3 +275,41 @@ def test_bayesian_fit_runs_and_cancel_stops_it(qtbot, make_window, one_file, mon
     assert pieces == [0.05]  # 1 of 20 pieces ran; the cancel check came before the 2nd
     assert view.fit_panel.bayes_status.text() == "NUTS cancelled."
     wait_idle(qtbot, window)
+
+
+def test_a_nuts_run_is_cancelled_when_its_file_leaves_the_tab(qtbot, make_window, data_dir, tmp_path,
+                                                              monkeypatch):
+    # A NUTS run goes on for minutes; once the tab shows another file, its result would be
+    # for a file no longer on screen: it is cancelled (held after its first piece, so the
+    # run cannot finish first however fast the machine).
+    folder = tmp_path / "two"
+    folder.mkdir()
+    for name in ("aging_b_results.hdf", "brownian_a_results.hdf"):
+        (folder / name).symlink_to(data_dir / name)
+    window = make_window(folder, select=1)
+    view = g2_view(qtbot, window)
+    wait_idle(qtbot, window)
+    first = view.last_data.files[0].path
+    gate, sample = threading.Event(), xpcsviewer.sample_g2
+
+    def held(*args, progress, **kwargs):
+        def report(fraction, message):
+            progress(fraction, message)
+            gate.wait(WAIT_MS / 1000)
+
+        return sample(*args, progress=report, **kwargs)
+
+    monkeypatch.setattr(xpcsviewer, "sample_g2", held)
+    s = view.state
+    s.bayes_column, s.bayes_samples, s.bayes_chains = 2, 500, 2  # as the test above: one compile
+    job = view.start_bayes()
+    qtbot.waitUntil(lambda: job.fraction > 0, timeout=WAIT_MS)
+    other = next(p for p in window.file_panel.visible_paths() if str(p) != first)
+    window.session.set_selected([other])
+    qtbot.waitUntil(lambda: job.token.cancelled, timeout=WAIT_MS)  # before the run ends
+    gate.set()
+    qtbot.waitUntil(lambda: job.done, timeout=WAIT_MS)
+    assert (first, 2) not in view.controller.bayes
+    assert view.last_data.files[0].path == str(other)
+    assert view.fit_panel.bayes_status.text() == "NUTS cancelled."
+    assert not view.fit_panel.cancel_button.isEnabled()

@@ -8,20 +8,23 @@ bars are placed at log10(t) by hand.
 from __future__ import annotations
 
 import math
+import os
+import re
 import textwrap
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont, QFontMetricsF
 
 from ..line import Line
-from ._axes import log_axes
 from ._lines import pen_for
-from ._notes import drawn, escape
+from ._notes import drawn, escape, tooltip
 from ._panel_items import PanelItems
-from ._shared import _LooseTitle, loose_title, no_si_prefixes
+from ._panel_points import install_title, panel_axes
+from ._shared import _LooseTitle, no_si_prefixes
 
 
 @dataclass(frozen=True)
@@ -84,6 +87,54 @@ def shared_x_range(panels: list[Panel]) -> tuple[float, float] | None:
     return a - pad, b + pad
 
 
+_SEPARATORS = "_-. "
+_FILE_ENDING = re.compile(r"(_results)?\.(hdf|hdf5|h5|nxs)$")  # boost_corr's result file names
+
+
+def distinct_parts(names: list[str]) -> list[str]:
+    """``names`` without what they all share at the start and at the end (cut at a
+    separator, marked "…"): 'silica_in_glycerol_T15C_run0017_results.hdf' and '..._T25C_
+    run0027_results.hdf' become '…T15C_run0017…' and '…T25C_run0027…'."""
+    if len(set(names)) < max(2, len(names)):  # one name, or one name twice (two folders)
+        return list(names)
+    head = len(os.path.commonprefix(names))
+    tail = len(os.path.commonprefix([n[::-1] for n in names]))
+    tail = min(tail, min(len(n) for n in names) - head)  # prefix and suffix never overlap
+    while head and names[0][head - 1] not in _SEPARATORS:
+        head -= 1
+    while tail and names[0][len(names[0]) - tail] not in _SEPARATORS:
+        tail -= 1
+    cores = [n[head:len(n) - tail] for n in names]
+    if not all(cores) or len(set(cores)) < len(set(names)):  # e.g. one name in two folders
+        return list(names)
+    return [("…" if head else "") + c + ("…" if tail else "") for c in cores]
+
+
+def elided_names(names: list[str], metrics: QFontMetricsF, width: float) -> list[str]:
+    """``names`` as a key line "● a  ● b ..." fitting ``width`` px: first without a result
+    file's ending ("_results.hdf") and the start and end they all share, then the longest
+    shortened in the middle to an equal share of what
+    the shorter ones leave (none below a few characters)."""
+    extra = metrics.horizontalAdvance("●   ")  # a key's bullet and the gap after it
+    room = width - extra * len(names)
+    if sum(metrics.horizontalAdvance(n) for n in names) <= room:
+        return list(names)
+    names = distinct_parts([_FILE_ENDING.sub("", n) for n in names])
+    widths = [metrics.horizontalAdvance(n) for n in names]
+    if sum(widths) <= room:
+        return names
+    share, left = room / len(names), list(range(len(names)))
+    for i in sorted(left, key=widths.__getitem__):  # short names keep their width
+        if widths[i] > share:
+            break
+        room -= widths[i]
+        left.remove(i)
+        share = room / max(1, len(left))
+    share = max(share, metrics.horizontalAdvance("abcdef…"))
+    return [metrics.elidedText(n, Qt.TextElideMode.ElideMiddle, share) if i in left else n
+            for i, n in enumerate(names)]
+
+
 class PanelGrid(pg.GraphicsLayoutWidget):
     """``set_panels`` redraws every panel; ``plots`` lists the PlotItems (tests read them).
 
@@ -112,28 +163,36 @@ class PanelGrid(pg.GraphicsLayoutWidget):
         # A long heading (five file names in the legend) overhangs; it must not widen the
         # layout past the widget, which clipped the last column of panels.
         self.heading = _LooseTitle("", size="10pt")
-        self.addItem(self.heading, row=0, col=0)
+        self.ci.layout.addItem(self.heading, 0, 0)
+        self._placed: list[Any] = [self.heading]  # items in the grid layout now
         # Moving plots in and out of the layout while shown re-activates it, and Qt then
         # shrinks the top-level layout item to its minimum size (panels squashed into the top
         # of the widget); whenever that happens, give it the whole view back.
         self.ci.geometryChanged.connect(self._fill_view)
         self.heading.setMaximumHeight(44)
+        self._heading_parts: tuple[str, list[str], int] | None = None  # heading, legend, colours
+        # Error bars and axes are straight lines along the pixel grid: smoothing them only
+        # costs time. Fit lines and symbols keep their own antialiasing (pyqtgraph's option).
+        self.setAntialiasing(False)
 
     def _layout(self, n: int) -> None:
         shape = (n, grid_shape(max(n, 1), self.capacity()[1]))
         if shape == self._laid_out:
             return
         self._laid_out = shape
-        layout, scene = self.ci, self.scene()
+        # Placed in Qt's grid directly: pyqtgraph's GraphicsLayout.addItem activates the whole
+        # layout after each item (12 plots placed, 12 layouts: most of the 200-file freeze),
+        # and its removeItem takes the item out of the scene, to be added again. Here items
+        # leave the grid but stay in the scene (children of the layout's item), hidden.
+        grid = self.ci.layout
+        for item in self._placed:
+            grid.removeItem(item)
         for item in [self.heading, *self._pool]:
-            if item in layout.items:
-                layout.removeItem(item)  # also takes it out of the scene
-            if item.scene() is None:
-                scene.addItem(item)  # the scene keeps owning it, so it is never orphaned
             item.hide()
+        self._placed = []
         while len(self._pool) < n:
-            plot = pg.PlotItem(axisItems=log_axes())
-            loose_title(plot)  # a long title overhangs; it must not widen the panel past the page
+            plot = pg.PlotItem(axisItems=panel_axes())
+            install_title(plot)  # elided: a long title never widens the panel past the page
             no_si_prefixes(plot)
             plot.setLogMode(x=True, y=False)
             # No grid lines in the small panels: the axes' ticks carry the numbers, and the
@@ -143,24 +202,25 @@ class PanelGrid(pg.GraphicsLayoutWidget):
             plot.getAxis("left").setWidth(LEFT_AXIS_PX)
             if self._pool:
                 plot.setXLink(self._pool[0])
-            scene.addItem(plot)
+            plot.setParentItem(self.ci)  # in the scene, owned by it, whether placed or not
             self._pool.append(plot)
             self._items.append(PanelItems(plot))
         rows, cols = grid_shape(max(n, 1), self.capacity()[1])
-        layout.addItem(self.heading, row=0, col=0, colspan=cols)
+        grid.addItem(self.heading, 0, 0, 1, cols)
         self.heading.show()
         for i, plot in enumerate(self._pool[:n]):
             r, c = divmod(i, cols)
-            layout.addItem(plot, row=r + 1, col=c)
+            grid.addItem(plot, r + 1, c)
             plot.show()
+        self._placed = [self.heading, *self._pool[:n]]
         # Equal rows and columns, also when the last row is part-filled (a page of 3 on a
         # 2 x 2 grid gave its lone panel a sliver), and none left over from a bigger page.
-        grid = layout.layout
         for r in range(grid.rowCount()):
             grid.setRowStretchFactor(r, 1 if 1 <= r <= rows else 0)
             grid.setRowPreferredHeight(r, 0)
         for c in range(grid.columnCount()):
             grid.setColumnStretchFactor(c, 1 if c < cols else 0)
+        grid.activate()  # once, now: the ranges set next are for the panels' new sizes
         self.plots = self._pool[:n]
 
     def capacity(self) -> tuple[int, int]:
@@ -181,16 +241,39 @@ class PanelGrid(pg.GraphicsLayoutWidget):
         if getattr(self, "_capacity", None) is not None and self.capacity() != self._capacity:
             self._capacity = self.capacity()
             self.capacity_changed.emit()
+        # (not once pyqtgraph's close() has deleted the items: it resizes the view after)
+        if getattr(self, "_heading_parts", None) is not None and not self.message \
+                and not getattr(self, "closed", False):
+            self._set_heading()  # the key's names elided for the new width
 
     def _fill_view(self) -> None:
         if self.ci.geometry() != self.range:
             self.ci.setGeometry(self.range)
+
+    def _set_heading(self) -> None:
+        """The heading line and the colour key below it, each name elided in its middle
+        (where file names of a series differ least) so the key fits the widget's width; the
+        full names are in the heading's tooltip."""
+        heading, legend, n_colours = self._heading_parts
+        if legend:
+            font = QFont(self.heading.item.font())
+            font.setPointSizeF(10)
+            names = elided_names(legend, QFontMetricsF(font), self.width() - _MARGIN_PX - 8)
+            keys = "  ".join(f"<span style='color:{pen_for(i, n_colours).color().name()}'>"
+                             f"●</span> {escape(name)}" for i, name in enumerate(names))
+            heading = f"{heading}<br>{keys}" if heading else keys
+            self.heading.setToolTip(tooltip("\n".join(legend)) if names != legend else "")
+        else:
+            self.heading.setToolTip("")
+        if self.heading.text != heading:  # a new text re-lays out the grid
+            self.heading.setText(heading, size="10pt", color=None)  # None: the foreground colour
 
     def show_message(self, text: str) -> None:
         """No panels, only ``text`` (plain, wrapped: a label does not wrap by itself)."""
         self._layout(0)
         self.notes = []
         self.message = text
+        self.heading.setToolTip("")
         lines = textwrap.wrap(text, 100) or [""]
         self.heading.setText("<br>".join(escape(line) for line in lines), size="11pt",
                              color="#aa3c00")
@@ -200,7 +283,7 @@ class PanelGrid(pg.GraphicsLayoutWidget):
             return [] if self.message else ["no panels and no message"]
         return [f"panel {i} ({items.labels.get('title', '')})"
                 for i, (plot, items) in enumerate(zip(self.plots, self._items, strict=False))
-                if not drawn(plot) and not items.note.isVisible()]
+                if not drawn(plot) and not items.points_drawn() and not items.note.isVisible()]
 
     def notes_shown(self) -> list[str]:
         if not self.plots:
@@ -220,11 +303,8 @@ class PanelGrid(pg.GraphicsLayoutWidget):
         self.notes = [p.note for p in panels]
         self.message = ""
         rows, cols = grid_shape(len(panels), self.capacity()[1])
-        if legend:
-            keys = "  ".join(f"<span style='color:{pen_for(i, n_colours).color().name()}'>"
-                             f"●</span> {escape(name)}" for i, name in enumerate(legend))
-            heading = f"{heading}<br>{keys}" if heading else keys
-        self.heading.setText(heading, size="10pt", color=None)  # None: the foreground colour
+        self._heading_parts = (heading, list(legend or []), n_colours)
+        self._set_heading()
         y_range = shared_y_range(panels) if shared_y else None
         for i, (plot, items, panel) in enumerate(zip(self.plots, self._items, panels,
                                                      strict=False)):

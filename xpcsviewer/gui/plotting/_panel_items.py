@@ -17,6 +17,7 @@ import pyqtgraph as pg
 from ..theme import active
 from ._lines import pen_for
 from ._notes import escape
+from ._panel_points import LineItem, PointsItem
 from ._shared import ADAPTER
 
 _BAND_PEN = (200, 60, 60, 90)
@@ -24,13 +25,12 @@ _BAND_BRUSH = (220, 80, 80, 70)
 
 
 class PanelItems:
-    """Pools of point, error-bar and fit items, the band and the note of one plot."""
+    """Pools of point (with their error bars) and fit items, the band and the note of one plot."""
 
     def __init__(self, plot: pg.PlotItem) -> None:
         self.plot = plot
-        self.points: list[pg.PlotDataItem] = []
-        self.errors: list[pg.ErrorBarItem] = []
-        self.lines: list[pg.PlotDataItem] = []
+        self.points: list[PointsItem] = []
+        self.lines: list[LineItem] = []
         self.band: tuple[Any, Any, Any] | None = None  # (low, high, fill), made on first use
         self.shown: list[Any] = []  # items in the plot now, in drawing order
         self.labels: dict[str, Any] = {}  # title and axis labels last set (setting one relayouts)
@@ -41,16 +41,14 @@ class PanelItems:
         self.note.hide()
 
     def set_label(self, where: str, text: str) -> None:
-        """``plot.setTitle``/``setLabel`` only when the text changes: both re-layout the plot
-        and make its axes draw their ticks afresh."""
+        """An axis label (``plot.setLabel``, which re-lays out the plot and makes its axes
+        draw their ticks afresh) only when the text changes; the title (plain text) without
+        any re-layout: see :class:`PanelTitle`."""
         if self.labels.get(where) == text:
             return
         self.labels[where] = text
         if where == "title":
-            self.plot.setTitle(escape(text), size="8pt")
-            # A title's text width would otherwise set the panel's minimum width and push
-            # the last column out of view; long titles are elided by the label instead.
-            self.plot.titleLabel.setMinimumWidth(0)
+            self.plot.titleLabel.setText(text)
         else:
             self.plot.setLabel(where, escape(text))
 
@@ -69,25 +67,16 @@ class PanelItems:
             keep = (x > 0) & np.isfinite(y)
             n_points += int(keep.sum())
             pen = pen_for(s.colour, n_colours)
-            item = _nth(self.points, i, pg.PlotDataItem)
-            # One setData with every option: each separate setter would lay the points out again.
-            item.setData(x[keep], y[keep], pen=None, symbol="o", symbolSize=4, symbolPen=pen,
-                         symbolBrush=pen.color(), name=s.label or None)
-            wanted.append(item)
-            if s.err is not None:
-                err = np.nan_to_num(ADAPTER.convert(s.err, np.float64)[keep])
-                bar = _nth(self.errors, i, pg.ErrorBarItem)
-                # log-x plot: pyqtgraph does not transform error bars, so place them at log10 t
-                bar.setData(x=np.log10(x[keep]), y=y[keep], height=2 * err,
-                            pen=pg.mkPen(pen.color(), width=1))
-                wanted.append(bar)
+            item = _nth(self.points, i, PointsItem)
+            err = None if s.err is None else np.nan_to_num(ADAPTER.convert(s.err, np.float64)[keep])
+            item.set_points(x[keep], y[keep], err, pen.color(), s.label or None)
+            wanted.append(item)  # its error bars too: at log10 t on the log-x plot
         for i, s in enumerate(panel.lines):
             x, y = ADAPTER.curve(s.x, s.y)
             keep = (x > 0) & np.isfinite(y)
-            item = _nth(self.lines, i, pg.PlotDataItem)
-            item.setData(x[keep], y[keep], pen=pg.mkPen(fit_colour(s.colour, n_colours), width=2),
-                         symbol=None, name=s.label or None)
-            item.setZValue(5)  # over the points, however dense
+            item = _nth(self.lines, i, _line_item)
+            item.set_line(x[keep], y[keep], pg.mkPen(fit_colour(s.colour, n_colours), width=2),
+                          s.label or None)
             wanted.append(item)
         self._show(wanted)
         if panel.band is not None:
@@ -97,6 +86,12 @@ class PanelItems:
             self.band[2].updatePath()
         # a panel without a point to draw says so rather than staying blank
         self._set_note(panel.note or ("" if n_points else "no finite value at t > 0 to draw"))
+
+    def points_drawn(self) -> bool:
+        """Whether a series of points or a line in the plot has a value to draw (``drawn``
+        counts pyqtgraph's data items only)."""
+        return any(item in self.shown and item.getData()[1].size
+                   for item in [*self.points, *self.lines])
 
     def _band(self) -> tuple[Any, Any, Any]:
         if self.band is None:
@@ -139,6 +134,12 @@ def fit_colour(index: int, n_colours: int) -> Any:
         return pg.mkColor(theme.foreground)
     base = pen_for(index, n_colours).color()
     return base.darker(180) if theme.name == "light" else base.lighter(150)
+
+
+def _line_item() -> LineItem:
+    item = LineItem()
+    item.setZValue(5)  # over the points, however dense
+    return item
 
 
 def _nth(pool: list[Any], i: int, make: Any) -> Any:

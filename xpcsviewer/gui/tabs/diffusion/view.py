@@ -116,6 +116,14 @@ class DiffusionView(TabView):
     def _render_sectors(self, data: DiffusionData, shown: Any) -> None:
         """τ(q) coloured by φ sector, each with its own power law; the isotropic fit (all
         sectors) is the summary's first line."""
+        points, lines, title = self._sector_series(data, shown)
+        self.summary.setText("\n".join(summary_lines(data) + sector_lines(data.sectors, data.names)))
+        self.tauq.set_axes(Q_LABEL, TAU_LABEL, log_x=True, log_y=True, title=title)
+        self.tauq.set_lines(points + lines)
+
+    def _sector_series(self, data: DiffusionData, shown: Any) -> tuple[list[Line], list[Line], str]:
+        """τ(q) points and power laws per φ sector (colour = sector), and their title: the
+        window and the export draw the same."""
         which = "free" if self.state.alpha_free else "fixed"
         points, lines = [], []
         many = len(data.names) > 1
@@ -127,11 +135,8 @@ class DiffusionView(TabView):
             if np.isfinite(result.alpha[sector.file_index]):
                 q, tau = result.curve(sector.file_index)
                 lines.append(Line(q, tau, colour=i, dashed=True))
-        self.summary.setText("\n".join(summary_lines(data) + sector_lines(data.sectors, data.names)))
         law = "τ₀ q^-α per sector" if self.state.alpha_free else "τ = 1/(D q²) per sector"
-        self.tauq.set_axes(Q_LABEL, TAU_LABEL, log_x=True, log_y=True,
-                           title=f"τ(q) by φ, model {data.fit.model}; {law}")
-        self.tauq.set_lines(points + lines)
+        return points, lines, f"τ(q) by φ, model {data.fit.model}; {law}"
 
     def _render_params(self, data: DiffusionData) -> None:
         fit = data.fit
@@ -168,14 +173,22 @@ class DiffusionView(TabView):
             return None
         shown = data.free if self.state.alpha_free else data.fixed
         points, lines = [], []
-        for k, name in enumerate(data.names):
-            used = (shown.file_index == k) & shown.used
-            points.append(Line(shown.q[used], shown.tau[used], name, shown.tau_err[used], k, symbol=True))
-            if np.isfinite(shown.alpha[k]):
-                q, tau = shown.curve(k)
-                lines.append(Line(q, tau, f"power law, α = {shown.alpha[k]:.3f}", colour=k, dashed=True))
+        text = summary_lines(data)
+        if data.sectors and self.state.by_phi:  # coloured by φ, as the window shows it
+            points, lines, title = self._sector_series(data, shown)
+            text += sector_lines(data.sectors, data.names)
+        else:
+            title = "τ(q) from the g2 fits"
+            for k, name in enumerate(data.names):
+                used = (shown.file_index == k) & shown.used
+                points.append(Line(shown.q[used], shown.tau[used], name, shown.tau_err[used], k,
+                                   symbol=True))
+                if np.isfinite(shown.alpha[k]):
+                    q, tau = shown.curve(k)
+                    lines.append(Line(q, tau, f"power law, α = {shown.alpha[k]:.3f}", colour=k,
+                                      dashed=True))
         panels = [LinesFigure(points + lines, Q_LABEL, TAU_LABEL, log_x=True, log_y=True,
-                              title="τ(q) from the g2 fits")]
+                              title=title)]
         fit = data.fit
         free = [p for p, f in zip(fit.params, fit.free, strict=True) if f] or list(fit.params)
         chosen = self.state.param_view if self.state.param_view in free else free[0]
@@ -185,4 +198,4 @@ class DiffusionView(TabView):
                                    for k, q, v, e in param_points(fit, chosen)], Q_LABEL,
                                   chosen + unit, log_y=chosen.startswith("tau"),
                                   title=f"{chosen} vs q ({fit.model} fit)"))
-        return export_panels_figure(path, panels, text="\n".join(summary_lines(data)))
+        return export_panels_figure(path, panels, text="\n".join(text))

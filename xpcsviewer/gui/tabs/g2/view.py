@@ -164,6 +164,7 @@ class G2View(TabView):
 
     # -- drawing --------------------------------------------------------------------------------
     def render(self, data: G2Data) -> None:
+        self._cancel_bayes_unless([f.path for f in data.files])
         n_max = max(data.n_slots_all, 1)
         for widget, low in ((self.first, 1), (self.last, 0)):
             was = widget.blockSignals(True)
@@ -176,8 +177,16 @@ class G2View(TabView):
         if not data.files:
             self.show_message("; ".join(data.notes))
             return
-        self.table.show_fit(data.fit, self.controller.bayes, [f.name for f in data.files],
-                            [f.phi for f in data.files])
+        # The table (a row per fitted bin: 500 rows for 100 bins of 5 files) only when what
+        # it shows changed: refilled on every page flip it was most of a flip's time.
+        table_for = (data.fit, dict(self.controller.bayes), [f.path for f in data.files])
+        shown = getattr(self, "_table_for", None)
+        if shown is None or shown[0] is not table_for[0] or shown[2] != table_for[2] \
+                or shown[1].keys() != table_for[1].keys() \
+                or any(shown[1][k] is not v for k, v in table_for[1].items()):
+            self.table.show_fit(data.fit, self.controller.bayes, [f.name for f in data.files],
+                                [f.phi for f in data.files])
+            self._table_for = table_for
         self.table.setVisible(data.fit is not None)  # no fit: the panels get the height
         self.notes_label.setText("; ".join(data.notes))
         self.notes_label.setToolTip(tooltip("; ".join(data.notes)))
@@ -225,8 +234,11 @@ class G2View(TabView):
         """The line above the grid: rich text (user strings escaped) or, for the matplotlib
         export, plain. Notes on the files are in the notes line above, not here."""
         text = escape if rich else str
-        names = ", ".join(f.name for f in data.files[:2]) + (
-            f" +{len(data.files) - 2} more" if len(data.files) > 2 else "")
+        if rich and len(data.files) > 1:  # the key below names each file (elided to fit)
+            names = f"{len(data.files)} files"
+        else:
+            names = ", ".join(f.name for f in data.files[:2]) + (
+                f" +{len(data.files) - 2} more" if len(data.files) > 2 else "")
         if data.fit_kwargs is None:
             fit = "fitting off (press Fit)"
         elif data.fit_error:
@@ -236,18 +248,19 @@ class G2View(TabView):
         else:
             n_bad = sum(1 for s in data.fit.status if s.value == "failed")
             fit = text(f"fit: {describe(data.fit_kwargs)}" + (f", {n_bad} bins failed" if n_bad else ""))
-        return f"{text(f'g2 of {names}')} — {fit}"
+        key = ("   (points: data ± 1σ, lines: fit)" if data.fit is not None
+               else "   (points: data ± 1σ)") if rich else ""
+        return f"{text(f'g2 of {names}')} — {fit}{key}"
 
     @staticmethod
     def legend(data: G2Data) -> list[str]:
-        """One name per colour, in colour order (files; φ sectors in the per-q mode)."""
+        """One name per colour, in colour order (files; φ sectors in the per-q mode); what
+        points and lines are is said on the heading line (a long key is elided)."""
         names: dict[int, str] = {}
         for slot in data.slots:
             for m in slot.members:
                 names.setdefault(m.colour, m.label)
-        keys = [names.get(i, "") for i in range(data.n_colours)]
-        fitted = "points: data ± 1σ, lines: fit" if data.fit is not None else "points: data ± 1σ"
-        return keys[:-1] + [f"{keys[-1]}   ({fitted})"] if keys else []
+        return [names.get(i, "") for i in range(data.n_colours)]
 
     def panels(self, data: G2Data, start: int = 0, stop: int | None = None) -> list[Panel]:
         """Panels for ``data.slots[start:stop]`` (one page; all by default)."""
@@ -287,12 +300,15 @@ class G2View(TabView):
                          y_label="q (Å⁻¹), one row per bin", colour_label=MAP_LABEL)
 
     def show_message(self, text: str) -> None:
+        if text == self.controller.empty_message():  # no file left on the tab
+            self._cancel_bayes_unless([])
         self.grid.show_message(text)
         self.map.show_message(text)
         self.stack.setCurrentWidget(self.grid)
         # Nothing of the files shown before stays: fit table, notes, page, NUTS line (the
         # driver withdraws the published fit: results(None)).
         self.table.show_fit(None, {}, [])
+        self._table_for = None
         self.table.hide()
         self.notes_label.hide()
         self.page_label.setText("")
@@ -332,6 +348,7 @@ class G2View(TabView):
             progressed=lambda fraction, _: self.fit_panel.progress.setValue(int(100 * fraction)),
             cancelled=lambda: self._bayes_ended("NUTS cancelled."),
         ))
+        self._bayes_path = f.path
         self.fit_panel.cancel_button.setEnabled(True)
         self.fit_panel.progress.setValue(0)
         self.fit_panel.bayes_status.setText(f"NUTS on bin {column} of {f.name} …")
@@ -339,6 +356,13 @@ class G2View(TabView):
 
     def cancel_bayes(self) -> None:
         self.controller.cancel_task()
+
+    def _cancel_bayes_unless(self, paths: list[str]) -> None:
+        """A NUTS run belongs to its file: once the tab shows other files, it is cancelled
+        (it would go on for minutes, and end in a result for a file no longer on screen)."""
+        task = self.controller.task
+        if task is not None and not task.done and getattr(self, "_bayes_path", None) not in paths:
+            self.controller.cancel_task()
 
     def _bayes_ended(self, message: str) -> None:
         self.fit_panel.bayes_status.setText(message)
