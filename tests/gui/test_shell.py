@@ -276,3 +276,31 @@ def test_demo_menu_lists_the_demo_folder(qtbot, make_window, idle):
     assert window.session.folder == ensure_demo()
     assert {p.name for p in window.session.readable_paths()} == set(FILES)
     assert len(window.session.selected) == 2  # the first two, as a first start shows them
+
+
+def test_the_status_panel_shows_progress_at_most_every_50_ms(qtbot):
+    """A job that reports 400 times (200 files opened) repaints the bar a few times, not 400
+    (each repaint of a queued report stalled the event loop); start, last state and end show."""
+    from xpcsviewer.gui.jobs import JobRunner
+    from xpcsviewer.gui.status_panel import StatusPanel
+
+    runner = JobRunner()
+    panel = StatusPanel(runner)
+    qtbot.addWidget(panel)
+    values = []
+    panel.progress.valueChanged.connect(values.append)
+    release = threading.Event()
+
+    def work(token, progress):
+        for k in range(400):
+            progress((k + 1) / 400, f"file {k + 1}")
+        release.wait(5)
+        return 1
+
+    job = runner.submit("open files", work)
+    qtbot.waitUntil(lambda: panel.job_label.text().startswith("open files file 400"), timeout=10_000)
+    assert panel.progress.value() == 1000 and len(values) < 40
+    release.set()
+    qtbot.waitUntil(lambda: job.done and panel.job_label.text() == "idle", timeout=10_000)
+    assert panel.progress.value() == 0
+    assert runner.shutdown()

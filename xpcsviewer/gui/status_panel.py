@@ -30,6 +30,7 @@ from .plotting import note_label
 from .theme import active
 
 REFRESH_MS = 500
+PROGRESS_MS = 50  # the job progress bar and line: at most 20 updates a second
 STATS_COLUMNS = ("adapter", "count", "total ms", "mean ms", "bytes", "last shape")
 MAX_MESSAGES = 200
 
@@ -99,8 +100,14 @@ class StatusPanel(QWidget):
         layout.addWidget(self.details, 1)
         self.set_expanded(False)
 
+        # Progress is shown at most every PROGRESS_MS: a job opening 200 files reports 400
+        # times, and repainting the bar for each queued report stalled the event loop ~0.7 s.
+        self._progress_timer = QTimer(self)
+        self._progress_timer.setSingleShot(True)
+        self._progress_timer.setInterval(PROGRESS_MS)
+        self._progress_timer.timeout.connect(self._job_changed)
         runner.job_started.connect(self._job_changed)
-        runner.job_progressed.connect(self._job_changed)
+        runner.job_progressed.connect(self._progress_later)
         runner.job_finished.connect(self._job_changed)
         self.timer = QTimer(self)
         self.timer.setInterval(REFRESH_MS)
@@ -176,7 +183,12 @@ class StatusPanel(QWidget):
                 return int(self.stats_table.item(row, 1).text())
         return 0
 
-    def _job_changed(self, _job: Job) -> None:
+    def _progress_later(self, _job: Job) -> None:
+        if not self._progress_timer.isActive():
+            self._progress_timer.start()
+
+    def _job_changed(self, _job: Job | None = None) -> None:
+        self._progress_timer.stop()
         running = self.runner.running
         self.cancel_button.setEnabled(bool(running))
         if not running:
