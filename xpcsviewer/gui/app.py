@@ -46,6 +46,10 @@ def run(folder: Path | None = None, demo: bool = False, snapshot: Path | None = 
     if snapshot is not None:
         return _snapshot(window, folder, demo, Path(snapshot), select, scratch, size)
     window.show()
+    from .warm_up import start_fit_warm_up
+
+    # The programs of the first fit are built (or read from disk) while the user picks files.
+    start_fit_warm_up(window.runner)
     if file is not None or tab is not None:
         open_on_tab(window, file, tab)
     if file is not None:
@@ -62,7 +66,12 @@ def run(folder: Path | None = None, demo: bool = False, snapshot: Path | None = 
             window.load_folder(Path(str(last)))
         else:
             window.load_demo()
-    return app.exec()
+    code = app.exec()
+    # Closing the window cancelled the jobs and waited 5 s; a job still inside a JAX compile
+    # (it cannot be interrupted) is waited for here, so no worker thread runs Python while
+    # the interpreter finalises (that aborts the process).
+    window.runner.shutdown(timeout_ms=-1)
+    return code
 
 
 def open_on_tab(window, file: Path | None, tab: str | None) -> None:
