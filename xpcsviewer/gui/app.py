@@ -48,7 +48,10 @@ def run(folder: Path | None = None, demo: bool = False, snapshot: Path | None = 
     window.show()
     from .warm_up import start_fit_warm_up
 
-    # The programs of the first fit are built (or read from disk) while the user picks files.
+    # Fits and NUTS run in a job process (JAX holding the GIL on a thread stalls the window);
+    # the programs of the first fit are built (or read from disk) there while the user
+    # picks files.
+    window.runner.use_worker_process()
     start_fit_warm_up(window.runner)
     if file is not None or tab is not None:
         open_on_tab(window, file, tab)

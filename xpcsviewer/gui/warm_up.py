@@ -15,6 +15,7 @@ from typing import Any
 
 from ._token import JobCancelled
 from .jobs import Job, JobRunner
+from .offload import offload
 
 JOB_NAME = "preparing fits"
 
@@ -33,7 +34,9 @@ def start_fit_warm_up(runner: JobRunner, **warm_up_options: Any) -> Job | None:
     def work(token: Any, progress: Any) -> dict:
         from xpcsviewer.fitting import warm_up
 
-        done = warm_up(cancelled=lambda: token.cancelled, progress=progress, **warm_up_options)
+        # In the job process when the app runs one: that is where the fits will run.
+        done = offload(warm_up, cancelled=lambda: token.cancelled, progress=progress,
+                       **warm_up_options)
         if token.cancelled:
             raise JobCancelled()
         return done
