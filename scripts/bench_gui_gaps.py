@@ -14,7 +14,9 @@ defaults), and SVI (``posterior_g2``) of brownian_a. Each mode runs in a new pro
               process start (spawn, import JAX, ready) is measured first, on its own
 
 With the disk caches (compile + exported solver) warm, as a second session has them;
-``--cold`` uses no disk cache (every program traced in the measuring process).
+``--cold`` uses no disk cache (every program traced in the measuring process). The
+measuring process calls ``gc.freeze()`` after its set-up, as the app does (``--no-freeze``:
+without; a full collection over JAX's and Qt's objects alone took 40-140 ms).
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/bench_gui_gaps.py [--cold] [--modes thread,process]
 """
@@ -22,6 +24,7 @@ With the disk caches (compile + exported solver) warm, as a second session has t
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import subprocess
@@ -86,7 +89,7 @@ def _jobs():
             ("SVI, brownian_a (12 bins)", svi)]
 
 
-def child(mode: str) -> None:
+def child(mode: str, no_freeze: bool = False) -> None:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
@@ -99,6 +102,8 @@ def child(mode: str) -> None:
     enable_compilation_cache()
     runner = JobRunner()
     out: dict[str, object] = {}
+    if not no_freeze:
+        gc.freeze()  # as gui/app.py does after start-up
     if mode == "process":
         start = time.perf_counter()
         with GapMeter() as meter:
@@ -130,10 +135,11 @@ def child(mode: str) -> None:
     print("RESULT " + json.dumps(out))
 
 
-def _run(mode: str, cache: str) -> dict:
+def _run(mode: str, cache: str, no_freeze: bool = False) -> dict:
     env = dict(os.environ, PYTHONPATH=str(ROOT), XPCS_JAX_CACHE_DIR=cache,
                QT_QPA_PLATFORM="offscreen")
-    done = subprocess.run([sys.executable, __file__, "--child", mode], env=env,
+    extra = ["--no-freeze"] if no_freeze else []
+    done = subprocess.run([sys.executable, __file__, "--child", mode, *extra], env=env,
                           capture_output=True, text=True, timeout=1800, check=False)
     lines = [ln for ln in done.stdout.splitlines() if ln.startswith("RESULT ")]
     if done.returncode != 0 or not lines:
@@ -146,19 +152,21 @@ def main() -> None:
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--modes", default="thread,process")
     parser.add_argument("--cold", action="store_true", help="no disk cache: trace everything")
+    parser.add_argument("--no-freeze", action="store_true",
+                        help="leave out gc.freeze() (the app calls it after start-up)")
     args = parser.parse_args()
     if args.child:
-        child(args.child)
+        child(args.child, args.no_freeze)
         return
     with tempfile.TemporaryDirectory(prefix="xpcs-bench-gaps-") as tmp:
         cache = "" if args.cold else tmp
         if not args.cold:
             _run("thread", cache)  # fill the disk caches, as an earlier session would
-        results = {m: _run(m, cache) for m in args.modes.split(",")}
+        results = {m: _run(m, cache, args.no_freeze) for m in args.modes.split(",")}
     names = list(dict.fromkeys(k for r in results.values() for k, v in r.items()
                                if isinstance(v, dict)))
-    print(f"longest GUI event-loop gap per job ({'no' if args.cold else 'warm'} disk cache; "
-          "goal < 100 ms), and the job's time:")
+    print(f"longest GUI event-loop gap per job ({'no' if args.cold else 'warm'} disk cache"
+          f"{', no gc.freeze' if args.no_freeze else ''}; goal < 100 ms), and the job's time:")
     print(f"  {'job':42s}" + "".join(f"{m:>22s}" for m in results))
     for name in names:
         cells = []

@@ -167,3 +167,14 @@ def test_the_g2_tab_fits_and_samples_in_the_job_process(qtbot, make_window, one_
     result = view.controller.bayes[(str(path), 4)]
     np.testing.assert_array_equal(result.samples["tau"], ref.samples["tau"])  # same seed
 
+
+
+def test_a_closed_worker_runs_calls_on_the_thread_and_never_restarts(brownian):
+    w = WorkerProcess()
+    w.close()  # never started: nothing to stop
+    w.start()
+    assert not w.alive
+    with bound(w, CancelToken()):
+        fit = offload(xv.fit_g2, fit_input(brownian), model="single")
+    assert w.remote_calls == 0 and not w.alive
+    assert fit.values.shape == (12, 3)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 import tempfile
@@ -53,6 +54,10 @@ def run(folder: Path | None = None, demo: bool = False, snapshot: Path | None = 
     # picks files.
     window.runner.use_worker_process()
     start_fit_warm_up(window.runner)
+    # What exists now (Qt, JAX, pyqtgraph, the window) lives for the whole session: keep it
+    # out of the cyclic collector, whose full passes over it stalled the event loop for
+    # 40-140 ms at random moments (measured with scripts/bench_gui_gaps.py).
+    gc.freeze()
     if file is not None or tab is not None:
         open_on_tab(window, file, tab)
     if file is not None:

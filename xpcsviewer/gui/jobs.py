@@ -93,18 +93,23 @@ class JobRunner(QObject):
         self._pool.setMaxThreadCount(max_threads)
         self._running: dict[Job, _Relay] = {}
         self._worker: offload.WorkerProcess | None = None
+        self._wants_worker = False
 
     def use_worker_process(self, enabled: bool = True) -> offload.WorkerProcess | None:
         """Run the jobs' :func:`~xpcsviewer.gui.offload.offload` calls in a worker process
         (started now, in the background, with this process's backend and device; kept until
-        :meth:`shutdown`), or again on the job threads. Only for the JAX backend: NumPy work
-        is not traced. The app turns it on; tests that build a window directly do not."""
-        from xpcsviewer.backends import get_backend
+        :meth:`shutdown`), or again on the job threads. Only for the JAX backend on the CPU:
+        NumPy work is not traced, and two processes on one GPU would each claim most of its
+        memory (XLA preallocates). The app turns it on; tests that build a window directly
+        do not."""
+        from xpcsviewer.backends import DeviceManager, get_backend
 
+        self._wants_worker = enabled
         if self._worker is not None and not enabled:
             self._worker.close()
             self._worker = None
-        if enabled and self._worker is None and get_backend().name == "jax":
+        if (enabled and self._worker is None and get_backend().name == "jax"
+                and not DeviceManager.instance().use_gpu):
             self._worker = offload.WorkerProcess()
             self._worker.start()
         return self._worker
@@ -115,8 +120,8 @@ class JobRunner(QObject):
 
     def restart_worker_process(self) -> None:
         """After a backend or device change: a worker process in use is replaced by one that
-        computes as this process now does (no worker is started if none was in use)."""
-        if self._worker is not None:
+        computes as this process now does (none is started unless one was asked for)."""
+        if self._wants_worker:
             self.use_worker_process(False)
             self.use_worker_process(True)
 
@@ -177,6 +182,7 @@ class JobRunner(QObject):
         window close and in tests). ``timeout_ms=-1`` waits as long as it takes."""
         self.cancel_all()
         done = self._pool.waitForDone(timeout_ms)
+        self._wants_worker = False
         if self._worker is not None:
             self._worker.close()
             self._worker = None

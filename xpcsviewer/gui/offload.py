@@ -88,6 +88,7 @@ class WorkerProcess:
         self._proc: Any = None
         self._ready = threading.Event()
         self._broken = False
+        self._closed = False
         self.start_seconds: float | None = None  # spawn to ready (benchmarks report it)
         self.remote_calls = 0  # calls answered by the child (tests check the path taken)
 
@@ -100,7 +101,7 @@ class WorkerProcess:
         import time
 
         with self._lock:
-            if self._proc is not None:
+            if self._proc is not None or self._closed:  # running, or closed for good
                 return
             ctx = multiprocessing.get_context("spawn")
             self._tasks, self._results = ctx.Queue(), ctx.Queue()
@@ -135,11 +136,14 @@ class WorkerProcess:
              token: CancelToken | None) -> Any:
         """Run ``fn(*args, **kwargs)`` in the child; on this thread if it cannot."""
         token = token or CancelToken()
+        if self._closed:
+            return fn(*args, **kwargs)
         if self._proc is None:
             self.start()
+        proc = self._proc
         while not self._ready.wait(POLL_S):
             token.raise_if_cancelled()
-            if not self._proc.is_alive():
+            if proc is None or not proc.is_alive():
                 self._broken = True
                 break
         progress = next((kwargs[k] for k in _worker.PROGRESS_KEYS if k in kwargs), None)
@@ -157,11 +161,11 @@ class WorkerProcess:
         self._inboxes[call_id] = inbox
         try:
             self._tasks.put((call_id, payload))
-            return self._wait(call_id, inbox, token, progress, stoppable)
+            return self._wait(proc, call_id, inbox, token, progress, stoppable)
         finally:
             self._inboxes.pop(call_id, None)
 
-    def _wait(self, call_id: int, inbox: queue.Queue, token: CancelToken,
+    def _wait(self, proc: Any, call_id: int, inbox: queue.Queue, token: CancelToken,
               progress: Callable | None, stoppable: bool) -> Any:
         while True:
             try:
@@ -171,7 +175,9 @@ class WorkerProcess:
                     self._cancel.value = call_id
                     if not stoppable:  # it cannot stop early: do not wait for it
                         raise JobCancelled() from None
-                if not self._proc.is_alive():
+                if self._closed:  # stopped by close() (quit, a device change): not a failure
+                    raise JobCancelled() from None
+                if not proc.is_alive():
                     self._broken = True
                     raise RuntimeError("the job process ended unexpectedly") from None
                 continue
@@ -190,9 +196,9 @@ class WorkerProcess:
         """Ask the child to stop after its current call; end it if it does not in time."""
         with self._lock:
             proc, self._proc = self._proc, None
+            self._broken = self._closed = True
             if proc is None:
                 return
-            self._broken = True
             self._tasks.put(None)
             proc.join(timeout_s)
             if proc.is_alive():  # inside a compile that cannot be interrupted
