@@ -178,3 +178,32 @@ def test_a_closed_worker_runs_calls_on_the_thread_and_never_restarts(brownian):
         fit = offload(xv.fit_g2, fit_input(brownian), model="single")
     assert w.remote_calls == 0 and not w.alive
     assert fit.values.shape == (12, 3)
+
+
+def test_the_warm_up_gives_way_to_a_fit_asked_for_meanwhile(worker, brownian):
+    import threading
+
+    from xpcsviewer.fitting import warm_up
+    from xpcsviewer.gui.offload import offload_background
+
+    started, done = threading.Event(), {}
+    # Three new padded shapes (32, 64 and 128 rows): three programs to build.
+    buckets = ((8, 16), (40, 16), (100, 16))
+
+    def warm():
+        with bound(worker, CancelToken()):
+            done.update(offload_background(
+                warm_up, models=("single",), buckets=buckets, cancelled=lambda: False,
+                progress=lambda f, m="": started.set()))
+
+    thread = threading.Thread(target=warm)
+    thread.start()
+    assert started.wait(300)  # the first program is being built in the worker
+    before = worker.remote_calls
+    with bound(worker, CancelToken()):
+        fit = offload(xv.fit_g2, fit_input(brownian), model="single")
+    thread.join(300)
+    assert worker.remote_calls == before + 2  # both ran in the worker
+    assert 1 <= len(done) < len(buckets)  # it stopped at its next program
+    np.testing.assert_allclose(fit.values, xv.fit_g2(brownian, model="single").values,
+                               rtol=1e-10)

@@ -10,6 +10,7 @@ by the call's ``cancel`` callable between its pieces).
 
 from __future__ import annotations
 
+import os
 import pickle
 import traceback
 from typing import Any
@@ -19,6 +20,7 @@ from typing import Any
 PROGRESS_KEYS = ("progress",)
 CANCEL_KEYS = ("cancel", "cancelled")
 READY = "ready"
+NICE = 5  # the job process's scheduling priority, relative to the window's
 
 
 def configure(setup: dict[str, Any]) -> None:
@@ -38,6 +40,12 @@ def configure(setup: dict[str, Any]) -> None:
 
 def serve(tasks: Any, results: Any, cancel: Any, setup: dict[str, Any]) -> None:
     """The child's main loop (the ``Process`` target)."""
+    try:
+        # Below the window's process: when the CPUs are all busy (a compile uses every
+        # core), the scheduler lets the GUI thread run first.
+        os.nice(NICE)
+    except (AttributeError, OSError):  # no nice() on this platform
+        pass
     try:
         configure(setup)
         # Import the JAX stack now, not at the first call: the parent starts this process

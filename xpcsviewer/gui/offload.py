@@ -45,6 +45,17 @@ def offload(fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
     return worker.call(fn, args, kwargs, getattr(_local, "token", None))
 
 
+def offload_background(fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
+    """As :func:`offload`, for work that gives way: the worker runs one call at a time, so
+    any other call submitted meanwhile asks this one to stop (through its ``cancelled``
+    callable, at its next check). For the start-up warm-up, which a user's first fit must
+    not queue behind."""
+    worker = getattr(_local, "worker", None)
+    if worker is None:
+        return fn(*args, **kwargs)
+    return worker.call(fn, args, kwargs, getattr(_local, "token", None), background=True)
+
+
 @contextlib.contextmanager
 def bound(worker: WorkerProcess | None, token: CancelToken | None) -> Iterator[None]:
     """Make :func:`offload` on this thread use ``worker`` (the job runner wraps each job)."""
@@ -89,6 +100,7 @@ class WorkerProcess:
         self._ready = threading.Event()
         self._broken = False
         self._closed = False
+        self._background: int | None = None  # the id of a call that gives way to others
         self.start_seconds: float | None = None  # spawn to ready (benchmarks report it)
         self.remote_calls = 0  # calls answered by the child (tests check the path taken)
 
@@ -133,7 +145,7 @@ class WorkerProcess:
                 inbox.put(msg)
 
     def call(self, fn: Callable[..., Any], args: tuple, kwargs: dict[str, Any],
-             token: CancelToken | None) -> Any:
+             token: CancelToken | None, background: bool = False) -> Any:
         """Run ``fn(*args, **kwargs)`` in the child; on this thread if it cannot."""
         token = token or CancelToken()
         if self._closed:
@@ -159,11 +171,17 @@ class WorkerProcess:
         call_id = next(self._ids)
         inbox: queue.Queue = queue.Queue()
         self._inboxes[call_id] = inbox
+        if self._background is not None:  # a warm-up is running or queued: let it stop
+            self._cancel.value = self._background
+        if background:
+            self._background = call_id
         try:
             self._tasks.put((call_id, payload))
             return self._wait(proc, call_id, inbox, token, progress, stoppable)
         finally:
             self._inboxes.pop(call_id, None)
+            if self._background == call_id:
+                self._background = None
 
     def _wait(self, proc: Any, call_id: int, inbox: queue.Queue, token: CancelToken,
               progress: Callable | None, stoppable: bool) -> Any:
@@ -204,5 +222,6 @@ class WorkerProcess:
             if proc.is_alive():  # inside a compile that cannot be interrupted
                 proc.terminate()
                 proc.join(timeout_s)
+            self._tasks.cancel_join_thread()  # never wait at exit for a task nobody reads
             self._results.put(None)
             self._reader.join(timeout_s)
