@@ -207,3 +207,27 @@ def test_the_warm_up_gives_way_to_a_fit_asked_for_meanwhile(worker, brownian):
     assert 1 <= len(done) < len(buckets)  # it stopped at its next program
     np.testing.assert_allclose(fit.values, xv.fit_g2(brownian, model="single").values,
                                rtol=1e-10)
+
+
+def test_a_device_change_replaces_the_process_and_the_gpu_keeps_jobs_on_threads(
+        qtbot, monkeypatch):
+    from xpcsviewer.backends import DeviceManager, set_backend
+    from xpcsviewer.gui.jobs import JobRunner
+
+    set_backend("jax")
+    runner = JobRunner()
+    first = runner.use_worker_process()
+    runner.restart_worker_process()  # what a preference change does
+    second = runner._worker
+    assert second is not None and second is not first and not first.alive
+    # On the GPU two processes would each preallocate most of its memory: no process.
+    monkeypatch.setattr(DeviceManager.instance(), "use_gpu", True)
+    runner.restart_worker_process()
+    assert runner._worker is None and not second.alive
+    monkeypatch.setattr(DeviceManager.instance(), "use_gpu", False)
+    runner.restart_worker_process()  # back on the CPU: the process asked for comes back
+    assert runner._worker is not None
+    assert runner.shutdown(-1) and runner._worker is None
+    runner.restart_worker_process()  # after shutdown nothing starts again
+    assert runner._worker is None
+    runner.deleteLater()

@@ -106,7 +106,9 @@ class JobRunner(QObject):
 
         self._wants_worker = enabled
         if self._worker is not None and not enabled:
-            self._worker.close()
+            # Called on the GUI thread (a preference change): end a busy child quickly;
+            # the jobs waiting for it end as cancelled.
+            self._worker.close(timeout_s=1.0)
             self._worker = None
         if (enabled and self._worker is None and get_backend().name == "jax"
                 and not DeviceManager.instance().use_gpu):
