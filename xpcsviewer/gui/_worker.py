@@ -56,7 +56,10 @@ def serve(tasks: Any, results: Any, cancel: Any, setup: dict[str, Any]) -> None:
         return
     results.put((0, READY, pickle.dumps(None), ""))
     while True:
-        item = tasks.get()
+        try:
+            item = tasks.get()
+        except (EOFError, OSError):  # the window's process is gone (killed): end quietly
+            return
         if item is None:
             return
         call_id, payload = item
