@@ -37,6 +37,7 @@ fit = fit_g2(xpcsviewer.open(sys.argv[1]), model=sys.argv[2])
 out = {k: np.asarray(getattr(fit, k)).tolist() for k in FIELDS}
 out["status"] = [s.value for s in fit.status]
 out["stats"] = cache_stats()
+out["modules"] = sorted(sys.modules)
 print(json.dumps(out))
 """
 
@@ -74,6 +75,13 @@ def test_new_process_cold_then_warm_equals_uncached_fit(tmp_path, data_dir, monk
     assert cold["stats"] == {"loaded": 0, "exported": 2, "uncached": 0}
     assert warm["stats"] == {"loaded": 2, "exported": 0, "uncached": 0}
     assert len(list((tmp_path / "xpcs_exported").glob("lsq_jax-*.jaxexport"))) == 2
+    # The fast path needs only jax and the deserialised programs: nothing that traces the
+    # solver (optimistix and its stack), no sampler, no compute package, no Qt or plotting.
+    assert "optimistix" in cold["modules"]
+    heavy = ("optimistix", "equinox", "lineax", "numpyro", "interpax", "matplotlib",
+             "PySide6", "pyqtgraph", "xpcsviewer.compute", "xpcsviewer.fitting._nuts",
+             "xpcsviewer.fitting._svi", "xpcsviewer.fitting._aging", "xpcsviewer.qmap_make")
+    assert [m for m in heavy if m in warm["modules"]] == []
     ref = _uncached(monkeypatch, xpcsviewer.open(path), model="stretched")
     _assert_same(cold, ref)
     _assert_same(warm, ref)

@@ -13,18 +13,40 @@ Qt-free and JAX-native (NumPy fallback for the least squares). See ``docs/fittin
 
 from __future__ import annotations
 
-from ._aging import AgingFit, equal_windows, fit_aging
-from ._fit_g2 import fit_g2
-from ._models import MODELS, PARAM_UNITS, ModelSpec, g2_model
-from ._nuts import sample_g2
-from ._nuts_result import NUTSResult
-from ._provenance import Provenance
-from ._results import FitStatus, G2FitResult
-from ._svi import posterior_g2
-from ._svi_result import SVIResult, TauQBand
-from ._tauq import fit_tauq
-from ._tauq_result import TauQResult
-from ._warmup import start_warm_up, warm_up
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+# Imported on first use (PEP 562): a first fit in a new process then loads only the
+# least-squares modules, not NUTS, SVI, aging and the compute package (~50-80 ms of a
+# cold start, issue 16). Each public name -> the private module defining it.
+_WHERE = {
+    "AgingFit": "_aging", "equal_windows": "_aging", "fit_aging": "_aging",
+    "fit_g2": "_fit_g2",
+    "MODELS": "_models", "PARAM_UNITS": "_models", "ModelSpec": "_models", "g2_model": "_models",
+    "sample_g2": "_nuts",
+    "NUTSResult": "_nuts_result",
+    "Provenance": "_provenance",
+    "FitStatus": "_results", "G2FitResult": "_results",
+    "posterior_g2": "_svi",
+    "SVIResult": "_svi_result", "TauQBand": "_svi_result",
+    "fit_tauq": "_tauq",
+    "TauQResult": "_tauq_result",
+    "start_warm_up": "_warmup", "warm_up": "_warmup",
+}
+
+if TYPE_CHECKING:  # for type checkers and IDEs; at run time __getattr__ imports
+    from ._aging import AgingFit, equal_windows, fit_aging
+    from ._fit_g2 import fit_g2
+    from ._models import MODELS, PARAM_UNITS, ModelSpec, g2_model
+    from ._nuts import sample_g2
+    from ._nuts_result import NUTSResult
+    from ._provenance import Provenance
+    from ._results import FitStatus, G2FitResult
+    from ._svi import posterior_g2
+    from ._svi_result import SVIResult, TauQBand
+    from ._tauq import fit_tauq
+    from ._tauq_result import TauQResult
+    from ._warmup import start_warm_up, warm_up
 
 __all__ = [
     "AgingFit",
@@ -48,3 +70,15 @@ __all__ = [
     "start_warm_up",
     "warm_up",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _WHERE:
+        value = getattr(import_module(f"{__name__}.{_WHERE[name]}"), name)
+        globals()[name] = value  # later look-ups skip this function
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from types import SimpleNamespace
 
 import numpy as np
@@ -42,6 +42,9 @@ def _synthetic(rows: int, delays: int) -> SimpleNamespace:
 def warm_up(
     models: Iterable[str] = DEFAULT_MODELS,
     buckets: Iterable[tuple[int, int]] = DEFAULT_BUCKETS,
+    *,
+    cancelled: Callable[[], bool] | None = None,
+    progress: Callable[[float, str], None] | None = None,
     **fit_options,
 ) -> dict[tuple[str, int, int], float]:
     """Prepare the JAX least-squares program for each model and ``(rows, delays)`` bucket.
@@ -51,11 +54,16 @@ def warm_up(
         buckets: padded batch shapes ``(rows, delays)``; any row count up to ``rows`` and
             delay count up to ``delays`` in the same bucket then reuses the program (see
             ``docs/performance.md`` for the bucketing rule).
+        cancelled: asked before each pair; once it returns True the warm-up stops and
+            returns the pairs done so far (a pair already building is finished: a JAX
+            trace or compile cannot be interrupted). The GUI passes its job's token.
+        progress: called ``progress(fraction, message)`` before each pair (0..1).
         **fit_options: solver options passed to :func:`fit_g2` (``max_steps``, ``rtol``,
             ``atol``) when the GUI uses non-default ones; they are part of the key.
 
     Returns ``{(model, rows, delays): seconds}`` spent per pair. Does nothing (returns
-    ``{}``) when the active backend is not JAX (fits then never compile). Raises ``ValueError`` for an unknown model.
+    ``{}``) when the active backend is not JAX (fits then never compile). Raises
+    ``ValueError`` for an unknown model.
     Thread-safe: a fit of the same shape started meanwhile waits for the program instead
     of building it twice.
     """
@@ -64,12 +72,16 @@ def warm_up(
 
     if get_backend().name != "jax":
         return {}
-    spent = {}
-    for model in models:
-        for rows, delays in buckets:
-            start = time.perf_counter()
-            fit_g2(_synthetic(int(rows), int(delays)), model=model, backend="jax", **fit_options)
-            spent[(model, int(rows), int(delays))] = time.perf_counter() - start
+    spent: dict[tuple[str, int, int], float] = {}
+    pairs = [(m, int(r), int(d)) for m in models for r, d in buckets]
+    for k, (model, rows, delays) in enumerate(pairs):
+        if cancelled is not None and cancelled():
+            break
+        if progress is not None:
+            progress(k / len(pairs), f"preparing the {model} fit for {rows} x {delays}")
+        start = time.perf_counter()
+        fit_g2(_synthetic(rows, delays), model=model, backend="jax", **fit_options)
+        spent[(model, rows, delays)] = time.perf_counter() - start
     return spent
 
 
@@ -80,7 +92,9 @@ def start_warm_up(**kwargs) -> threading.Thread:
     program ready (measured on brownian_a, JAX already imported, disk caches warm: first fit
     2.0-2.3 s without, 0.04 s after a warm-up, on a loaded 2-core machine). A daemon thread
     never keeps the application from quitting; an error in it is only printed by
-    ``threading.excepthook``, never raised in the GUI.
+    ``threading.excepthook``, never raised in the GUI. The viewer itself does not use this:
+    it runs :func:`warm_up` as a job of its job runner, which cancels and joins it on quit
+    (a daemon thread still inside XLA when the interpreter finalises can abort the process).
     """
     thread = threading.Thread(target=warm_up, kwargs=kwargs, name="xpcs-fit-warm-up", daemon=True)
     thread.start()

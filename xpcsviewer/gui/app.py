@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 import tempfile
@@ -47,6 +48,17 @@ def run(folder: Path | None = None, demo: bool = False, snapshot: Path | None = 
     if snapshot is not None:
         return _snapshot(window, folder, demo, Path(snapshot), select, scratch, size)
     window.show()
+    from .warm_up import start_fit_warm_up
+
+    # Fits and NUTS run in a job process (JAX holding the GIL on a thread stalls the window);
+    # the programs of the first fit are built (or read from disk) there while the user
+    # picks files.
+    window.runner.use_worker_process()
+    start_fit_warm_up(window.runner)
+    # What exists now (Qt, JAX, pyqtgraph, the window) lives for the whole session: keep it
+    # out of the cyclic collector, whose full passes over it stalled the event loop for
+    # 40-140 ms at random moments (measured with scripts/bench_gui_gaps.py).
+    gc.freeze()
     if file is not None or tab is not None:
         open_on_tab(window, file, tab)
     if file is not None:
@@ -63,7 +75,12 @@ def run(folder: Path | None = None, demo: bool = False, snapshot: Path | None = 
             window.load_folder(Path(str(last)))
         else:
             window.load_demo()
-    return app.exec()
+    code = app.exec()
+    # Closing the window cancelled the jobs and waited 5 s; a job still inside a JAX compile
+    # (it cannot be interrupted) is waited for here, so no worker thread runs Python while
+    # the interpreter finalises (that aborts the process).
+    window.runner.shutdown(timeout_ms=-1)
+    return code
 
 
 def open_on_tab(window, file: Path | None, tab: str | None) -> None:

@@ -16,6 +16,7 @@ from typing import Any
 import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
+from . import offload
 from ._token import CancelToken, JobCancelled
 
 Progress = Callable[[float, str], None]
@@ -53,17 +54,19 @@ class Job:
 
 
 class _Runnable(QRunnable):
-    def __init__(self, job: Job, fn: Callable[[CancelToken, Progress], Any], relay: _Relay):
+    def __init__(self, job: Job, fn: Callable[[CancelToken, Progress], Any], relay: _Relay,
+                 worker: offload.WorkerProcess | None = None):
         super().__init__()
         self.setAutoDelete(True)
-        self._job, self._fn, self._relay = job, fn, relay
+        self._job, self._fn, self._relay, self._worker = job, fn, relay, worker
 
     def run(self) -> None:
         token = self._job.token
         try:
             token.raise_if_cancelled()
             relay = self._relay
-            result = self._fn(token, lambda f, m="": relay.progressed.emit(float(f), m))
+            with offload.bound(self._worker, token):  # offload() in the job uses the process
+                result = self._fn(token, lambda f, m="": relay.progressed.emit(float(f), m))
             token.raise_if_cancelled()
         except JobCancelled:
             self._relay.stopped.emit()
@@ -74,7 +77,7 @@ class _Runnable(QRunnable):
             self._relay.succeeded.emit(result)
         finally:
             # The pool may keep this wrapper a while; do not keep the job's closure with it.
-            self._fn = self._relay = self._job = None
+            self._fn = self._relay = self._job = self._worker = None
 
 
 class JobRunner(QObject):
@@ -89,10 +92,40 @@ class JobRunner(QObject):
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(max_threads)
         self._running: dict[Job, _Relay] = {}
+        self._worker: offload.WorkerProcess | None = None
+        self._wants_worker = False
+
+    def use_worker_process(self, enabled: bool = True) -> offload.WorkerProcess | None:
+        """Run the jobs' :func:`~xpcsviewer.gui.offload.offload` calls in a worker process
+        (started now, in the background, with this process's backend and device; kept until
+        :meth:`shutdown`), or again on the job threads. Only for the JAX backend on the CPU:
+        NumPy work is not traced, and two processes on one GPU would each claim most of its
+        memory (XLA preallocates). The app turns it on; tests that build a window directly
+        do not."""
+        from xpcsviewer.backends import DeviceManager, get_backend
+
+        self._wants_worker = enabled
+        if self._worker is not None and not enabled:
+            # Called on the GUI thread (a preference change): end a busy child quickly;
+            # the jobs waiting for it end as cancelled.
+            self._worker.close(timeout_s=1.0)
+            self._worker = None
+        if (enabled and self._worker is None and get_backend().name == "jax"
+                and not DeviceManager.instance().use_gpu):
+            self._worker = offload.WorkerProcess()
+            self._worker.start()
+        return self._worker
 
     @property
     def running(self) -> list[Job]:
         return list(self._running)
+
+    def restart_worker_process(self) -> None:
+        """After a backend or device change: a worker process in use is replaced by one that
+        computes as this process now does (none is started unless one was asked for)."""
+        if self._wants_worker:
+            self.use_worker_process(False)
+            self.use_worker_process(True)
 
     def submit(
         self,
@@ -139,7 +172,7 @@ class JobRunner(QObject):
         relay.failed.connect(failed)
         relay.stopped.connect(finish)
         self.job_started.emit(job)
-        self._pool.start(_Runnable(job, fn, relay))
+        self._pool.start(_Runnable(job, fn, relay, self._worker))
         return job
 
     def cancel_all(self) -> None:
@@ -147,6 +180,12 @@ class JobRunner(QObject):
             job.cancel()
 
     def shutdown(self, timeout_ms: int = 5000) -> bool:
-        """Cancel everything and wait for the workers (on window close and in tests)."""
+        """Cancel everything, wait for the job threads, and stop the worker process (on
+        window close and in tests). ``timeout_ms=-1`` waits as long as it takes."""
         self.cancel_all()
-        return self._pool.waitForDone(timeout_ms)
+        done = self._pool.waitForDone(timeout_ms)
+        self._wants_worker = False
+        if self._worker is not None:
+            self._worker.close()
+            self._worker = None
+        return done

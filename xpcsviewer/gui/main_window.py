@@ -135,6 +135,7 @@ class MainWindow(FolderMixin, SessionMixin, ExportMixin, QMainWindow):
 
     def _apply(self, prefs: Preferences, previous: Preferences | None) -> None:
         applied = apply_preferences(prefs, previous)
+        self.runner.restart_worker_process()  # the job process computes as this one now does
         if previous is not None and previous.theme != prefs.theme:
             applied.notices.append(f"The {prefs.theme} theme applies when xpcsviewer next starts.")
         self.status_panel.set_backend(get_backend().name, applied.device_label)

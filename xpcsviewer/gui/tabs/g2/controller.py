@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from ..._events import State
+from ...offload import fit_input, offload
 from .._model import TabController
 from ._bins import FileG2, Slot, load, slots, transform
 from ._partial import read_partial
@@ -164,7 +165,8 @@ class G2Controller(TabController):
 
         kwargs = fit_kwargs(data.settings, data.fit_bins())
         try:
-            fit = xpcsviewer.fit_g2(data.files, **kwargs)
+            # In the job process when the app runs one (the window never waits for JAX).
+            fit = offload(xpcsviewer.fit_g2, data.files, **kwargs)
         except Exception as exc:  # noqa: BLE001 - shown on every panel, the tab carries on
             return _replace(data, fit_kwargs=kwargs, fit_error=str(exc))
         return _replace(data, fit=fit, fit_kwargs=kwargs)
@@ -184,8 +186,8 @@ class G2Controller(TabController):
         a cancelled run raises JobCancelled, so its partial draws are never shown."""
         import xpcsviewer
 
-        result = xpcsviewer.sample_g2(
-            file, column, **self.bayes_kwargs(settings),
+        result = offload(
+            xpcsviewer.sample_g2, fit_input(file), column, **self.bayes_kwargs(settings),
             progress=lambda fraction, message="": progress(fraction, message or f"NUTS bin {column}"),
             cancel=lambda: token.cancelled)
         token.raise_if_cancelled()
