@@ -135,7 +135,9 @@ class MainWindow(FolderMixin, SessionMixin, ExportMixin, QMainWindow):
 
     def _apply(self, prefs: Preferences, previous: Preferences | None) -> None:
         applied = apply_preferences(prefs, previous)
-        self.runner.restart_worker_process()  # the job process computes as this one now does
+        if previous is not None and any(getattr(previous, k) != getattr(prefs, k)
+                                        for k in ("backend", "use_gpu", "memory_fraction")):
+            self.runner.restart_worker_process()  # the job process computes as this one now does
         if previous is not None and previous.theme != prefs.theme:
             applied.notices.append(f"The {prefs.theme} theme applies when xpcsviewer next starts.")
         self.status_panel.set_backend(get_backend().name, applied.device_label)
