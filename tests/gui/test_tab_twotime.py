@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 import pytest
+from conftest import WAIT_MS
 
 import xpcsviewer
 from xpcsviewer.compute import correct_diagonal, cut_at_age, cut_at_lag, g2_from_c2
@@ -23,6 +24,13 @@ def mixed_folder(tmp_path, data_dir):
     return folder
 
 
+def _fitted(qtbot, view):
+    """Wait for the second stage: τ per age window is fitted after the map is shown."""
+    qtbot.waitUntil(lambda: view.last_data is not None and not view.last_data.fit_pending,
+                    timeout=WAIT_MS)
+    return view.last_data
+
+
 def _plotted(panel):
     (x, y, _), = panel.line_data()
     return x, y
@@ -34,6 +42,8 @@ def test_cuts_and_g2_equal_the_compute_layer(qtbot, make_window, tab, idle, data
     view = tab(window, "twotime")
     data = view.last_data
     assert not data.missing and data.column in (3, 4, 5, 6, 7)
+    assert data.fit_pending or data.tau_age is not None  # map first, τ per window after
+    data = _fitted(qtbot, view)
     f = xpcsviewer.open(data_dir / "aging_b_results.hdf")
     c2 = f.c2(data.column)
     fixed = correct_diagonal(c2.matrix)
@@ -70,7 +80,7 @@ def test_tau_against_age_equals_fit_aging(qtbot, make_window, tab, idle, data_di
     """The τ-vs-age panel plots fit_aging's taus for the shown bin, and they rise with age."""
     window = make_window(data_dir, select=1)
     view = tab(window, "twotime")
-    data = view.last_data
+    data = _fitted(qtbot, view)
     f = xpcsviewer.open(data_dir / "aging_b_results.hdf")
     ref = fit_aging(f.c2(data.column), data.settings["n_windows"], q=f.dynamic_q[data.column],
                     min_pairs=data.settings["min_pairs"])
@@ -91,6 +101,7 @@ def test_tau_against_age_equals_fit_aging(qtbot, make_window, tab, idle, data_di
     # More windows: the panel follows the setting.
     view.state.n_windows = 6
     idle(window)
+    _fitted(qtbot, view)
     assert len(view.tau_plot.line_data()[0][0]) == 6
     f.close()
 

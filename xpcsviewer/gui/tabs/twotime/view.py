@@ -208,8 +208,9 @@ class TwotimeView(TabView):
         lines = [Line(s.x, s.y, s.name, color=scale.rgb(age) if scale else None)
                  for s, age in zip(data.window_g2, ages, strict=True)]
         # Each window's fit, dashed in the window's colour and left out of the legend.
-        lines += [Line(s.x, s.y, "", color=scale.rgb(age) if scale else None, dashed=True)
-                  for s, age in zip(data.window_fits, ages, strict=True)]
+        if data.window_fits:  # none until the second stage has fitted them
+            lines += [Line(s.x, s.y, "", color=scale.rgb(age) if scale else None, dashed=True)
+                      for s, age in zip(data.window_fits, ages, strict=True)]
         if data.stored_g2 is not None:
             st = data.stored_g2
             lines.append(Line(st.x, st.y, st.name, err=st.err, color=STORED_RGB, symbol=True))
