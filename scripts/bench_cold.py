@@ -117,7 +117,7 @@ if sys.argv[1] == "before":  # the tab before issue 16: one stage, every kernel 
             c = correct_diagonal(c2.matrix)
             cut_at_lag(c, t, lag), cut_at_age(c, t, age)
             return fit_aging(c2, 4, q=float(f.dynamic_q[col]), min_pairs=100)
-        def fit_windows(self, f, data, token, progress):
+        def refine(self, data, files, token, progress):
             return data
 if get_backend().name == "jax":  # imports JAX only when the view needs it
     enable_compilation_cache()
@@ -129,7 +129,7 @@ def view(spec):
     f = xpcsviewer.open(path)
     data = tab.prepare([f], token, lambda *a: None)
     shown = time.perf_counter()
-    tab.fit_windows(f, data, token, lambda *a: None)
+    tab.refine(data, [f], token, lambda *a: None)
     return shown - start, time.perf_counter() - shown, shown - t0
 first, fit, since_start = view(sys.argv[2])
 print("FIRST", since_start, first, fit)

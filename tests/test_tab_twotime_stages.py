@@ -75,10 +75,12 @@ def test_first_view_equals_the_jax_path(staged):
 def test_second_stage_adds_fit_aging_unchanged(staged):
     f, tab, first, _ = staged
     s = first.settings
-    fitted = tab.fit_windows(f, first, CancelToken(), _quiet)
+    assert tab.refines(first)
+    fitted = tab.refine(first, [f], CancelToken(), _quiet)
     ref = fit_aging(f.c2(first.column), s["n_windows"], q=f.dynamic_q[first.column],
                     min_pairs=s["min_pairs"])
     assert not fitted.fit_pending and first.fit_pending  # a new object; the first is unchanged
+    assert not tab.refines(fitted)
     np.testing.assert_array_equal(fitted.tau_age.x, ref.ages)
     np.testing.assert_array_equal(fitted.tau_age.y, ref.tau)
     np.testing.assert_array_equal(fitted.tau_age.err, ref.tau_err)

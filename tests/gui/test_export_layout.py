@@ -83,10 +83,7 @@ def show(qtbot, window, key: str):
     window.tabs.setCurrentIndex(index)
     driver = window.drivers[index]
     qtbot.waitUntil(lambda: not driver.busy and not driver.stale
-                    and driver.view.last_data is not None
-                    # Two-time fits τ per age window after showing the map
-                    and not getattr(driver.view.last_data, "fit_pending", False),
-                    timeout=WAIT_MS)
+                    and driver.view.last_data is not None, timeout=WAIT_MS)
     return driver.view
 
 

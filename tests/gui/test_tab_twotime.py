@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 import pytest
-from conftest import WAIT_MS
 
 import xpcsviewer
 from xpcsviewer.compute import correct_diagonal, cut_at_age, cut_at_lag, g2_from_c2
@@ -24,13 +23,6 @@ def mixed_folder(tmp_path, data_dir):
     return folder
 
 
-def _fitted(qtbot, view):
-    """Wait for the second stage: τ per age window is fitted after the map is shown."""
-    qtbot.waitUntil(lambda: view.last_data is not None and not view.last_data.fit_pending,
-                    timeout=WAIT_MS)
-    return view.last_data
-
-
 def _plotted(panel):
     (x, y, _), = panel.line_data()
     return x, y
@@ -39,11 +31,15 @@ def _plotted(panel):
 def test_cuts_and_g2_equal_the_compute_layer(qtbot, make_window, tab, idle, data_dir, tmp_path):
     window = make_window(data_dir, select=1)
     assert window.session.current.name == "aging_b_results.hdf"
+    from xpcsviewer.gui.tabs import TABS
+
+    driver = window.drivers[[spec.key for spec in TABS].index("twotime")]
+    drawn = []  # the map, cuts and g2 first; τ per window after, as a second stage
+    driver.rendered.connect(lambda: drawn.append(driver.view.last_data.fit_pending))
     view = tab(window, "twotime")
+    assert drawn == [True, False]
     data = view.last_data
     assert not data.missing and data.column in (3, 4, 5, 6, 7)
-    assert data.fit_pending or data.tau_age is not None  # map first, τ per window after
-    data = _fitted(qtbot, view)
     f = xpcsviewer.open(data_dir / "aging_b_results.hdf")
     c2 = f.c2(data.column)
     fixed = correct_diagonal(c2.matrix)
@@ -80,7 +76,7 @@ def test_tau_against_age_equals_fit_aging(qtbot, make_window, tab, idle, data_di
     """The τ-vs-age panel plots fit_aging's taus for the shown bin, and they rise with age."""
     window = make_window(data_dir, select=1)
     view = tab(window, "twotime")
-    data = _fitted(qtbot, view)
+    data = view.last_data
     f = xpcsviewer.open(data_dir / "aging_b_results.hdf")
     ref = fit_aging(f.c2(data.column), data.settings["n_windows"], q=f.dynamic_q[data.column],
                     min_pairs=data.settings["min_pairs"])
@@ -101,7 +97,6 @@ def test_tau_against_age_equals_fit_aging(qtbot, make_window, tab, idle, data_di
     # More windows: the panel follows the setting.
     view.state.n_windows = 6
     idle(window)
-    _fitted(qtbot, view)
     assert len(view.tau_plot.line_data()[0][0]) == 6
     f.close()
 

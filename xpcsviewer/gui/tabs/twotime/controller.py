@@ -5,8 +5,8 @@ windows beside the stored multi-tau g2, and tau against age fitted from those wi
 Two stages, so the map is on screen at once: :meth:`TwotimeController.prepare` (the tab's job)
 computes what is drawn first -- display map, cuts, g2 per age window -- on the backend
 :func:`xpcsviewer.compute.one_pass` picks (NumPy on a CPU: single memory-bound passes that a
-compile would only delay); :meth:`TwotimeController.fit_windows` (the view's second job) then
-fits tau per window with fit_aging, as before, and the view adds it when it comes."""
+compile would only delay); :meth:`TwotimeController.refine` (the tab's second stage, run by
+its driver after the first view is drawn) then fits tau per window with fit_aging, as before."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ from xpcsviewer.compute import cut_at_age, cut_at_lag, g2_from_c2, one_pass, pre
 from xpcsviewer.fitting import FitStatus, equal_windows, fit_aging, g2_model
 
 from ..._events import State
+from ..._token import JobCancelled
 from .._model import TabController
 
 
@@ -75,8 +76,7 @@ class TwotimeData:
     tau_age: Series | None = None  # fitted tau (s) per window against window age (s), with errors
     tau_note: str = ""  # windows whose fit failed or hit a bound, in words
     t_range: tuple[float, float] = (0.0, 1.0)
-    path: str = ""  # the file, for the second stage
-    fit_pending: bool = False  # window_fits / tau_age not computed yet (fit_windows does)
+    fit_pending: bool = False  # window_fits / tau_age not computed yet (refine does)
 
 
 def nearest_bin(wanted: int | None, available: tuple[int, ...]) -> int:
@@ -141,16 +141,25 @@ class TwotimeController(TabController):
             display_note=shown.note, lag_cut=lag_cut, age_cut=age_cut, lag_s=lag, age_s=age,
             window_g2=window_g2, window_ages=tuple(float(a) for a in ensure_numpy(from_c2.ages)),
             stored_g2=stored, t_range=(float(t[0]), float(t[-1])),
-            path=str(f.path), fit_pending=True,
+            fit_pending=True,
         )
 
-    def fit_windows(self, f: Any, data: TwotimeData, token: Any, progress: Any) -> TwotimeData:
+    def refines(self, data: Any) -> bool:
+        return isinstance(data, TwotimeData) and data.fit_pending
+
+    def refine(self, data: TwotimeData, files: list[Any], token: Any, progress: Any) -> TwotimeData:
         """The second stage: ``data`` with each window's fit and tau against age added
-        (fit_aging on the active backend, as the tab computed them before it had stages)."""
-        s = data.settings
+        (fit_aging on the active backend, as the tab computed them before it had stages). A
+        fit that raises leaves the first view on screen and says why in ``tau_note``."""
+        f, s = files[0], data.settings
         progress(0.1, f"fitting τ in {s['n_windows']} age windows")
-        aging = fit_aging(f.c2(data.column), int(s["n_windows"]),
-                          q=float(f.dynamic_q[data.column]), min_pairs=int(s["min_pairs"]))
+        try:
+            aging = fit_aging(f.c2(data.column), int(s["n_windows"]),
+                              q=float(f.dynamic_q[data.column]), min_pairs=int(s["min_pairs"]))
+        except JobCancelled:
+            raise
+        except Exception as exc:  # noqa: BLE001 - the map and g2 already shown stay useful
+            return replace(data, fit_pending=False, tau_note=f"τ per window not fitted: {exc}")
         token.raise_if_cancelled()
         window_fits, tau_age, tau_note = self.aging_series(aging)
         return replace(data, window_fits=window_fits, tau_age=tau_age, tau_note=tau_note,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +30,7 @@ from ...plotting import (
     note_label,
 )
 from .._base import TabView
-from .._model import Task, parse_number
+from .._model import parse_number
 from .controller import TwotimeController, TwotimeData
 
 T_LABEL, AGE_LABEL, LAG_LABEL = "t₁ (s)", "age (t₁+t₂)/2 (s)", "lag t₂−t₁ (s)"
@@ -97,7 +96,6 @@ class TwotimeView(TabView):
         layout.addLayout(row2)
         layout.addWidget(self.note)
         layout.addLayout(grid, 1)
-        self._fitting: TwotimeData | None = None  # the data whose τ fit is running
 
     def _edit(self, name: str, tip: str) -> QLineEdit:
         edit = QLineEdit()
@@ -124,7 +122,6 @@ class TwotimeView(TabView):
     # -- drawing ------------------------------------------------------------------------------
     def render(self, data: TwotimeData) -> None:
         if data.missing:
-            self._stop_fit()
             self.show_message(data.missing)
             return
         self._map_alone(False)
@@ -148,37 +145,6 @@ class TwotimeView(TabView):
             self.tau_plot.set_lines([], empty_note="fitting τ per age window …")
         self.note.setText(" — ".join(filter(None, [data.name, data.choice_note, data.display_note,
                                                     data.tau_note])))
-        if data.fit_pending and self._fitting is not data:
-            self._start_fit(data)
-
-    # -- the second stage: τ per age window, fitted after the map is shown ---------------------
-    def _start_fit(self, data: TwotimeData) -> None:
-        self._fitting = data
-        self.controller.start(Task(
-            f"Two-time: τ per age window, {data.name} bin {data.column}",
-            lambda opened, token, progress: self.controller.fit_windows(opened[0], data, token,
-                                                                        progress),
-            paths=(Path(data.path),),
-            done=lambda fitted: self._fitted(data, fitted),
-            failed=lambda message: self._fitted(data, replace(
-                data, fit_pending=False, tau_note=f"τ per window could not be fitted: {message}")),
-            cancelled=lambda: self._fit_ended(data),
-        ))
-
-    def _fit_ended(self, data: TwotimeData) -> None:
-        if self._fitting is data:
-            self._fitting = None
-
-    def _fitted(self, data: TwotimeData, fitted: TwotimeData) -> None:
-        self._fit_ended(data)
-        if self.last_data is data:  # still on show (not another file, bin or setting since)
-            self.last_data = fitted
-            self.render(fitted)
-
-    def _stop_fit(self) -> None:
-        if self._fitting is not None:
-            self.controller.cancel_task()
-            self._fitting = None
 
     @property
     def line_panels(self) -> tuple[LinePanel, ...]:
@@ -222,7 +188,8 @@ class TwotimeView(TabView):
                           [Line(ta.x, ta.y, ta.name, err=ta.err, color=STORED_RGB, symbol=True)],
                           "window age (s)", "τ (s)", legend=False,
                           title="τ per age window, ±1σ block bootstrap (fits above)"
-                          if ta is not None else "τ per age window: being fitted")
+                          if ta is not None else "τ per age window: "
+                          + ("being fitted" if data.fit_pending else "not fitted"))
         lag = LinesFigure([Line(data.lag_cut.x, data.lag_cut.y, data.lag_cut.name)], AGE_LABEL, "C2",
                           title=f"along the diagonal at lag {data.lag_s:.3g} s", legend=False)
         age = LinesFigure([Line(data.age_cut.x, data.age_cut.y, data.age_cut.name)], LAG_LABEL, "C2",
@@ -230,7 +197,6 @@ class TwotimeView(TabView):
         return [c2_map, g2, lag, age, tau]
 
     def show_message(self, text: str) -> None:
-        self._stop_fit()
         self.map.show_message(text)
         for panel in self.line_panels:
             panel.show_message("")
