@@ -75,3 +75,17 @@ def test_one_pass_is_numpy_on_a_cpu(monkeypatch):
     DeviceManager.reset()
     expected = "jax" if DeviceManager.instance().info().kind == "gpu" else "numpy"
     assert one_pass().name == expected
+
+
+def test_lag_chunks_give_the_same_arrays(c2_dead, monkeypatch):
+    """Large maps are read in chunks of lags (bounded memory); the results do not change."""
+    from xpcsviewer.compute import _c2_windows
+
+    c2, t = c2_dead
+    wins = [(0.0, 0.5), (0.3, 1.7), (1.9, 5.0)]
+    whole = g2_from_c2(c2, t, wins, backend=NP)
+    monkeypatch.setattr(_c2_windows, "CHUNK_VALUES", 1000)  # 256 lags a chunk: 4 chunks
+    chunked = g2_from_c2(c2, t, wins, backend=NP)
+    for a, b in ((whole.g2, chunked.g2), (whole.n_pairs, chunked.n_pairs),
+                 (whole.g2_err, chunked.g2_err)):
+        np.testing.assert_array_equal(a, b)

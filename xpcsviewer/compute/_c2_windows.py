@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import numpy as np
 
+CHUNK_VALUES = 1 << 22  # values per working array (lags are processed in column chunks)
+
 
 def _running(x: np.ndarray) -> np.ndarray:
     """Running sums down axis 0 with a leading zero row: ``out[b] - out[a]`` sums rows a..b-1."""
@@ -39,38 +41,44 @@ def window_g2_host(
     holds no finite pixel at a lag), counts (n_win, n - 1) int64, err (n_win, n - 1) float64
     (NaN below two pixels); column k - 1 is lag k frames. Non-finite pixels count nowhere.
     """
-    c = np.asarray(c2)
+    c = np.ascontiguousarray(c2)
     n = int(c.shape[0])
-    # skew[i, k] = c[i, i + k] (valid for i + k < n): a strided view of the flat map with one
-    # spare row, so the view never reads past the end (the wrapped entries are masked below).
-    flat = np.empty(n * n + n, dtype=np.float64)
-    flat[: n * n] = c.reshape(-1)
-    flat[n * n:] = np.nan
-    skew = np.lib.stride_tricks.as_strided(flat, shape=(n, n), strides=(8 * (n + 1), 8),
-                                           writeable=False)
-    i, k = np.arange(n)[:, None], np.arange(n)[None, :]
-    ok = (i + k < n) & (k > 0) & np.isfinite(skew)
-    count = _running(ok.astype(np.int32))
-    per_lag = count[-1]
-    shift = np.where(ok, skew, 0.0).sum(axis=0) / np.maximum(per_lag, 1)
-    dev = np.where(ok, skew - shift, 0.0)
-    s1, s2 = _running(dev), _running(dev * dev)
-    del dev
-    lags = np.arange(1, n)
-    g2s, counts, errs = [], [], []
-    for s_lo, s_hi in doubled_ages:
-        # pixels i with s_lo <= 2 i + k <= s_hi and 0 <= i <= n - 1 - k
-        lo = np.clip(-(-(s_lo - lags) // 2), 0, n - lags)
-        hi = np.clip((s_hi - lags) // 2 + 1, lo, n - lags)
-        num = count[hi, lags] - count[lo, lags]
-        d1 = s1[hi, lags] - s1[lo, lags]
-        d2 = s2[hi, lags] - s2[lo, lags]
-        have = num > 0
-        m = np.where(have, d1 / np.where(have, num, 1), 0.0)  # mean of the shifted values
-        g2s.append(np.where(have, m + shift[lags], np.nan))
-        ss = np.maximum(d2 - num * m * m, 0.0)  # squares about the window's mean
-        two = num > 1
-        var = ss / np.where(two, num - 1, 1)
-        errs.append(np.where(two, np.sqrt(var / np.where(two, num, 1)), np.nan))
-        counts.append(num.astype(np.int64))
-    return np.stack(g2s), np.stack(counts), np.stack(errs)
+    flat = c.reshape(-1)
+    g2 = np.full((len(doubled_ages), max(n - 1, 0)), np.nan)
+    err = np.full_like(g2, np.nan)
+    pairs = np.zeros(g2.shape, dtype=np.int64)
+    # Lags in chunks of columns, each chunk's arrays ~4 M values (32 MB): a 10,000-frame map
+    # needs ~150 MB here besides itself, not six float64 copies of it (4.8 GB).
+    step = max(256, CHUNK_VALUES // max(n, 1))
+    for k0 in range(1, n, step):
+        k1 = min(n, k0 + step)
+        # part[i, k - k0] = c[i, i + k] for rows i < n - k0 (the only ones lags >= k0 reach):
+        # a strided view of the map itself, in bounds, read as float64 chunk by chunk; the
+        # entries with i + k >= n wrap into the next row and are masked below.
+        part = np.lib.stride_tricks.as_strided(
+            flat[k0:], shape=(n - k0, k1 - k0), strides=(c.itemsize * (n + 1), c.itemsize),
+            writeable=False).astype(np.float64)
+        i, k = np.arange(n - k0)[:, None], np.arange(k0, k1)[None, :]
+        ok = (i + k < n) & np.isfinite(part)
+        count = _running(ok.astype(np.int32))
+        per_lag = count[-1]
+        shift = np.where(ok, part, 0.0).sum(axis=0) / np.maximum(per_lag, 1)
+        dev = np.where(ok, part - shift, 0.0)
+        s1, s2 = _running(dev), _running(dev * dev)
+        del dev
+        lags, cols = np.arange(k0, k1), np.arange(k1 - k0)
+        for w, (s_lo, s_hi) in enumerate(doubled_ages):
+            # pixels i with s_lo <= 2 i + k <= s_hi and 0 <= i <= n - 1 - k
+            lo = np.clip(-(-(s_lo - lags) // 2), 0, n - lags)
+            hi = np.clip((s_hi - lags) // 2 + 1, lo, n - lags)
+            num = count[hi, cols] - count[lo, cols]
+            d1 = s1[hi, cols] - s1[lo, cols]
+            d2 = s2[hi, cols] - s2[lo, cols]
+            have, two = num > 0, num > 1
+            m = np.where(have, d1 / np.where(have, num, 1), 0.0)  # mean of the shifted values
+            g2[w, k0 - 1:k1 - 1] = np.where(have, m + shift, np.nan)
+            ss = np.maximum(d2 - num * m * m, 0.0)  # squares about the window's mean
+            var = ss / np.where(two, num - 1, 1)
+            err[w, k0 - 1:k1 - 1] = np.where(two, np.sqrt(var / np.where(two, num, 1)), np.nan)
+            pairs[w, k0 - 1:k1 - 1] = num
+    return g2, pairs, err
