@@ -62,10 +62,12 @@ def _build(backend: BackendProtocol, size: int):
         # traced, so one program serves every detector shape in the bucket. Coordinates are
         # exact integers either way, so every value is the one a (ny, nx) grid gives.
         k0, distance, pixel, cx, cy = (params[i] for i in range(5))
-        p = b.arange(size)
-        row = p // nx
-        dxx = (p - row * nx).astype("float64") - cx
-        dyy = row.astype("float64") - cy
+        # In float64, not int64 (no vector integer division on x86: 2x slower overall).
+        # floor(p / nx) is exact: p < 2**53 and p / nx rounds across no integer.
+        p = b.arange(size, dtype="float64")
+        row = b.floor(p / nx)
+        dxx = (p - row * nx) - cx
+        dyy = row - cy
         r = b.hypot(dxx, dyy)
         u2 = (r * (pixel / distance)) ** 2  # tan^2(2 theta)
         # sin(theta) from tan(2 theta) algebraically, in the cancellation-free form
