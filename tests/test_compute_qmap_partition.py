@@ -62,7 +62,8 @@ def test_qmap_compiles_once_per_pixel_bucket():
     compute_qmap(8.0, 5.0, 55e-6, 7.5, 1.0, (41, 30), backend=b)  # 1230 pixels, bucket 1280
     compute_qmap(8.0, 5.0, 55e-6, 7.5, 1.0, (20, 63), backend=b)  # 1260: the same bucket
     assert cached_kernels("qmap") == n
-    compute_qmap(8.0, 5.0, 55e-6, 7.5, 1.0, (80, 30), backend=b)  # 2400 pixels, bucket 2560
+    # 100,233 pixels, bucket 106,496 (a size no other test uses): one new program
+    compute_qmap(8.0, 5.0, 55e-6, 7.5, 1.0, (333, 301), backend=b)
     assert cached_kernels("qmap") == n + 1
 
 
