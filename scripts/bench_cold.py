@@ -225,11 +225,12 @@ def _twotime(scratch: Path, repeat: int) -> dict:
     specs = [f"{p}:3", f"{crop}:2", f"{DATA / 'aging_b_results.hdf'}:5"]
     names = ["second bin (1500)", "new size (1450)", "aging_b (1000)"]
     load = os.getloadavg()
-    print(f"\\ntwo-time first view (load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}, "
+    print(f"\ntwo-time first view (load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}, "
           f"2 cores; medians of {repeat} new processes, each with an empty compile cache):")
     out = {}
     for stage in ("before", "after"):
-        runs = [_twotime_child(stage, specs, tempfile.mkdtemp(dir=scratch)) for _ in range(repeat)]
+        runs = [_twotime_child(stage, [p, *specs], tempfile.mkdtemp(dir=scratch))
+                for _ in range(repeat)]
         med = {k: np.median([r[k] for r in runs], axis=0) for k in runs[0]}
         since_start, first, fit = med["first"]
         warm = [med[s][0] for s in specs]
