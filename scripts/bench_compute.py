@@ -91,6 +91,9 @@ def _first_use_cases(rng):
             c, t, [(0, 0.5), (0.5, 1), (1, 1.5), (1.5, 2)], backend="jax").g2), 1500, 1000, 1450),
         ("Q-map", lambda shape: _maps(compute_qmap(*GEOM, shape, backend="jax")),
          (516, 1556), (512, 1024), (510, 1560)),
+        ("Q-map + partition 36x1", lambda shape: make_partitions(
+            compute_qmap(*GEOM, shape, backend="jax"), np.ones(shape, bool), dynamic=(36, 1),
+            static=(360, 1), backend="jax").static.counts, (516, 1556), (512, 1024), (510, 1560)),
     ]
 
 

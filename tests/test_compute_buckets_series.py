@@ -1,6 +1,7 @@
-"""The Q-map's bucket (by pixel count), and the power spectrum and stability table computed on
-the host for every backend: bucketed results equal every exact shape's own program, on both
-backends; nothing compiles per trace length or segment table (docs/performance.md)."""
+"""The Q-map's and the partition's buckets (by pixel count), and the power spectrum and
+stability table computed on the host for every backend: bucketed results equal every exact
+shape's own program, on both backends; nothing compiles per trace length or segment table
+(docs/performance.md)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from xpcsviewer.compute import (
     _kernels,
     cached_kernels,
     compute_qmap,
+    make_partition,
+    make_partitions,
     power_spectrum,
     saxs_stability,
 )
@@ -55,6 +58,42 @@ def test_qmap_bucketed_equals_exact(name, data_dir, monkeypatch):
     want = 2 * k0 * np.sin(0.5 * np.arctan(30 * GEOM[2] / GEOM[1]))
     assert _np(b, m.q)[20, 40] == pytest.approx(want, rel=1e-12)
     assert _np(b, m.phi)[20, 40] == 0.0 and _np(b, m.phi)[10, 20] == pytest.approx(45.0)
+
+
+@pytest.mark.parametrize("name", BACKENDS)
+def test_partition_bucketed_equals_exact(name, data_dir, monkeypatch):
+    b = get_backend(name)
+    qmap = xio.open_file(data_dir / "phi_c_results.hdf").qmap
+    mask = np.asarray(qmap.mask) != 0
+    ny, nx = mask.shape
+    m = compute_qmap(*GEOM, 20.5, 170.25, (ny, nx), backend=b)
+    for rows, cols in ((ny, nx), (150, 171), (ny, 97)):
+        q, phi, keep = (np.asarray(b.to_numpy(a))[:rows, :cols] for a in (m.q, m.phi, mask))
+        for kwargs in ({}, {"scale": "log", "symmetry_fold": 2, "phi_span": "valid"},
+                       {"q_range": (0.002, 0.02), "phi_offset": 10.0}):
+            on, off = _both(monkeypatch, make_partition, q, phi, keep, 18, 6, backend=b, **kwargs)
+            _equal(b, (on.roi_map, on.counts, on.index_mapping, on.q_edges, on.q_values,
+                       on.phi_edges, on.phi_values),
+                   (off.roi_map, off.counts, off.index_mapping, off.q_edges, off.q_values,
+                    off.phi_edges, off.phi_values))
+            roi = _np(b, on.roi_map)
+            assert roi.shape == (rows, cols) and roi[~keep].max() == 0  # masked: no label
+            assert _np(b, on.counts).sum() == np.count_nonzero(roi)
+
+
+@pytest.mark.parametrize("name", BACKENDS)
+def test_partitions_from_the_qmaps_padded_maps_equal_make_partition(name):
+    """make_partitions reads the Q-map's own padded maps (no copy); the same partitions."""
+    b = get_backend(name)
+    m = compute_qmap(*GEOM, 60.5, -20.0, (150, 171), backend=b)
+    assert (m.flat is not None) == b.supports_jit
+    mask = np.ones((150, 171), bool)
+    mask[:, :9] = False
+    both = make_partitions(m, mask, dynamic=(9, 3), static=(40, 3), backend=b)
+    for part, dims in ((both.dynamic, (9, 3)), (both.static, (40, 3))):
+        alone = make_partition(m.q, m.phi, mask, *dims, backend=b)
+        _equal(b, (part.roi_map, part.counts, part.index_mapping, part.q_edges, part.phi_edges),
+               (alone.roi_map, alone.counts, alone.index_mapping, alone.q_edges, alone.phi_edges))
 
 
 def test_stability_on_the_host_equals_numpy_for_every_backend(data_dir):

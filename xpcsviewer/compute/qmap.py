@@ -41,6 +41,9 @@ class DetectorQMap:
     phi: Any
     qx: Any
     qy: Any
+    # On a compiling backend: (q, phi) flat and padded to the pixel bucket, as the kernel made
+    # them, so make_partitions reads them without a copy (None otherwise).
+    flat: Any = None
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -115,9 +118,10 @@ def compute_qmap(
     n = ny * nx
     size = bucket(n) if b.supports_jit else n
     maps = kernel(b, "qmap", (size,), _build)(params, nx)
+    flat = (maps[0], maps[1]) if b.supports_jit else None
     if b.supports_jit:  # cut and reshaped on the host: an eager reshape compiles per shape
         maps = [b.from_numpy(np.asarray(b.to_numpy(m))[:n].reshape(ny, nx)) for m in maps]
     else:
         maps = [m[:n].reshape(ny, nx) for m in maps]
     q, phi, qx, qy = maps
-    return DetectorQMap(q=q, phi=phi, qx=qx, qy=qy)
+    return DetectorQMap(q=q, phi=phi, qx=qx, qy=qy, flat=flat)
