@@ -8,7 +8,9 @@ block-mean decimation (factor 10) of a 10,000 x 10,000 float32 C2 map.
 
 ``--first-use``: what a click on a new file costs per kernel (issue 16): a file of shape A
 is shown, then one of a new shape B (another detector crop, roi count or frame count); the
-first call on B, with exact-shape programs (before) and with shape buckets (after).
+first call on B, with exact-shape programs (before) and with shape buckets (after); then the
+kernels that no longer compile (the Two-time first view on ``compute.one_pass``, the power
+spectrum, the stability table), first call on each of three new shapes.
 block-mean decimation (factor 10) of a 10,000 x 10,000 float32 C2 map; the Mask tab's redraw
 while the beam centre is dragged (issue 15): the q and φ maps alone for 1 M and 4 M pixels,
 and one whole interactive step (maps + dynamic 36 x 1 and static 360 x 1 partitions + the
@@ -87,6 +89,42 @@ def _first_use_cases(rng):
         ("C2 decimate x2", c2(lambda c, t: decimate(c, 2, backend="jax")), 1500, 1000, 1450),
         ("g2 from C2, 4 windows", c2(lambda c, t: g2_from_c2(
             c, t, [(0, 0.5), (0.5, 1), (1, 1.5), (1.5, 2)], backend="jax").g2), 1500, 1000, 1450),
+        ("Q-map", lambda shape: _maps(compute_qmap(*GEOM, shape, backend="jax")),
+         (516, 1556), (512, 1024), (510, 1560)),
+        ("Q-map + partition 36x1", lambda shape: make_partitions(
+            compute_qmap(*GEOM, shape, backend="jax"), np.ones(shape, bool), dynamic=(36, 1),
+            static=(360, 1), backend="jax").static.counts, (516, 1556), (512, 1024), (510, 1560)),
+    ]
+
+
+def _host_cases(rng):
+    """Kernels that compile nothing any more (issue 16): first call on a new shape, in ms."""
+    from xpcsviewer.compute import (
+        correct_diagonal,
+        cut_at_age,
+        cut_at_lag,
+        one_pass,
+        power_spectrum,
+        prepare_display,
+        saxs_stability,
+    )
+
+    def first_view(n):  # what the Two-time tab draws first, on compute.one_pass()
+        c = rng.random((n, n)).astype(np.float32)
+        t = np.arange(n) * 2e-3
+        b = one_pass()
+        shown = prepare_display(c, t, max_size=500, backend=b)
+        cut_at_lag(shown.full, t, 0.1, backend=b), cut_at_age(shown.full, t, t[n // 2], backend=b)
+        return g2_from_c2(c, t, [(0, 0.5), (0.5, 1), (1, 1.5), (1.5, 2)], backend=b).g2
+
+    return [
+        ("two-time first view", first_view, (1500, 1450, 1000)),
+        ("  of which diagonal", lambda n: correct_diagonal(rng.random((n, n)), backend=one_pass()),
+         (1500, 1450, 1000)),
+        ("power spectrum (jax)", lambda n: power_spectrum(rng.random(n), 1e-3, backend="jax").power,
+         (50_000, 52_000, 40_000)),
+        ("stability (jax)", lambda shape: saxs_stability(1 + rng.random(shape), backend="jax").drift,
+         ((16, 291), (12, 300), (10, 120))),
     ]
 
 
@@ -106,6 +144,12 @@ def first_use() -> None:
         print(f"{name:<24} exact shapes: new shape {before * 1e3:7.1f} (then {again * 1e3:6.1f}) | "
               f"buckets: first bucket {cold * 1e3:7.1f}, new shape in it {after * 1e3:6.1f} | "
               f"new shape before/after {before / after:5.1f}x")
+    print("\ncomputed without a compile (NumPy on the host; issue 16), first call per new shape (ms):")
+    for name, call, shapes in _host_cases(rng):
+        times = [_timed(lambda call=call, s=s: call(s), jax.block_until_ready) for s in shapes]
+        print(f"{name:<24} " + " | ".join(f"{s}: {t * 1e3:7.1f}" for s, t in zip(shapes, times,
+                                                                                  strict=True)))
+    print(f"load average {' '.join(f'{v:.1f}' for v in os.getloadavg())} on {os.cpu_count()} cores")
 
 
 def main() -> None:

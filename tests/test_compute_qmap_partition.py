@@ -53,13 +53,17 @@ def test_qmap_parity_and_conventions():
     np.testing.assert_allclose(np.hypot(npy.qx, npy.qy), q, rtol=1e-12)
 
 
-def test_qmap_compiles_once_per_shape():
+def test_qmap_compiles_once_per_pixel_bucket():
     b = get_backend("jax")
     compute_qmap(10.0, 4.0, 75e-6, 5.0, 6.0, (40, 30), backend=b)
     n = cached_kernels("qmap")
     compute_qmap(8.0, 5.0, 55e-6, 7.5, 1.0, (40, 30), backend=b)  # new geometry, same shape
     assert cached_kernels("qmap") == n
-    compute_qmap(8.0, 5.0, 55e-6, 7.5, 1.0, (41, 30), backend=b)
+    compute_qmap(8.0, 5.0, 55e-6, 7.5, 1.0, (41, 30), backend=b)  # 1230 pixels, bucket 1280
+    compute_qmap(8.0, 5.0, 55e-6, 7.5, 1.0, (20, 63), backend=b)  # 1260: the same bucket
+    assert cached_kernels("qmap") == n
+    # 100,233 pixels, bucket 106,496 (a size no other test uses): one new program
+    compute_qmap(8.0, 5.0, 55e-6, 7.5, 1.0, (333, 301), backend=b)
     assert cached_kernels("qmap") == n + 1
 
 

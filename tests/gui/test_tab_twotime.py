@@ -31,7 +31,13 @@ def _plotted(panel):
 def test_cuts_and_g2_equal_the_compute_layer(qtbot, make_window, tab, idle, data_dir, tmp_path):
     window = make_window(data_dir, select=1)
     assert window.session.current.name == "aging_b_results.hdf"
+    from xpcsviewer.gui.tabs import TABS
+
+    driver = window.drivers[[spec.key for spec in TABS].index("twotime")]
+    drawn = []  # the map, cuts and g2 first; τ per window after, as a second stage
+    driver.rendered.connect(lambda: drawn.append(driver.view.last_data.fit_pending))
     view = tab(window, "twotime")
+    assert drawn == [True, False]
     data = view.last_data
     assert not data.missing and data.column in (3, 4, 5, 6, 7)
     f = xpcsviewer.open(data_dir / "aging_b_results.hdf")

@@ -12,7 +12,7 @@ from __future__ import annotations
 from ._average_check import FileDifferences, file_differences, trace_mean
 from ._average_write import AveragedFile, average_files
 from ._c2_cuts import C2Cut, cut_at_age, cut_at_lag
-from ._kernels import cached_kernels
+from ._kernels import cached_kernels, one_pass
 from .average import AverageCancelled, AverageReport, G2Average, Rejection, average_g2
 from .bins import BinMatch, PhiAverage, column_pixel_counts, match_bins, phi_average
 from .intensity import (
@@ -76,6 +76,7 @@ __all__ = [
     "g2_from_c2",
     "make_partition",
     "make_partitions",
+    "one_pass",
     "power_spectrum",
     "prepare_display",
     "rebin_intensity",

@@ -55,6 +55,30 @@ def resolve(backend: BackendProtocol | str | None) -> BackendProtocol:
     return backend
 
 
+def one_pass(backend: BackendProtocol | str | None = None) -> BackendProtocol:
+    """The backend for a memory-bound computation that runs once per view (a two-time map's
+    display, cuts and age-window g2): NumPy when ``backend`` resolves to JAX on the CPU, else
+    that backend.
+
+    Why (ADR-001 keeps both backends parity-tested to 1e-10 and lets a caller choose; its gains
+    are repeated compiled calls, gradients and GPUs, none of which a single pass over a map on
+    the CPU uses): on the CPU such a pass is bound by memory, so a compiled program is no
+    faster than NumPy (g2 from four age windows of a 1500-frame map: JAX 0.5 s warm, NumPy
+    0.06 s), and each new map size costs a compile (0.3-5 s) before the first pixel is shown.
+    On a GPU the backend is kept. Without a GPU asked for (``XPCS_USE_GPU``) and no backend
+    named, JAX is not even imported (1-2.5 s in a new process). Numbers: docs/performance.md,
+    "Two-time first view"."""
+    from xpcsviewer.backends import DeviceManager
+
+    devices = DeviceManager.instance()
+    if backend is None and not devices.use_gpu:
+        return get_backend("numpy")
+    b = resolve(backend)
+    if b.supports_jit and devices.info().kind == "cpu":
+        return get_backend("numpy")
+    return b
+
+
 def padded(backend: BackendProtocol, x: Any, shape: tuple[int, ...], fill: float, dtype: str) -> Any:
     """``x`` as ``dtype`` in the top-left corner of an array of ``shape`` filled with ``fill``
     (padded on the host when ``x`` is a NumPy array: no device program per input shape)."""

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from xpcsviewer.backends import BackendProtocol
+from xpcsviewer.backends import BackendProtocol, get_backend
 
 from ._kernels import bucket, cut, kernel, padded, resolve
 
@@ -184,10 +184,16 @@ def power_spectrum(
     b = resolve(backend)
     if not dt > 0:
         raise ValueError(f"dt must be positive, got {dt}")
-    x = b.asarray(intensity, dtype="float64")
+    x = np.asarray(b.to_numpy(b.asarray(intensity, dtype="float64")), dtype=np.float64)
     n = int(x.shape[0])
-    used = int(np.count_nonzero(np.isfinite(np.asarray(b.to_numpy(x)))))
+    used = int(np.count_nonzero(np.isfinite(x)))
     if used == 0:
         raise ValueError(f"power spectrum of a trace without one finite sample (n = {n})")
-    p = kernel(b, "psd", (n,), _psd_build)(x, b.asarray(float(dt), dtype="float64"))
-    return PowerSpectrum(frequency=b.rfftfreq(n, d=float(dt)), power=p, dt=float(dt), n_used=used)
+    # On the host for every backend: an FFT needs the exact length (padding a trace would
+    # change its spectrum), so no bucket can share a compiled program between lengths, and
+    # each new length compiled for 0.9 s; one FFT of a trace is a single pass, which NumPy's
+    # pocketfft does in milliseconds (docs/performance.md). Handed back with from_numpy.
+    host = get_backend("numpy")
+    p = kernel(host, "psd", (n,), _psd_build)(x, float(dt))
+    return PowerSpectrum(frequency=b.from_numpy(np.fft.rfftfreq(n, d=float(dt))),
+                         power=b.from_numpy(np.asarray(p)), dt=float(dt), n_used=used)

@@ -31,7 +31,7 @@ import numpy as np
 
 from xpcsviewer.backends import BackendProtocol
 
-from ._kernels import kernel, resolve
+from ._kernels import bucket, kernel, padded, resolve
 from ._partition_guard import check_partition_input
 from .qmap import DetectorQMap
 
@@ -93,7 +93,7 @@ def _build(
     backend: BackendProtocol, n_q: int, n_phi: int, log: bool, fold: int, span_valid: bool,
     shape: tuple,
 ):
-    # ``shape`` only keys the cache: one compiled program per detector shape and bin layout.
+    # ``shape`` only keys the cache: one compiled program per pixel bucket and bin layout.
     b = backend
     wedge = 360.0 / fold
 
@@ -151,6 +151,70 @@ def _build(
     return partition_kernel
 
 
+def _checked(n_q: int, n_phi: int, scale: str, symmetry_fold: int, phi_span: str,
+             q_range: tuple[float, float] | None) -> tuple[float, float]:
+    """The q range as (lo, hi) (NaN: from the valid pixels); ValueError on bad options."""
+    if scale not in ("linear", "log"):
+        raise ValueError(f"scale must be 'linear' or 'log', got {scale!r}")
+    if phi_span not in ("full", "valid"):
+        raise ValueError(f"phi_span must be 'full' or 'valid', got {phi_span!r}")
+    if n_q < 1 or n_phi < 1 or symmetry_fold < 1:
+        raise ValueError("n_q, n_phi and symmetry_fold must be at least 1")
+    lo, hi = (math.nan, math.nan) if q_range is None else (float(q_range[0]), float(q_range[1]))
+    if q_range is not None and not hi > lo:
+        raise ValueError(f"q_range must be increasing, got {q_range}")
+    return lo, hi
+
+
+def _pixels(b: BackendProtocol, q: Any, phi: Any, mask: Any, flat: Any = None) -> tuple:
+    """(shape, n, q, phi, mask) with the pixels flattened and, on a compiling backend, padded
+    to a bucket with masked ones (q NaN, mask off: in no range, count or label). ``flat``:
+    a Q-map's own padded (q, phi) (``DetectorQMap.flat``), used as they are when they fit."""
+    shape = tuple(int(k) for k in np.shape(q))
+    n = int(np.prod(shape))
+    size = bucket(n) if b.supports_jit else n
+    m = np.asarray(b.to_numpy(b.asarray(mask))).reshape(-1) != 0
+    if flat is not None and int(flat[0].shape[0]) == size:
+        qf, phif = flat  # values past n belong to pixels the padded mask leaves out
+    else:
+        qf, phif = (padded(b, np.asarray(b.to_numpy(b.asarray(a))).reshape(-1), (size,), fill,
+                           "float64") for a, fill in ((q, np.nan), (phi, 0.0)))
+    return shape, n, qf, phif, padded(b, m, (size,), False, "bool")
+
+
+def _partition(b: BackendProtocol, pixels: tuple, n_q: int, n_phi: int, scale: str,
+               phi_offset: float, symmetry_fold: int, lo: float, hi: float,
+               phi_span: str) -> Partition:
+    shape, n, qf, phif, mf = pixels
+    static = (int(n_q), int(n_phi), scale == "log", int(symmetry_fold), phi_span == "valid",
+              (int(qf.shape[0]),))
+    run = kernel(b, "partition", static, _build)
+    roi, counts, q_edges, q_values, phi_edges, phi_values = run(
+        qf, phif, mf,
+        b.asarray([lo, hi], dtype="float64"),
+        b.asarray(float(phi_offset), dtype="float64"),
+    )
+    # cut back and reshaped on the host: an eager reshape would compile per shape
+    roi_host = np.asarray(b.to_numpy(roi))[:n].reshape(shape)
+    roi = b.from_numpy(roi_host) if b.supports_jit else roi_host
+    # Data-dependent length: done on the host, the array is n_bins long at most.
+    index_mapping = b.asarray(np.flatnonzero(b.to_numpy(counts)).astype(np.int64))
+    return Partition(
+        roi_map=roi,
+        q_values=q_values,
+        phi_values=phi_values,
+        q_edges=q_edges,
+        phi_edges=phi_edges,
+        counts=counts,
+        index_mapping=index_mapping,
+        num_pts=(int(n_q), int(n_phi)),
+        scale=scale,
+        phi_offset=float(phi_offset),
+        symmetry_fold=int(symmetry_fold),
+        phi_span=phi_span,
+    )
+
+
 def make_partition(
     q: Any,
     phi: Any,
@@ -173,47 +237,13 @@ def make_partition(
     phi_span: ``"full"`` (bins tile the whole wedge, ±180° without fold) or ``"valid"`` (bins
     tile the folded angles of the valid pixels, pySimpleMask's convention). Raises ValueError
     on an unknown scale or span, bad counts, or an empty mask.
-    Compiled once per (shape, n_q, n_phi, scale, fold) on JAX.
+    Compiled once per (pixel-count bucket, n_q, n_phi, scale, fold, span) on JAX.
     """
-    if scale not in ("linear", "log"):
-        raise ValueError(f"scale must be 'linear' or 'log', got {scale!r}")
-    if phi_span not in ("full", "valid"):
-        raise ValueError(f"phi_span must be 'full' or 'valid', got {phi_span!r}")
-    if n_q < 1 or n_phi < 1 or symmetry_fold < 1:
-        raise ValueError("n_q, n_phi and symmetry_fold must be at least 1")
+    lo, hi = _checked(n_q, n_phi, scale, symmetry_fold, phi_span, q_range)
     b = resolve(backend)
-    lo, hi = (math.nan, math.nan) if q_range is None else (float(q_range[0]), float(q_range[1]))
-    if q_range is not None and not hi > lo:
-        raise ValueError(f"q_range must be increasing, got {q_range}")
     check_partition_input(q, phi, mask, scale, q_range)  # empty / one-pixel masks: ValueError
-    static = (
-        int(n_q), int(n_phi), scale == "log", int(symmetry_fold), phi_span == "valid",
-        tuple(np.shape(q)),
-    )
-    run = kernel(b, "partition", static, _build)
-    roi, counts, q_edges, q_values, phi_edges, phi_values = run(
-        b.asarray(q, dtype="float64"),
-        b.asarray(phi, dtype="float64"),
-        b.asarray(mask) != 0,
-        b.asarray([lo, hi], dtype="float64"),
-        b.asarray(float(phi_offset), dtype="float64"),
-    )
-    # Data-dependent length: done on the host, the array is n_bins long at most.
-    index_mapping = b.asarray(np.flatnonzero(b.to_numpy(counts)).astype(np.int64))
-    return Partition(
-        roi_map=roi,
-        q_values=q_values,
-        phi_values=phi_values,
-        q_edges=q_edges,
-        phi_edges=phi_edges,
-        counts=counts,
-        index_mapping=index_mapping,
-        num_pts=(int(n_q), int(n_phi)),
-        scale=scale,
-        phi_offset=float(phi_offset),
-        symmetry_fold=int(symmetry_fold),
-        phi_span=phi_span,
-    )
+    return _partition(b, _pixels(b, q, phi, mask), n_q, n_phi, scale, phi_offset,
+                      symmetry_fold, lo, hi, phi_span)
 
 
 def make_partitions(
@@ -229,15 +259,12 @@ def make_partitions(
     phi_span: str = "full",
     backend: BackendProtocol | str | None = None,
 ) -> QPartitions:
-    """Dynamic and static partitions (each ``(n_q, n_phi)``) sharing mask and options."""
-    opts = dict(
-        scale=scale,
-        phi_offset=phi_offset,
-        symmetry_fold=symmetry_fold,
-        q_range=q_range,
-        phi_span=phi_span,
-        backend=backend,
-    )
-    dyn = make_partition(qmap.q, qmap.phi, mask, *dynamic, **opts)
-    sta = make_partition(qmap.q, qmap.phi, mask, *static, **opts)
-    return QPartitions(dynamic=dyn, static=sta, mask=resolve(backend).asarray(mask) != 0)
+    """Dynamic and static partitions (each ``(n_q, n_phi)``) sharing mask and options. The
+    pixels are prepared once for both (the Q-map's own padded maps where it has them)."""
+    ranges = [_checked(*dims, scale, symmetry_fold, phi_span, q_range) for dims in (dynamic, static)]
+    b = resolve(backend)
+    check_partition_input(qmap.q, qmap.phi, mask, scale, q_range)
+    pixels = _pixels(b, qmap.q, qmap.phi, mask, flat=getattr(qmap, "flat", None))
+    dyn, sta = (_partition(b, pixels, *dims, scale, phi_offset, symmetry_fold, lo, hi, phi_span)
+                for dims, (lo, hi) in zip((dynamic, static), ranges, strict=True))
+    return QPartitions(dynamic=dyn, static=sta, mask=b.asarray(mask) != 0)

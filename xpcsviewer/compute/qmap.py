@@ -20,9 +20,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from xpcsviewer.backends import BackendProtocol
 
-from ._kernels import kernel, resolve
+from ._kernels import bucket, kernel, resolve
 
 #: keV·Å; the constant the APS mask tool uses, so recomputed bin centres match stored ones exactly.
 E2K_KEV_A = 12.39841984
@@ -39,6 +41,9 @@ class DetectorQMap:
     phi: Any
     qx: Any
     qy: Any
+    # On a compiling backend: (q, phi) flat and padded to the pixel bucket, as the kernel made
+    # them, so make_partitions reads them without a copy (None otherwise).
+    flat: Any = None
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -52,16 +57,20 @@ def wavevector(energy_kev: float) -> float:
     return 2.0 * math.pi * float(energy_kev) / E2K_KEV_A
 
 
-def _build(backend: BackendProtocol, ny: int, nx: int):
+def _build(backend: BackendProtocol, size: int):
     b = backend
 
-    def qmap_kernel(params):
+    def qmap_kernel(params, nx):
+        # Flat over a bucket of ``size`` pixels: pixel p is (row p // nx, column p % nx), nx
+        # traced, so one program serves every detector shape in the bucket. Coordinates are
+        # exact integers either way, so every value is the one a (ny, nx) grid gives.
         k0, distance, pixel, cx, cy = (params[i] for i in range(5))
-        dx = b.arange(nx, dtype="float64") - cx
-        dy = b.arange(ny, dtype="float64") - cy
-        # Broadcast instead of meshgrid: fewer full-size temporaries for XLA and NumPy alike.
-        dxx = b.reshape(dx, (1, nx))
-        dyy = b.reshape(dy, (ny, 1))
+        # In float64, not int64 (no vector integer division on x86: 2x slower overall).
+        # floor(p / nx) is exact: p < 2**53 and p / nx rounds across no integer.
+        p = b.arange(size, dtype="float64")
+        row = b.floor(p / nx)
+        dxx = (p - row * nx) - cx
+        dyy = row - cy
         r = b.hypot(dxx, dyy)
         u2 = (r * (pixel / distance)) ** 2  # tan^2(2 theta)
         # sin(theta) from tan(2 theta) algebraically, in the cancellation-free form
@@ -91,7 +100,8 @@ def compute_qmap(
     """q, phi, qx, qy for every pixel of a detector of ``shape = (ny, nx)``.
 
     energy in keV, distance and pixel size in m, beam centre in pixels (x = column, y = row).
-    On JAX the kernel is compiled once per detector shape; new geometry reuses it.
+    On JAX one compiled program serves every detector with a pixel count in the same
+    bucket (docs/performance.md); new geometry reuses it.
     """
     b = resolve(backend)
     ny, nx = (int(s) for s in shape)
@@ -104,5 +114,14 @@ def compute_qmap(
         [wavevector(energy_kev), distance_m, pixel_size_m, beam_center_x, beam_center_y],
         dtype="float64",
     )
-    q, phi, qx, qy = kernel(b, "qmap", (ny, nx), _build)(params)
-    return DetectorQMap(q=q, phi=phi, qx=qx, qy=qy)
+    # Bucketed by pixel count (flat, cut back to ny * nx and reshaped on the host).
+    n = ny * nx
+    size = bucket(n) if b.supports_jit else n
+    maps = kernel(b, "qmap", (size,), _build)(params, nx)
+    flat = (maps[0], maps[1]) if b.supports_jit else None
+    if b.supports_jit:  # cut and reshaped on the host: an eager reshape compiles per shape
+        maps = [b.from_numpy(np.asarray(b.to_numpy(m))[:n].reshape(ny, nx)) for m in maps]
+    else:
+        maps = [m[:n].reshape(ny, nx) for m in maps]
+    q, phi, qx, qy = maps
+    return DetectorQMap(q=q, phi=phi, qx=qx, qy=qy, flat=flat)

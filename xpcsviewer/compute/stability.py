@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from xpcsviewer.backends import BackendProtocol
+from xpcsviewer.backends import BackendProtocol, get_backend
 
 from ._kernels import kernel, resolve
 
@@ -50,7 +50,7 @@ class Stability:
     n_q_used: Any = None
 
 
-def _build(backend: BackendProtocol, shape: tuple):
+def _build(backend: BackendProtocol):
     b = backend
 
     def stability_kernel(seg, keep, given, use_given):
@@ -99,13 +99,20 @@ def saxs_stability(
         qn = np.asarray(b.to_numpy(q), dtype=float)
         keep = (qn >= q_range[0]) & (qn <= q_range[1])
     if reference is None:
-        given, use_given = b.asarray(np.zeros(seg.shape[1])), False
+        given, use_given = np.zeros(seg.shape[1]), False
     else:
         given, use_given = b.asarray(reference, dtype="float64"), True
         if tuple(given.shape) != (seg.shape[1],):
             raise ValueError(f"reference must be (n_q,) = ({seg.shape[1]},), got {tuple(given.shape)}")
-    run = kernel(b, "stability", (tuple(seg.shape),), _build)
-    mean, ref, ratio, drift, used = run(seg, b.asarray(keep), given, b.asarray(use_given))
+    # On the host for every backend: the table is tiny (n_seg <= 16 segments x n_q bins) and
+    # read once, so NumPy takes microseconds where a compiled program cost 0.7-1.5 s for every
+    # new (n_seg, n_q); padding it to a bucket instead changed the sums over q in the last bit
+    # (XLA's reduction order follows the row length). Handed back with from_numpy.
+    host = get_backend("numpy")
+    run = kernel(host, "stability", (), _build)
+    out = run(np.asarray(b.to_numpy(seg), dtype=np.float64), keep,
+              np.asarray(b.to_numpy(given), dtype=np.float64), use_given)
+    mean, ref, ratio, drift, used = (b.from_numpy(np.asarray(v)) for v in out)
     drift_np = np.asarray(b.to_numpy(drift), dtype=np.float64)
     if not np.isfinite(drift_np).any():
         raise ValueError("no segment has a finite value at a usable q bin: no drift to measure")

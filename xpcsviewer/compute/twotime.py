@@ -18,6 +18,7 @@ import numpy as np
 
 from xpcsviewer.backends import BackendProtocol
 
+from ._c2_windows import window_g2_host
 from ._kernels import bucket, cut, kernel, padded, resolve
 
 
@@ -26,7 +27,8 @@ class C2Display:
     """A map ready to show. matrix: (m, m) float64; t: (m,) float64 s (block-mean times).
 
     factor: block size of the decimation (1 = none); diagonal_corrected: whether the
-    shot-noise diagonal was replaced; note: one line for the figure.
+    shot-noise diagonal was replaced; note: one line for the figure; full: the (n, n) map
+    before decimation (diagonal corrected when ``diagonal_corrected``), for cuts through it.
     """
 
     matrix: Any
@@ -34,6 +36,7 @@ class C2Display:
     factor: int
     diagonal_corrected: bool
     note: str
+    full: Any = None
 
 
 @dataclass(frozen=True)
@@ -130,8 +133,9 @@ def decimate(c2: Any, factor: int, *, backend: BackendProtocol | None = None) ->
     n = int(c2.shape[0])
     if factor == 1:
         return b.asarray(c2, dtype="float64")
-    # Bucketed: NaN frames appended (counted in no block) fill whole blocks, cut off.
-    size, m = bucket(n), -(-n // factor)
+    # Bucketed: NaN frames appended (counted in no block) fill whole blocks, cut off. NumPy
+    # compiles nothing, so there the map is not padded (the same blocks, the same sums).
+    size, m = (bucket(n) if b.supports_jit else n), -(-n // factor)
     c = padded(b, c2, (size, size), np.nan, str(np.dtype(getattr(c2, "dtype", "float64"))))
     return cut(b, kernel(b, "c2_decimate", (size, factor), _decimate_build)(c), m, m)
 
@@ -165,6 +169,7 @@ def prepare_display(
         factor=factor,
         diagonal_corrected=bool(diagonal_correction),
         note="; ".join(notes),
+        full=c,
     )
 
 
@@ -215,21 +220,25 @@ def g2_from_c2(
         raise ValueError("C2 needs at least two frames")
     dt = (tn[-1] - tn[0]) / (n - 1)
     wins = np.atleast_2d(np.asarray(windows, dtype=np.float64))
-    # Bucketed: NaN frames appended are in no window; lags past n - 1 are cut off.
-    size = bucket(n)
-    run = kernel(b, "c2_window_g2", (size,), _g2_build)
-    c = padded(b, c2, (size, size), np.nan, "float64")
-    g2s, counts, errs = [], [], []
-    for lo, hi in wins:
-        s_lo = int(np.ceil(2 * (lo - tn[0]) / dt - 1e-9))
-        s_hi = int(np.floor(2 * (hi - tn[0]) / dt + 1e-9))
-        # Small outputs, stacked and cut on the host: eager device ops on them would compile
-        # a program for every new frame count.
-        g, k, e = (np.asarray(b.to_numpy(v))[:n - 1] for v in run(c, s_lo, s_hi))
-        g2s.append(g)
-        counts.append(k)
-        errs.append(e)
-    g2, n_pairs, g2_err = np.stack(g2s), np.stack(counts), np.stack(errs)
+    doubled = [(int(np.ceil(2 * (lo - tn[0]) / dt - 1e-9)), int(np.floor(2 * (hi - tn[0]) / dt + 1e-9)))
+               for lo, hi in wins]
+    if not b.supports_jit:
+        # NumPy: all windows from one pass along the diagonals (_c2_windows.py).
+        g2, n_pairs, g2_err = window_g2_host(b.to_numpy(c2), doubled)
+    else:
+        # Bucketed: NaN frames appended are in no window; lags past n - 1 are cut off.
+        size = bucket(n)
+        run = kernel(b, "c2_window_g2", (size,), _g2_build)
+        c = padded(b, c2, (size, size), np.nan, "float64")
+        g2s, counts, errs = [], [], []
+        for s_lo, s_hi in doubled:
+            # Small outputs, stacked and cut on the host: eager device ops on them would
+            # compile a program for every new frame count.
+            g, k, e = (np.asarray(b.to_numpy(v))[:n - 1] for v in run(c, s_lo, s_hi))
+            g2s.append(g)
+            counts.append(k)
+            errs.append(e)
+        g2, n_pairs, g2_err = np.stack(g2s), np.stack(counts), np.stack(errs)
     used = np.flatnonzero(n_pairs.sum(axis=0) > 0)
     last = int(used[-1]) + 1 if used.size else 0
     put = b.from_numpy  # not asarray: on JAX that stages a program per new shape

@@ -167,6 +167,24 @@ class TabDriver(QObject):
             self.view.render(prepared.data)
         self._publish(prepared.data)
         self.rendered.emit()
+        if prepared.data is not None and self.controller.refines(prepared.data):
+            self._refine(prepared)
+
+    def _refine(self, prepared: Prepared) -> None:
+        """The controller's second stage, as this tab's job (cancelled like ``prepare``)."""
+        data, paths = prepared.data, list(prepared.files)
+
+        def work(token: Any, progress: Any) -> Any:
+            return self.controller.refine(data, [self._session.open(p) for p in paths], token,
+                                          progress)
+
+        job = self._runner.submit(
+            f"{self.controller.title}: {', '.join(p.name for p in paths[:3])} (second stage)",
+            work,
+            on_result=lambda refined: self._show(job, Prepared(refined, paths)),
+            on_error=lambda error: self._failed(job, error),
+        )
+        self._job = job
 
     def _failed(self, job: Job, error: JobError) -> None:
         if job is not self._job:

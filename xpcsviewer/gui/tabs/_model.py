@@ -144,6 +144,17 @@ class TabController:
     def prepare(self, files: list[Any], token: Any, progress: Callable[[float, str], None]) -> Any:
         raise NotImplementedError
 
+    # A second stage: what ``prepare`` left for later (the Two-time tab's τ fit) is computed
+    # after its data is drawn, as the same background work (the tab stays busy until then).
+    def refines(self, data: Any) -> bool:
+        """Whether ``data``, just drawn, still lacks parts :meth:`refine` computes."""
+        return False
+
+    def refine(self, data: Any, files: list[Any], token: Any,
+               progress: Callable[[float, str], None]) -> Any:
+        """``data`` completed (a new object; worker thread, like ``prepare``)."""
+        raise NotImplementedError
+
     # Optional exports; the File menu enables what a tab supports.
     def can_export_csv(self) -> bool:
         return False

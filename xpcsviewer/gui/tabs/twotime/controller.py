@@ -1,11 +1,17 @@
 """Two-time settings and data: one bin's C2 map prepared for display, its cuts, g2 from age
 windows beside the stored multi-tau g2, and tau against age fitted from those windows
-(:func:`xpcsviewer.fitting.fit_aging`, one batched call). One bin is read at a time."""
+(:func:`xpcsviewer.fitting.fit_aging`, one batched call). One bin is read at a time.
+
+Two stages, so the map is on screen at once: :meth:`TwotimeController.prepare` (the tab's job)
+computes what is drawn first -- display map, cuts, g2 per age window -- on the backend
+:func:`xpcsviewer.compute.one_pass` picks (NumPy on a CPU: single memory-bound passes that a
+compile would only delay); :meth:`TwotimeController.refine` (the tab's second stage, run by
+its driver after the first view is drawn) then fits tau per window with fit_aging, as before."""
 
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -13,10 +19,11 @@ from typing import Any
 import numpy as np
 
 from xpcsviewer.backends import ensure_numpy
-from xpcsviewer.compute import correct_diagonal, cut_at_age, cut_at_lag, prepare_display
+from xpcsviewer.compute import cut_at_age, cut_at_lag, g2_from_c2, one_pass, prepare_display
 from xpcsviewer.fitting import FitStatus, equal_windows, fit_aging, g2_model
 
 from ..._events import State
+from ..._token import JobCancelled
 from ...line import INK, Line
 from .._model import TabController
 
@@ -60,6 +67,7 @@ class TwotimeData:
     tau_age: Line | None = None  # fitted tau (s) per window against window age (s), with errors
     tau_note: str = ""  # windows whose fit failed or hit a bound, in words
     t_range: tuple[float, float] = (0.0, 1.0)
+    fit_pending: bool = False  # window_fits / tau_age not computed yet (refine does)
 
 
 def nearest_bin(wanted: int | None, available: tuple[int, ...]) -> int:
@@ -96,20 +104,20 @@ class TwotimeController(TabController):
         c2 = f.c2(column)
         t = np.asarray(c2.t, dtype=np.float64)
         token.raise_if_cancelled()
+        b = one_pass()
         shown = prepare_display(c2.matrix, t, max_size=int(s["max_size"]),
-                                diagonal_correction=bool(s["diagonal_correction"]))
+                                diagonal_correction=bool(s["diagonal_correction"]), backend=b)
         progress(0.4, "cuts through the map")
         lag, age = self.cut_positions(t, s)
-        lag_cut, age_cut = self.cuts(c2.matrix, t, lag, age, bool(s["diagonal_correction"]))
+        lag_cut, age_cut = self.cuts(shown.full, t, lag, age, backend=b)
         token.raise_if_cancelled()
-        progress(0.6, "g2 from age windows and tau per window")
-        aging = fit_aging(c2, int(s["n_windows"]), q=float(f.dynamic_q[column]),
-                          min_pairs=int(s["min_pairs"]))
-        from_c2 = aging.g2
+        progress(0.6, "g2 from age windows")
+        from_c2 = g2_from_c2(c2.matrix, t, self.age_windows(t, int(s["n_windows"])), backend=b)
         tau, g2 = ensure_numpy(from_c2.tau), ensure_numpy(from_c2.g2)
+        # as fit_aging shows them: lags averaging fewer than min_pairs pairs are hidden
+        g2 = np.where(ensure_numpy(from_c2.n_pairs) >= int(s["min_pairs"]), g2, np.nan)
         window_g2 = tuple(Line(tau, g2[k], f"ages {lo:.3g}–{hi:.3g} s")
                           for k, (lo, hi) in enumerate(from_c2.windows))
-        window_fits, tau_age, tau_note = self.aging_series(aging)
         stored = None
         if f.g2 is not None:
             # the reference: measured points in the theme's ink
@@ -126,8 +134,29 @@ class TwotimeController(TabController):
             display_note=shown.note, lag_cut=lag_cut, age_cut=age_cut, lag_s=lag, age_s=age,
             window_g2=window_g2, window_ages=tuple(float(a) for a in ensure_numpy(from_c2.ages)),
             stored_g2=stored, t_range=(float(t[0]), float(t[-1])),
-            window_fits=window_fits, tau_age=tau_age, tau_note=tau_note,
+            fit_pending=True,
         )
+
+    def refines(self, data: Any) -> bool:
+        return isinstance(data, TwotimeData) and data.fit_pending
+
+    def refine(self, data: TwotimeData, files: list[Any], token: Any, progress: Any) -> TwotimeData:
+        """The second stage: ``data`` with each window's fit and tau against age added
+        (fit_aging on the active backend, as the tab computed them before it had stages). A
+        fit that raises leaves the first view on screen and says why in ``tau_note``."""
+        f, s = files[0], data.settings
+        progress(0.1, f"fitting τ in {s['n_windows']} age windows")
+        try:
+            aging = fit_aging(f.c2(data.column), int(s["n_windows"]),
+                              q=float(f.dynamic_q[data.column]), min_pairs=int(s["min_pairs"]))
+        except JobCancelled:
+            raise
+        except Exception as exc:  # noqa: BLE001 - the map and g2 already shown stay useful
+            return replace(data, fit_pending=False, tau_note=f"τ per window not fitted: {exc}")
+        token.raise_if_cancelled()
+        window_fits, tau_age, tau_note = self.aging_series(aging)
+        return replace(data, window_fits=window_fits, tau_age=tau_age, tau_note=tau_note,
+                       fit_pending=False)
 
     @staticmethod
     def aging_series(aging: Any) -> tuple[tuple[Line, ...], Line, str]:
@@ -160,11 +189,11 @@ class TwotimeController(TabController):
 
     @staticmethod
     def cuts(matrix: Any, t: np.ndarray, lag: float, age: float,
-             diagonal_correction: bool) -> tuple[Line, Line]:
-        """Both cuts through the map as shown (diagonal corrected when the display is)."""
-        c = correct_diagonal(matrix) if diagonal_correction else matrix
-        by_lag = cut_at_lag(c, t, lag)
-        by_age = cut_at_age(c, t, age)
+             backend: Any = None) -> tuple[Line, Line]:
+        """Both cuts through the full-resolution map as shown (``C2Display.full``: diagonal
+        corrected when the display is)."""
+        by_lag = cut_at_lag(matrix, t, lag, backend=backend)
+        by_age = cut_at_age(matrix, t, age, backend=backend)
         return (Line(ensure_numpy(by_lag.axis), ensure_numpy(by_lag.values), f"lag {lag:.3g} s"),
                 Line(ensure_numpy(by_age.axis), ensure_numpy(by_age.values), f"age {age:.3g} s"))
 

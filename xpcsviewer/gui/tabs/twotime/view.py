@@ -139,6 +139,8 @@ class TwotimeView(TabView):
         for panel, fig in zip(self.line_panels, self.figures(data)[1:], strict=True):
             panel.set_axes(fig.x_label, fig.y_label, fig.log_x, fig.log_y, fig.title)
             panel.set_lines(fig.lines, fig.scale, legend=fig.legend)  # the cuts say it in the title
+        if data.fit_pending:
+            self.tau_plot.set_lines([], empty_note="fitting τ per age window …")
         self.note.setText(" — ".join(filter(None, [data.name, data.choice_note, data.display_note,
                                                     data.tau_note])))
 
@@ -168,7 +170,8 @@ class TwotimeView(TabView):
         ages = data.window_ages
         scale = ColorScale("plasma", ages[0], ages[-1], "window age (s)") if len(ages) > 1 else None
         # Each window in its age's colour, its fit dashed in the same colour and left out of
-        # the legend; the stored multi-tau g2 and tau per window come in the theme's ink.
+        # the legend (no fits until the second stage has made them); the stored multi-tau g2
+        # and tau per window come in the theme's ink.
         colours = [scale.rgb(age) if scale else None for age in ages]
         lines = [replace(s, colour=c) for s, c in zip(data.window_g2, colours, strict=True)]
         lines += [replace(s, label="", colour=c)
@@ -177,8 +180,11 @@ class TwotimeView(TabView):
         g2 = LinesFigure(lines, "t (s)", "g2", log_x=True, scale=scale,
                          title=f"g2 from C2 (≥{data.settings['min_pairs']} pairs), fits dashed, "
                                "vs multi-tau")
-        tau = LinesFigure([data.tau_age], "window age (s)", "τ (s)", legend=False,
-                          title="τ per age window, ±1σ block bootstrap (fits above)")
+        tau = LinesFigure([] if data.tau_age is None else [data.tau_age], "window age (s)", "τ (s)",
+                          legend=False,
+                          title="τ per age window, ±1σ block bootstrap (fits above)"
+                          if data.tau_age is not None else "τ per age window: "
+                          + ("being fitted" if data.fit_pending else "not fitted"))
         lag = LinesFigure([data.lag_cut], AGE_LABEL, "C2", legend=False,
                           title=f"along the diagonal at lag {data.lag_s:.3g} s")
         age = LinesFigure([data.age_cut], LAG_LABEL, "C2", legend=False,
