@@ -174,8 +174,9 @@ class TwotimeView(TabView):
         # and tau per window come in the theme's ink.
         colours = [scale.rgb(age) if scale else None for age in ages]
         lines = [replace(s, colour=c) for s, c in zip(data.window_g2, colours, strict=True)]
-        lines += [replace(s, label="", colour=c)
-                  for s, c in zip(data.window_fits, colours, strict=True)]
+        if data.window_fits:
+            lines += [replace(s, label="", colour=c)
+                      for s, c in zip(data.window_fits, colours, strict=True)]
         lines += [data.stored_g2] if data.stored_g2 is not None else []
         g2 = LinesFigure(lines, "t (s)", "g2", log_x=True, scale=scale,
                          title=f"g2 from C2 (≥{data.settings['min_pairs']} pairs), fits dashed, "
