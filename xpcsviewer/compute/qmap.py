@@ -17,7 +17,7 @@ checked pixel for pixel against ``tests/data``):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -39,11 +39,24 @@ class DetectorQMap:
 
     q: Any
     phi: Any
-    qx: Any
-    qy: Any
     # On a compiling backend: (q, phi) flat and padded to the pixel bucket, as the kernel made
     # them, so make_partitions reads them without a copy (None otherwise).
     flat: Any = None
+    backend: Any = field(default=None, repr=False, compare=False)
+
+    # qx, qy on demand: nothing in the viewer draws them, and making them in the kernel took
+    # half of each Q-map redraw while the Mask tab's beam centre is dragged (issue 15).
+    @property
+    def qx(self) -> Any:
+        """q cos(phi), Å⁻¹."""
+        b = resolve(self.backend)
+        return self.q * b.cos(b.deg2rad(self.phi))
+
+    @property
+    def qy(self) -> Any:
+        """q sin(phi), Å⁻¹ (> 0 towards row 0)."""
+        b = resolve(self.backend)
+        return self.q * b.sin(b.deg2rad(self.phi))
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -78,11 +91,7 @@ def _build(backend: BackendProtocol, size: int):
         # run time on CPU (XLA and NumPy alike), so the map avoids them except arctan2.
         c2t = 1.0 / b.sqrt(1.0 + u2)
         q = 2.0 * k0 * b.sqrt(0.5 * u2 * c2t**2 / (1.0 + c2t))
-        phi_rad = b.arctan2(-dyy, dxx)
-        inv_r = b.where(r > 0, 1.0 / b.where(r > 0, r, 1.0), 0.0)
-        qx = q * dxx * inv_r
-        qy = -q * dyy * inv_r
-        return q, b.rad2deg(phi_rad), qx, qy
+        return q, b.rad2deg(b.arctan2(-dyy, dxx))
 
     return qmap_kernel
 
@@ -123,5 +132,5 @@ def compute_qmap(
         maps = [b.from_numpy(np.asarray(b.to_numpy(m))[:n].reshape(ny, nx)) for m in maps]
     else:
         maps = [m[:n].reshape(ny, nx) for m in maps]
-    q, phi, qx, qy = maps
-    return DetectorQMap(q=q, phi=phi, qx=qx, qy=qy, flat=flat)
+    q, phi = maps
+    return DetectorQMap(q=q, phi=phi, flat=flat, backend=b)
