@@ -19,7 +19,21 @@ def run(folder: Path | None = None, demo: bool = False, snapshot: Path | None = 
     """Open the window; with ``snapshot`` render every tab to ``snapshot/<tab>.png`` and exit.
     With ``file`` (and ``tab``): open its folder with that file current, on that tab
     (``xpcsviewer mask FILE``); a file that is no result file (a TIFF/EDF/CBF image, raw
-    HDF5 frames) is opened in the Mask tab's editor instead, with no folder listed."""
+    HDF5 frames) is opened in the Mask tab's editor instead, with no folder listed.
+
+    A ``folder`` that is a file is taken as ``file`` (a result file: its folder, with it
+    current; an image: the Mask tab). A path that does not exist is refused on stderr with
+    exit code 2, before any window is made (a script or a snapshot run must not succeed on
+    an empty window).
+    """
+    if folder is not None and Path(folder).is_file() and file is None:
+        file, folder = Path(folder), None
+    problem = argument_problem(folder, file)
+    if problem:
+        print(f"xpcsviewer: {problem}", file=sys.stderr)
+        return 2
+    if file is not None and tab is None and Path(file).suffix.lower() not in _result_suffixes():
+        tab = "mask"  # a detector image: the one tab that opens images
     if snapshot is not None:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # no display needed
     from PySide6.QtCore import QSettings
@@ -46,7 +60,7 @@ def run(folder: Path | None = None, demo: bool = False, snapshot: Path | None = 
     if backend is not None:
         window.use_backend_for_this_run(backend)
     if snapshot is not None:
-        return _snapshot(window, folder, demo, Path(snapshot), select, scratch, size)
+        return _snapshot(window, folder, demo, Path(snapshot), select, scratch, size, file, tab)
     window.show()
     from .warm_up import start_fit_warm_up
 
@@ -81,6 +95,22 @@ def run(folder: Path | None = None, demo: bool = False, snapshot: Path | None = 
     # the interpreter finalises (that aborts the process).
     window.runner.shutdown(timeout_ms=-1)
     return code
+
+
+def _result_suffixes() -> tuple[str, ...]:
+    from xpcsviewer.io._keys import RESULT_SUFFIXES
+
+    return RESULT_SUFFIXES
+
+
+def argument_problem(folder: Path | None, file: Path | None) -> str:
+    """What is wrong with the paths given on the command line, in words ("" when nothing)."""
+    if file is not None and not Path(file).is_file():
+        return f"{file}: no such file" if not Path(file).exists() else f"{file}: not a file"
+    if folder is not None and not Path(folder).is_dir():
+        return (f"{folder}: no such folder" if not Path(folder).exists()
+                else f"{folder}: not a folder or a file that can be opened")
+    return ""
 
 
 def open_on_tab(window, file: Path | None, tab: str | None) -> None:
@@ -123,18 +153,22 @@ def _set_icon(app) -> None:
         app.setWindowIcon(QIcon(str(icon)))
 
 
-def _snapshot(window, folder, demo, outdir, select, scratch, size=(1600, 1000)) -> int:
+def _snapshot(window, folder, demo, outdir, select, scratch, size=(1600, 1000), file=None,
+              tab=None) -> int:
     from xpcsviewer.demo import ensure_demo
 
     from .snapshot import render_tabs
 
-    source = ensure_demo() if demo or folder is None else Path(folder)
     window.resize(*size)
     # Shown (offscreen: nothing appears) so widgets are laid out as a user sees them; grab()
     # of a hidden window paints plots before their layouts settle (colour bars lost ticks).
     window.show()
-    window.load_folder(source, select=select)
-    written = render_tabs(window, outdir)
+    if file is not None:  # as the window opens it: ``xpcsviewer mask FILE --snapshot DIR``
+        open_on_tab(window, Path(file), tab)
+    else:
+        window.load_folder(ensure_demo() if demo or folder is None else Path(folder), select=select)
+    # A file opened on a tab (``mask FILE``): that tab is the picture asked for.
+    written = render_tabs(window, outdir, keys=(tab,) if file is not None and tab else None)
     window.close()
     window.deleteLater()
     scratch.cleanup()

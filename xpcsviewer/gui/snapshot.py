@@ -23,8 +23,10 @@ def wait_for(condition: Callable[[], bool], timeout_s: float = 60.0) -> bool:
     return True
 
 
-def render_tabs(window: QMainWindow, outdir: Path, timeout_s: float = 60.0) -> list[Path]:
-    """Show each tab in turn, wait for its data, and save the window as ``outdir/<key>.png``."""
+def render_tabs(window: QMainWindow, outdir: Path, timeout_s: float = 60.0,
+                keys: tuple[str, ...] | None = None) -> list[Path]:
+    """Show each tab (or those in ``keys``) in turn, wait for its data and its own second job
+    (an image being read in the Mask tab), and save the window as ``outdir/<key>.png``."""
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
     wait_for(lambda: window.scan_job is None, timeout_s)
@@ -32,9 +34,16 @@ def render_tabs(window: QMainWindow, outdir: Path, timeout_s: float = 60.0) -> l
         getattr(driver.controller, "snapshot_setup", lambda: None)()
     written = []
     for index, spec in enumerate(TABS):
+        if keys is not None and spec.key not in keys:
+            continue
         window.tabs.setCurrentIndex(index)
         driver = window.drivers[index]
-        if not wait_for(lambda d=driver: not d.busy and not d.stale, timeout_s):
+
+        def settled(d=driver) -> bool:
+            task = d.controller.task
+            return not d.busy and not d.stale and (task is None or task.done)
+
+        if not wait_for(settled, timeout_s):
             window.report_error(f"{spec.title}: still computing after {timeout_s:.0f} s; snapshot as is")
         window.status_panel.refresh_stats()
         QCoreApplication.processEvents()
