@@ -112,7 +112,7 @@ def test_bin_choice_survives_file_switches(qtbot, make_window, tab, idle, mixed_
     assert view.state.bin == 7 and view.last_data.column == 7
     window.session.set_current(paths["demo_aging.hdf"])  # bins 2, 4, 6, 8: nearest to 7 is 6
     idle(window)
-    assert view.last_data.column == 6 and "nearest bin 6" in view.note.text()
+    assert view.last_data.column == 6 and "nearest roi 7" in view.note.text()
     window.session.set_current(paths["brownian_a_results.hdf"])  # no two-time at all
     idle(window)
     assert view.last_data.missing and "no two-time" in view.map.note.text
@@ -150,7 +150,7 @@ def test_clicking_the_qmap_picks_the_two_time_bin(qtbot, make_window, tab, idle,
     expected = int(np.flatnonzero(qmap.dynamic_index_mapping == 5 - 1)[0])
     _click_pixel(qtbot, view.panels["dynamic"], int(column), int(row))
     assert window.session.shared["picked_bin"] == expected
-    assert window.statusBar().currentMessage() == f"bin {expected} picked for Two-time"
+    assert window.statusBar().currentMessage() == f"roi {expected + 1} picked for Two-time"
 
     # Masked or unbinned pixels pick nothing and leave the last pick alone.
     row0, column0 = np.argwhere(roi == 0)[0]
@@ -170,4 +170,4 @@ def test_a_bin_without_c2_picked_on_saxs2d_shows_the_nearest(qtbot, make_window,
     assert view.pick(int(column), int(row)) == 0  # label 1 is column 0, which has no C2 map
     shown = tab(window, "twotime")
     assert shown.last_data.column == 3
-    assert "bin 0 has no map" in shown.last_data.choice_note
+    assert "roi 1 has no map" in shown.last_data.choice_note

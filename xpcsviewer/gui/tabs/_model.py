@@ -202,5 +202,5 @@ class BinPicker(TabController):
             self.say(f"pixel ({column}, {row}) is masked or in no dynamic bin: no bin picked")
             return None
         self.publish("picked_bin", int(picked), again=True)
-        self.say(f"bin {picked} picked for Two-time")
+        self.say(f"roi {picked + 1} picked for Two-time")
         return int(picked)

@@ -42,7 +42,12 @@ class AverageView(TabView):
             "baseline_tolerance": self._double(s.baseline_tolerance, 0.0, 1.0, 0.005, "absolute, on g2"),
         }
         self.points_spin = self._int(s.baseline_points, 1, 100, "baseline_points")
-        self.bin_spin = self._int(s.bin, 0, 999, "bin")
+        # roi numbers as the file counts them (1-based); the state keeps the 0-based column
+        self.bin_spin = QSpinBox()
+        self.bin_spin.setPrefix("roi ")
+        self.bin_spin.setRange(1, 1000)
+        self.bin_spin.setValue(s.bin + 1)
+        self.bin_spin.valueChanged.connect(lambda v: setattr(s, "bin", v - 1))
         self.mixed_box = QCheckBox("allow different samples / frame times")
         self.mixed_box.setToolTip("average files whose sample name or frame time differ "
                                   "(they are refused otherwise; the differences are listed)")
@@ -121,7 +126,7 @@ class AverageView(TabView):
         lines = [Line(tau, g2, name if used else f"{name} (rejected)", colour=None if used else REJECTED_RGB,
                       dashed=not used) for name, tau, g2, used in data.curves]
         lines.append(Line(data.tau, data.mean, "weighted mean", err=data.err, colour=MEAN_RGB, symbol=True))
-        return LinesFigure(lines, "t (s)", "g2", log_x=True, title=f"preview, bin {data.column}: {data.bin_label}")
+        return LinesFigure(lines, "t (s)", "g2", log_x=True, title=f"preview, roi {data.column + 1}: {data.bin_label}")
 
     def show_message(self, text: str) -> None:
         self.table.setRowCount(0)

@@ -77,8 +77,11 @@ class FitPanel(QWidget):
         fit_layout.addLayout(t_row)
         fit_layout.addLayout(buttons)
 
+        # roi numbers as the file and the g2 panels show them (1-based); the state keeps the
+        # 0-based g2 column
         self.bayes_column = QSpinBox()
-        self.bayes_column.valueChanged.connect(lambda v: setattr(state, "bayes_column", v))
+        self.bayes_column.setPrefix("roi ")
+        self.bayes_column.valueChanged.connect(lambda v: setattr(state, "bayes_column", v - 1))
         self.bayes_samples = QSpinBox()
         self.bayes_samples.setRange(20, 20000)
         self.bayes_samples.setSingleStep(100)
@@ -120,7 +123,7 @@ class FitPanel(QWidget):
             self.state.fit_on = True
 
     def set_bin_count(self, n_bins: int) -> None:
-        self.bayes_column.setRange(0, max(0, n_bins - 1))
+        self.bayes_column.setRange(1, max(1, n_bins))
 
     # -- parameters --------------------------------------------------------------------------
     def _build_rows(self) -> None:
@@ -183,7 +186,7 @@ class FitPanel(QWidget):
             for name, edit in self.t_edits.items():
                 if not edit.hasFocus():
                     edit.setText(_fmt(getattr(s, name)))
-            self.bayes_column.setValue(s.bayes_column)
+            self.bayes_column.setValue(s.bayes_column + 1)
             self.bayes_samples.setValue(s.bayes_samples)
             self.bayes_chains.setValue(s.bayes_chains)
         finally:

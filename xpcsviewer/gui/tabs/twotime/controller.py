@@ -99,8 +99,8 @@ class TwotimeController(TabController):
         column = nearest_bin(s["bin"], bins)
         note = ""
         if s["bin"] is not None and column != s["bin"]:
-            note = f"bin {s['bin']} has no map in this file; nearest bin {column} shown"
-        progress(0.2, f"reading C2 of bin {column}")
+            note = f"roi {s['bin'] + 1} has no map in this file; nearest roi {column + 1} shown"
+        progress(0.2, f"reading C2 of roi {column + 1}")
         c2 = f.c2(column)
         t = np.asarray(c2.t, dtype=np.float64)
         token.raise_if_cancelled()
@@ -129,7 +129,8 @@ class TwotimeController(TabController):
         extent = (float(dts[0] - step / 2), float(dts[-1] + step / 2),) * 2
         return TwotimeData(
             name=f.name, settings=s, column=column, bins=bins,
-            bin_labels=tuple(f"{col}: {f.bin_label(col)}" for col in bins), choice_note=note,
+            # roi numbers as the file and the correlator count them (label r = column r - 1)
+            bin_labels=tuple(f"roi {col + 1}: {f.bin_label(col)}" for col in bins), choice_note=note,
             matrix=ensure_numpy(shown.matrix), extent=extent, factor=int(shown.factor),
             display_note=shown.note, lag_cut=lag_cut, age_cut=age_cut, lag_s=lag, age_s=age,
             window_g2=window_g2, window_ages=tuple(float(a) for a in ensure_numpy(from_c2.ages)),

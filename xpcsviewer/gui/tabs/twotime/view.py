@@ -153,7 +153,7 @@ class TwotimeView(TabView):
         reduced = (f"{data.factor}×{data.factor} block mean (decimation ×{data.factor})"
                    if data.factor > 1 else "full resolution")
         diag = "diagonal corrected" if data.settings["diagonal_correction"] else "raw diagonal"
-        return f"C2, bin {data.column}: {diag}, {reduced}"
+        return f"C2, roi {data.column + 1}: {diag}, {reduced}"
 
     @staticmethod
     def guides(data: TwotimeData) -> list[tuple[Any, Any]]:
@@ -214,4 +214,4 @@ class TwotimeView(TabView):
             return None
         foot = "; ".join(filter(None, [data.display_note, data.choice_note]))
         return export_panels_figure(path, self.figures(data), ncols=3,
-                                    title=f"Two-time: {data.name}, bin {data.column}", footnote=foot)
+                                    title=f"Two-time: {data.name}, roi {data.column + 1}", footnote=foot)
