@@ -56,7 +56,8 @@ def test_tab_models_import_with_qt_unimportable():
     import xpcsviewer.gui
 
     models = ["xpcsviewer.gui.tabs", "xpcsviewer.gui.session", "xpcsviewer.gui._events",
-              "xpcsviewer.gui._token", "xpcsviewer.gui.tabs._model", "xpcsviewer.gui.line"]
+              "xpcsviewer.gui._token", "xpcsviewer.gui.tabs._model", "xpcsviewer.gui.line",
+              "xpcsviewer.gui._words"]
     for info in pkgutil.walk_packages(xpcsviewer.gui.__path__, prefix="xpcsviewer.gui."):
         if info.name.endswith(".controller"):
             models.append(info.name)

@@ -304,3 +304,10 @@ def test_the_status_panel_shows_progress_at_most_every_50_ms(qtbot):
     qtbot.waitUntil(lambda: job.done and panel.job_label.text() == "idle", timeout=10_000)
     assert panel.progress.value() == 0
     assert runner.shutdown()
+
+
+def test_counts_are_said_in_words():
+    from xpcsviewer.gui._words import counted
+
+    assert counted(1, "file") == "1 file" and counted(0, "file") == "0 files"
+    assert counted(2, "new message") == "2 new messages" and counted(3, "index", "indices") == "3 indices"

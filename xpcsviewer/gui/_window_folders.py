@@ -12,6 +12,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 
+from ._words import counted
 from .folder_dialog import FolderDialog
 from .jobs import JobError
 from .live import FOLLOW_KEY, NEWEST_KEY, POLL_KEY
@@ -93,7 +94,7 @@ class FolderMixin:
         for summary in summaries:  # readable, but with values left out: say which and why
             for note in self.session.new_notes(summary):  # once: tabs reading it stay quiet
                 self.report_error(f"{summary.name}: {note}")
-        self.statusBar().showMessage(f"{folder}: {len(summaries)} files, {len(bad)} unreadable", 10000)
+        self.statusBar().showMessage(f"{folder}: {counted(len(summaries), 'file')}, {len(bad)} unreadable", 10000)
         if self._after_scan_select:
             self.file_panel.select_first(self._after_scan_select)
         if self._after_scan_restore is not None:

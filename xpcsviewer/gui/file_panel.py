@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ._words import counted
 from .plotting import note_label, tooltip
 from .session import Session
 from .theme import active
@@ -256,7 +257,7 @@ class FilePanel(QWidget):
             self._show_current()
             bad = sum(1 for x in s.summaries if getattr(x, "error", None))
             self.count_label.setText(
-                f"{len(s.summaries)} files" + (f", {bad} unreadable (red; hover for why)" if bad else "")
+                counted(len(s.summaries), "file") + (f", {bad} unreadable (red; hover for why)" if bad else "")
                 + (f", {len(s.pending)} being written (grey)" if s.pending else "")
                 + (f", {unread} being read" if (unread := len(s.unsummarized())) else "")
             )

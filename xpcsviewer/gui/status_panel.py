@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from xpcsviewer.backends import adapter_stats
 
+from ._words import counted
 from .jobs import Job, JobRunner
 from .plotting import note_label
 from .theme import active
@@ -140,7 +141,7 @@ class StatusPanel(QWidget):
         if self.expanded:
             self.details_button.setText("Hide details")
         else:
-            new = f" ({self._unread} new messages)" if self._unread else ""
+            new = f" ({counted(self._unread, 'new message')})" if self._unread else ""
             self.details_button.setText(f"Details{new}")
 
     def add_message(self, text: str) -> None:

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from ..._events import State
+from ..._words import counted
 from ...offload import fit_input, offload
 from .._model import TabController
 from ._bins import FileG2, Slot, load, slots, transform
@@ -154,7 +155,7 @@ class G2Controller(TabController):
             return data
         token.raise_if_cancelled()
         n_fit = sum(len(b) for b in data.fit_bins())
-        progress(0.5, f"fitting {n_fit} bins of {len(loaded)} files")
+        progress(0.5, f"fitting {counted(n_fit, 'bin')} of {counted(len(loaded), 'file')}")
         return self.fit(data)
 
     def fit(self, data: G2Data) -> G2Data:
