@@ -117,3 +117,10 @@ def test_a_two_time_only_file_says_it_has_no_multitau_g2(qtbot, make_window, tmp
     view = show_tab(qtbot, window, "diffusion")
     assert "no multi-tau g2" in view.last_data.message
     assert "no multi-tau g2" in view.tauq.note.text
+    # the g2 tab says so on a line of the grid's own width, with nothing to fit
+    g2 = show_tab(qtbot, window, "g2")
+    g2.resize(700, 500)
+    assert "no multi-tau g2" in g2.grid.notes_shown()[0]
+    assert not g2.fit_panel.fit_button.isEnabled() and not g2.fit_panel.bayes_button.isEnabled()
+    lines = g2.grid.heading.text.split("<br>")
+    assert len(lines) > 1 and max(len(line) for line in lines) <= g2.grid.width() / 8.5

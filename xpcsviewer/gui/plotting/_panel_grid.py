@@ -242,8 +242,11 @@ class PanelGrid(pg.GraphicsLayoutWidget):
             self._capacity = self.capacity()
             self.capacity_changed.emit()
         # (not once pyqtgraph's close() has deleted the items: it resizes the view after)
-        if getattr(self, "_heading_parts", None) is not None and not self.message \
-                and not getattr(self, "closed", False):
+        if getattr(self, "closed", False):
+            return
+        if getattr(self, "message", ""):
+            self._wrap_message()
+        elif getattr(self, "_heading_parts", None) is not None:
             self._set_heading()  # the key's names elided for the new width
 
     def _fill_view(self) -> None:
@@ -273,8 +276,14 @@ class PanelGrid(pg.GraphicsLayoutWidget):
         self._layout(0)
         self.notes = []
         self.message = text
-        self.heading.setToolTip("")
-        lines = textwrap.wrap(text, 100) or [""]
+        self.heading.setToolTip(tooltip(text))
+        self._wrap_message()
+
+    def _wrap_message(self) -> None:
+        # Wrapped to the widget's width (about 8 px a character at 11 pt): a fixed 100
+        # characters ran off both sides of a 1366 px window.
+        width = max(30, int(self.width() / 8.5))
+        lines = textwrap.wrap(self.message, width) or [""]
         self.heading.setText("<br>".join(escape(line) for line in lines), size="11pt",
                              color="#aa3c00")
 

@@ -122,6 +122,12 @@ class FitPanel(QWidget):
         else:
             self.state.fit_on = True
 
+    def set_has_data(self, has: bool) -> None:
+        """Fit and Bayesian fit only when a file with multi-tau g2 is shown (a two-time only
+        file, or none, has nothing to fit)."""
+        self.fit_button.setEnabled(has)
+        self.bayes_button.setEnabled(has)
+
     def set_bin_count(self, n_bins: int) -> None:
         self.bayes_column.setRange(1, max(1, n_bins))
 

@@ -173,6 +173,7 @@ class G2View(TabView):
         if data.files:  # the spinners show the range plotted, clamped to what exists
             self._show_range(data.first_slot + 1, data.first_slot + len(data.slots))
         self.fit_panel.set_bin_count(data.files[0].n_bins if data.files else 0)
+        self.fit_panel.set_has_data(bool(data.files))
         self._fill_phi_pick(data)
         if not data.files:
             self.show_message("; ".join(data.notes))
@@ -304,6 +305,7 @@ class G2View(TabView):
             self._cancel_bayes_unless([])
         self.grid.show_message(text)
         self.map.show_message(text)
+        self.fit_panel.set_has_data(False)
         self.stack.setCurrentWidget(self.grid)
         # Nothing of the files shown before stays: fit table, notes, page, NUTS line (the
         # driver withdraws the published fit: results(None)).
