@@ -1,5 +1,6 @@
-"""``xpcsviewer [FOLDER] --snapshot DIR --size WxH --select N``: nonsense values are refused
-while parsing (exit 2, the option and the value named), before Qt is imported."""
+"""``xpcsviewer [FOLDER] --snapshot DIR --size WxH --select N``: nonsense values and options
+that cannot go together are refused (exit 2, the option and the value named) before Qt is
+imported, instead of an empty, resized or silently different window."""
 
 from __future__ import annotations
 
@@ -39,3 +40,25 @@ def test_a_laptop_size_is_accepted_and_refusal_is_qt_free():
             "assert 'PySide6' not in sys.modules\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["{tmp}/nope", "--snapshot", "{tmp}/shots"], "FOLDER {tmp}/nope does not exist"),
+        (["{tmp}/f.hdf", "--snapshot", "{tmp}/shots"], "FOLDER {tmp}/f.hdf is a file, not a "
+                                                        "folder"),
+        (["{tmp}", "--demo", "--snapshot", "{tmp}/shots"], "give FOLDER or --demo, not both"),
+        (["{tmp}", "--select", "3"], "--select only apply with --snapshot DIR"),
+        (["{tmp}", "--select", "3", "--size", "1366x768"],
+         "--select and --size only apply with --snapshot DIR"),
+        (["{tmp}", "--snapshot", "{tmp}/f.hdf"], "--snapshot {tmp}/f.hdf is a file"),
+        (["{tmp}", "--snapshot", "/proc/shots"], "cannot write --snapshot /proc/shots: "),
+    ],
+)
+def test_options_that_cannot_work_are_refused_before_the_window(args, said, tmp_path, capsys):
+    (tmp_path / "f.hdf").write_bytes(b"")
+    assert main([a.format(tmp=tmp_path) for a in args]) == 2
+    err = capsys.readouterr().err
+    assert said.format(tmp=tmp_path) in err and "Traceback" not in err
+    assert not (tmp_path / "shots").exists()

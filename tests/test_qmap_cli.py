@@ -77,6 +77,8 @@ def test_qmap_and_mask_parsing_do_not_import_qt():
                                "got '5,1'"),
         (["--frames", "3"], "argument --frames: a frame range is START:STOP"),
         (["--geometry", "energy=10"], "argument --geometry: missing distance"),
+        (["--geometry", "nope.poni"], "argument --geometry: no such file: nope.poni"),
+        (["--phi-offset", "nan"], "argument --phi-offset: must be a finite number, got 'nan'"),
     ],
 )
 def test_bad_option_values_name_the_option_and_exit_2(args, said, data_dir, tmp_path, capsys):

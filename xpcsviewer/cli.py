@@ -9,6 +9,7 @@ a display and answer instantly.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -63,16 +64,16 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--select",
         type=at_least_one,
-        default=1,
         metavar="N",
-        help="with --snapshot: select the first N files",
+        help="with --snapshot: select the first N files (default 1)",
     )
     parser.add_argument(
         "--backend", choices=("auto", "jax", "numpy"), help="array backend for this run"
     )
     parser.add_argument(
-        "--size", default=(1600, 1000), type=_size, metavar="WxH",
-        help="with --snapshot: the window size in pixels (e.g. 1366x768 for a laptop)",
+        "--size", type=_size, metavar="WxH",
+        help=f"with --snapshot: the window size in pixels (e.g. 1366x768 for a laptop; "
+        f"default 1600x1000, at least {MIN_SIZE[0]}x{MIN_SIZE[1]})",
     )
     parser.add_argument(
         "--theme", choices=("light", "dark"), help="colour theme for this run (else Preferences)"
@@ -105,6 +106,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parse(build_parser(), argv)  # bad option values: argparse says which (2)
     if isinstance(args, int):
         return args
+    problem = _check(args)
+    if problem:
+        print(f"xpcsviewer: {problem}", file=sys.stderr)
+        return 2
     try:
         from .backends import configure, enable_compilation_cache, get_backend
 
@@ -125,9 +130,34 @@ def main(argv: list[str] | None = None) -> int:
         folder=args.folder,
         demo=args.demo,
         snapshot=args.snapshot,
-        select=args.select,
+        select=args.select or 1,
         backend=args.backend,
         theme=args.theme,
-        size=args.size,
+        size=args.size or (1600, 1000),
         **({"file": mask_file, "tab": "mask"} if args.mask_tab else {}),
     )
+
+
+def _check(args: argparse.Namespace) -> str:
+    """What is wrong with the options together ("" when nothing), checked before Qt starts:
+    a missing folder would open (or render) an empty window, an option that only --snapshot
+    reads would be ignored, an unwritable DIR would fail after the window was built."""
+    if args.folder is not None and args.demo:
+        return f"give FOLDER or --demo, not both (got {args.folder} and --demo)"
+    if args.folder is not None and not args.folder.is_dir():
+        what = "is a file, not a folder" if args.folder.exists() else "does not exist"
+        return f"FOLDER {args.folder} {what} (give a folder of result files)"
+    if args.snapshot is None:
+        given = [o for o, v in (("--select", args.select), ("--size", args.size)) if v]
+        if given:
+            return f"{' and '.join(given)} only apply with --snapshot DIR"
+        return ""
+    if args.snapshot.exists() and not args.snapshot.is_dir():
+        return f"--snapshot {args.snapshot} is a file; give a folder for the images"
+    try:
+        args.snapshot.mkdir(parents=True, exist_ok=True)  # what the snapshot does first
+    except OSError as exc:
+        return f"cannot write --snapshot {args.snapshot}: {exc.strerror or exc}"
+    if not os.access(args.snapshot, os.W_OK):
+        return f"cannot write --snapshot {args.snapshot}: no permission to write in it"
+    return ""

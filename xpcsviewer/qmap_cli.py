@@ -40,8 +40,21 @@ def _frames(text: str):
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
+def _finite(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number, got {text!r}") from None
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"must be a finite number, got {text!r}")
+    return value
+
+
 def _geometry(text: str):
     if "=" not in text:
+        if not Path(text).is_file():
+            raise argparse.ArgumentTypeError(f"no such file: {text} (give key=value pairs, "
+                                             "a .poni file or a result file)")
         return text  # a .poni or result file: read (and checked) with the image
     from .io import parse_geometry
 
@@ -71,7 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--sq", type=at_least_one, help="static q bins (default 10 x dq)")
     p.add_argument("--sphi", type=at_least_one, help="static phi bins (default dphi)")
     p.add_argument("--scale", choices=("linear", "log"), default="linear")
-    p.add_argument("--phi-offset", type=float, default=0.0, help="degrees")
+    p.add_argument("--phi-offset", type=_finite, default=0.0, help="degrees")
     p.add_argument("--fold", type=at_least_one, default=1, help="phi symmetry fold")
     p.add_argument("--q-range", type=_pair, help="LO,HI in 1/A (default: the valid pixels')")
     p.add_argument("--phi-span", choices=("full", "valid"), default="full",
