@@ -242,3 +242,81 @@ def test_local_workers_split_the_gpu_memory_share(monkeypatch):
     share = DeviceManager.instance().memory_fraction / 4
     assert float(seen["env"]["XLA_PYTHON_CLIENT_MEM_FRACTION"]) == pytest.approx(share, rel=1e-3)
     assert seen["n_workers"] == 4 and seen["processes"] is True
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["--alpha", "-5"], "argument --alpha: must be > 0"),
+        (["--alpha", "0"], "argument --alpha: must be > 0"),
+        (["--bins", "3", "-1"], "argument --bins: must be a g2 column >= 0 (0-based), got -1"),
+        (["--t-range", "1", "0.1"], "--t-range 1 0.1: must be TMIN TMAX with 0 <= TMIN < TMAX"),
+        (["--chunk-size", "0"], "argument --chunk-size: must be a whole number >= 1, got 0"),
+        (["--out", "{tmp}/t.h5"], "--out {tmp}/t.h5: the table must end in .csv"),
+    ],
+)
+def test_bad_values_are_named_with_the_option(args, said, folder, tmp_path, capsys):
+    argv = ["batch", "fit", str(folder), "--out", str(tmp_path / "t.csv"),
+            *(a.format(tmp=tmp_path) for a in args)]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert said.format(tmp=tmp_path) in err and "Traceback" not in err
+    assert not list(tmp_path.iterdir())
+
+
+def test_fit_options_refuse_a_non_positive_alpha():
+    # tau = tau0 q^-alpha: alpha = -5 gave tau0 ~ 2e11 for every file, silently
+    with pytest.raises(ValueError, match="alpha must be > 0"):
+        FitOptions(alpha=-5.0)
+    assert FitOptions(alpha=None).alpha is None  # free
+
+
+@pytest.fixture
+def only_bad(tmp_path, data_dir):
+    """A folder whose only file is a truncated copy of a real one."""
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "trunc_results.hdf").write_bytes(
+        (data_dir / "brownian_a_results.hdf").read_bytes()[:20000])
+    return bad
+
+
+@pytest.mark.parametrize(("command", "name"), [("fit", "f.csv"), ("report", "r.pdf")])
+def test_an_existing_out_is_kept_unless_overwrite(command, name, only_bad, tmp_path, capsys):
+    out = tmp_path / name
+    out.write_text("last night's results")
+    argv = ["batch", command, str(only_bad), "--backend", "numpy", "--progress", "none",
+            "--out", str(out)]
+    assert main(argv) == 2
+    assert f"--out {out} exists; pass --overwrite to replace it" in capsys.readouterr().err
+    assert out.read_text() == "last night's results"
+    assert main([*argv, "--overwrite"]) == 1  # the one file failed; --out replaced
+    assert out.read_bytes() != b"last night's results"
+
+
+def test_a_report_of_only_failed_files_names_each_and_why(only_bad, tmp_path, capsys):
+    # pytest turns warnings into errors: an empty legend on the trends page would fail here
+    out = tmp_path / "r3.pdf"
+    assert main(["batch", "report", str(only_bad), "--backend", "numpy", "--progress",
+                 "none", "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert f"{out}: 0 of 1 files processed; 1 failed:" in err
+    line = next(ln for ln in err.splitlines() if "trunc_results.hdf" in ln)
+    assert "truncated" in line and line.count("trunc_results.hdf") == 1  # named once
+    assert f"all are listed on the first page of {out}" in err and "error rows" not in err
+    assert len(re.findall(rb"/Type\s*/Page\b", out.read_bytes())) == 1
+
+
+def test_many_failed_files_get_pages_of_their_own(fitted, tmp_path):
+    from xpcsviewer.batch._report import FAILED_ON_FIRST, FAILED_PER_PAGE, failure_pages
+
+    assert failure_pages(FAILED_ON_FIRST) == 0 and failure_pages(FAILED_ON_FIRST + 1) == 1
+    assert failure_pages(FAILED_ON_FIRST + FAILED_PER_PAGE + 1) == 2
+    _, table, _ = fitted
+    err = [i for i, s in enumerate(table.columns["status"]) if s == "error"]
+    n = FAILED_ON_FIRST + 3
+    rows = (err * n)[:n]  # the two error rows repeated: 11 failed files, nothing fitted
+    many = table.__class__(
+        {k: (v[rows] if isinstance(v, np.ndarray) else [v[i] for i in rows])
+         for k, v in table.columns.items()}, table.provenance)
+    assert write_report(many, tmp_path / "r.pdf") == 1 + failure_pages(n) == 2

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import h5py
 import numpy as np
+import pytest
 
 from xpcsviewer.cli import main
 from xpcsviewer.io import read_qmap_file
@@ -62,3 +63,68 @@ def test_qmap_and_mask_parsing_do_not_import_qt():
             "assert rc == 2 and 'PySide6' not in sys.modules, sys.modules.keys()")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["--dq", "0"], "argument --dq: must be a whole number >= 1, got 0"),
+        (["--dq", "-3"], "argument --dq: must be a whole number >= 1, got -3"),
+        (["--dphi", "0"], "argument --dphi: must be a whole number >= 1, got 0"),
+        (["--sq", "0"], "argument --sq: must be a whole number >= 1, got 0"),
+        (["--fold", "0"], "argument --fold: must be a whole number >= 1, got 0"),
+        (["--q-range", "5,1"], "argument --q-range: must be LO,HI with 0 <= LO < HI (1/A), "
+                               "got '5,1'"),
+        (["--frames", "3"], "argument --frames: a frame range is START:STOP"),
+        (["--geometry", "energy=10"], "argument --geometry: missing distance"),
+        (["--geometry", "nope.poni"], "argument --geometry: no such file: nope.poni"),
+        (["--phi-offset", "nan"], "argument --phi-offset: must be a finite number, got 'nan'"),
+    ],
+)
+def test_bad_option_values_name_the_option_and_exit_2(args, said, data_dir, tmp_path, capsys):
+    assert main(["qmap", "--image", str(data_dir / "phi_c_results.hdf"), *args,
+                 "--out", str(tmp_path / "q.h5")]) == 2
+    assert said in capsys.readouterr().err
+    assert not list(tmp_path.iterdir())
+
+
+def _qmap(data_dir, out, *more):
+    return main(["qmap", "--image", str(data_dir / "phi_c_results.hdf"), "--dq", "18",
+                 "--backend", "numpy", "--out", str(out), *more])
+
+
+def test_out_messages_name_the_option(data_dir, tmp_path, capsys):
+    out = tmp_path / "q1.h5"
+    assert _qmap(data_dir, out) == 0
+    capsys.readouterr()
+    assert _qmap(data_dir, out) == 2
+    assert f"--out {out} exists; pass --overwrite to replace it" in capsys.readouterr().err
+    assert _qmap(data_dir, out, "--overwrite") == 0
+    # an HDF5 file named .txt is refused (the readers take .hdf, .h5, .hdf5, .nxs)
+    assert _qmap(data_dir, tmp_path / "z.txt") == 2
+    assert f"--out {tmp_path / 'z.txt'}: the qmap file (HDF5) must end in .hdf, .h5" in \
+        capsys.readouterr().err
+    assert not (tmp_path / "z.txt").exists()
+
+
+def test_an_unwritable_out_says_why_without_the_temporary_name(data_dir, capsys):
+    # /proc takes no new files: refused before the work (no permission) or when writing
+    # (as root: "No such file or directory"); never the hidden temporary file's name
+    assert _qmap(data_dir, "/proc/q.h5") == 2
+    err = capsys.readouterr().err
+    assert "cannot write --out /proc/q.h5: " in err and ".tmp" not in err
+
+
+def test_an_unreadable_image_is_named_once(data_dir, tmp_path, capsys):
+    bad = tmp_path / "trunc_results.hdf"
+    bad.write_bytes((data_dir / "brownian_a_results.hdf").read_bytes()[:20000])
+    assert main(["qmap", "--image", str(bad), "--out", str(tmp_path / "q.h5")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("trunc_results.hdf") == 1 and "truncated" in err
+
+
+def test_an_image_without_geometry_asks_for_the_option(tmp_path, capsys):
+    np.save(tmp_path / "img.npy", np.ones((8, 8)))
+    assert main(["qmap", "--image", str(tmp_path / "img.npy"), "--out",
+                 str(tmp_path / "q.h5")]) == 2
+    assert "carries no geometry: give --geometry" in capsys.readouterr().err

@@ -9,18 +9,34 @@ a display and answer instantly.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
 from . import __version__
+from ._cli_args import at_least_one, parse
+
+#: The window's smallest size: its panels do not fit in less, and Qt would silently render a
+#: larger window than asked (0x0 came out 1159x656 offscreen, measured with the default font).
+MIN_SIZE = (1160, 660)
+#: Larger is a typo, not a screen (an 8K screen is 7680x4320); the image is held in memory.
+MAX_SIZE = (8192, 8192)
 
 
 def _size(text: str) -> tuple[int, int]:
-    """``"1366x768"`` -> (1366, 768); argparse reports anything else (exit 2)."""
+    """``"1366x768"`` -> (1366, 768); argparse reports anything else (exit 2), also a size
+    below ``MIN_SIZE`` (the window would come out larger than asked) or above ``MAX_SIZE``."""
     try:
         width, height = (int(v) for v in text.lower().split("x"))
     except ValueError:
         raise argparse.ArgumentTypeError(f"must be WIDTHxHEIGHT, e.g. 1366x768, got {text!r}") from None
+    (lo_w, lo_h), (hi_w, hi_h) = MIN_SIZE, MAX_SIZE
+    if width < lo_w or height < lo_h:
+        raise argparse.ArgumentTypeError(
+            f"the window is at least {lo_w}x{lo_h} pixels (its panels do not fit in less), "
+            f"got {text!r}")
+    if width > hi_w or height > hi_h:
+        raise argparse.ArgumentTypeError(f"at most {hi_w}x{hi_h} pixels, got {text!r}")
     return width, height
 
 
@@ -47,17 +63,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--select",
-        type=int,
-        default=1,
+        type=at_least_one,
         metavar="N",
-        help="with --snapshot: select the first N files",
+        help="with --snapshot: select the first N files (default 1)",
     )
     parser.add_argument(
         "--backend", choices=("auto", "jax", "numpy"), help="array backend for this run"
     )
     parser.add_argument(
-        "--size", default=(1600, 1000), type=_size, metavar="WxH",
-        help="with --snapshot: the window size in pixels (e.g. 1366x768 for a laptop)",
+        "--size", type=_size, metavar="WxH",
+        help=f"with --snapshot: the window size in pixels (e.g. 1366x768 for a laptop; "
+        f"default 1600x1000, at least {MIN_SIZE[0]}x{MIN_SIZE[1]})",
     )
     parser.add_argument(
         "--theme", choices=("light", "dark"), help="colour theme for this run (else Preferences)"
@@ -87,7 +103,13 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"xpcsviewer mask: {mask_file} is not a file", file=sys.stderr)
                 return 2
         argv = ["--mask-tab", *argv]
-    args = build_parser().parse_args(argv)
+    args = parse(build_parser(), argv)  # bad option values: argparse says which (2)
+    if isinstance(args, int):
+        return args
+    problem = _check(args)
+    if problem:
+        print(f"xpcsviewer: {problem}", file=sys.stderr)
+        return 2
     try:
         from .backends import configure, enable_compilation_cache, get_backend
 
@@ -108,9 +130,34 @@ def main(argv: list[str] | None = None) -> int:
         folder=args.folder,
         demo=args.demo,
         snapshot=args.snapshot,
-        select=args.select,
+        select=args.select or 1,
         backend=args.backend,
         theme=args.theme,
-        size=args.size,
+        size=args.size or (1600, 1000),
         **({"file": mask_file, "tab": "mask"} if args.mask_tab else {}),
     )
+
+
+def _check(args: argparse.Namespace) -> str:
+    """What is wrong with the options together ("" when nothing), checked before Qt starts:
+    a missing folder would open (or render) an empty window, an option that only --snapshot
+    reads would be ignored, an unwritable DIR would fail after the window was built."""
+    if args.folder is not None and args.demo:
+        return f"give FOLDER or --demo, not both (got {args.folder} and --demo)"
+    if args.folder is not None and not args.folder.is_dir():
+        what = "is a file, not a folder" if args.folder.exists() else "does not exist"
+        return f"FOLDER {args.folder} {what} (give a folder of result files)"
+    if args.snapshot is None:
+        given = [o for o, v in (("--select", args.select), ("--size", args.size)) if v]
+        if given:
+            return f"{' and '.join(given)} only apply with --snapshot DIR"
+        return ""
+    if args.snapshot.exists() and not args.snapshot.is_dir():
+        return f"--snapshot {args.snapshot} is a file; give a folder for the images"
+    try:
+        args.snapshot.mkdir(parents=True, exist_ok=True)  # what the snapshot does first
+    except OSError as exc:
+        return f"cannot write --snapshot {args.snapshot}: {exc.strerror or exc}"
+    if not os.access(args.snapshot, os.W_OK):
+        return f"cannot write --snapshot {args.snapshot}: no permission to write in it"
+    return ""

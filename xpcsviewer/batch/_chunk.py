@@ -63,7 +63,9 @@ def _open(entry: FileEntry, options: FitOptions):
 
     try:
         f = xv.open(entry.path)
-    except (xv.XpcsFormatError, OSError) as exc:
+    except xv.XpcsFormatError as exc:
+        return None, exc.problem  # the row names the file already
+    except OSError as exc:
         return None, str(exc)
     except Exception as exc:  # noqa: BLE001 - a reader bug must not stop a night's batch
         return None, f"unexpected {type(exc).__name__} while reading: {exc} (please report)"

@@ -42,6 +42,10 @@ class FitOptions:
             lo, hi = self.t_range
             if not (0 <= lo < hi):
                 raise ValueError(f"t_range must be 0 <= t_min < t_max (s); got {lo}, {hi}")
+        if self.alpha is not None and not 0 < self.alpha < float("inf"):
+            # tau = tau0 q^-alpha decays with q; alpha <= 0 gives nonsense tau0 for every file
+            raise ValueError(f"alpha must be > 0 (2 for diffusion) or None (free); "
+                             f"got {self.alpha}")
         if self.backend not in ("jax", "numpy"):
             raise ValueError(f"backend must be 'jax' or 'numpy'; got {self.backend!r}")
         if self.chunk_size < 1:

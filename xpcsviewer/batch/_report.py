@@ -22,6 +22,13 @@ PAGE = (11.0, 8.5)  # inches, landscape letter
 FIRST_GRID = (3, 4)  # g2 panels under SAXS-1D and tau(q) on a file's first page
 MORE_GRID = (4, 5)  # g2 panels on each continuation page
 N_TREND_BINS = 4
+FAILED_ON_FIRST = 8  # failed files listed (with their reason) under the trends
+FAILED_PER_PAGE = 60  # on each page after it, for the rest
+
+
+def failure_pages(n_failed: int) -> int:
+    """Pages after the first that list failed files, for ``n_failed`` of them."""
+    return -(-max(0, n_failed - FAILED_ON_FIRST) // FAILED_PER_PAGE)
 
 
 def pages_for(n_bins: int) -> int:
@@ -37,9 +44,11 @@ def _by_file(table: BatchTable) -> list[tuple[int, np.ndarray]]:
 
 
 def write_report(table: BatchTable, out: str | Path) -> int:
-    """Write the PDF to ``out``; returns its page count (1 + ``pages_for`` per processed file).
+    """Write the PDF to ``out``; returns its page count (1 + ``pages_for`` per processed file
+    + ``failure_pages`` for the failed ones).
 
-    Files with an error row get no page of their own; they are listed on the first page.
+    Files with an error row get no page of their own; each is listed with its reason: the
+    first ``FAILED_ON_FIRST`` on the first page, the rest on pages after it.
     """
     import matplotlib
 
@@ -53,6 +62,10 @@ def write_report(table: BatchTable, out: str | Path) -> int:
                                  "Creator": table.provenance.get("producer", "xpcsviewer")}) as pdf:
         pdf.savefig(_trends_page(table))
         n += 1
+        failed = _failure_lines(table)[FAILED_ON_FIRST:]
+        for start in range(0, len(failed), FAILED_PER_PAGE):
+            pdf.savefig(_failures_page(failed[start:start + FAILED_PER_PAGE], start, len(failed)))
+            n += 1
         groups = _by_file(table)
         for order, (_, rows) in enumerate(groups):
             if table.columns["status"][rows[0]] == "error":
@@ -152,7 +165,8 @@ def _trends_page(table: BatchTable):
             ax.errorbar(px, py, yerr=_ADAPTER.convert(es, np.float64), fmt="o-", ms=3, lw=0.8,
                         label=label)
     ax.set_yscale("log")
-    ax.legend(fontsize=7, frameon=False)
+    if ax.get_legend_handles_labels()[1]:  # no fitted file, no curve: a legend would warn
+        ax.legend(fontsize=7, frameon=False)
     _style(ax, f"{tau_name} at {N_TREND_BINS} bins (q, φ of the first file that has the column)",
            xlabel, f"{tau_name} (s)", 9)
     _integer_x(ax, xlabel)
@@ -171,13 +185,30 @@ def _trends_page(table: BatchTable):
              f"({prov.get('device', '?')}), {prov.get('created', '')}",
              f"options: {prov.get('options', {})}"]
     if failed:
-        shown = [f"  {Path(p).name}: {m}" for p, m, s in
-                 zip(cols["path"], cols["message"], status, strict=True) if s == "error"]
-        lines += ["failed files (no page of their own):", *shown[:8]]
-        if len(shown) > 8:
-            lines.append(f"  ... and {len(shown) - 8} more (see the table's error rows)")
+        shown = _failure_lines(table)
+        lines += ["failed files (no page of their own), with the reason:",
+                  *shown[:FAILED_ON_FIRST]]
+        if len(shown) > FAILED_ON_FIRST:
+            lines.append(f"  ... and {len(shown) - FAILED_ON_FIRST} more, listed on the next "
+                         f"page{'s' if failure_pages(len(shown)) > 1 else ''}")
     text.text(0, 1, "\n".join(lines), va="top", ha="left", fontsize=7, family="monospace",
               wrap=True)
+    return fig
+
+
+def _failure_lines(table: BatchTable) -> list[str]:
+    cols = table.columns
+    return [f"  {Path(p).name}: {m}" for p, m, s in
+            zip(cols["path"], cols["message"], cols["status"], strict=True) if s == "error"]
+
+
+def _failures_page(lines: list[str], start: int, n_rest: int):
+    end = start + len(lines)
+    fig = _figure(f"failed files {FAILED_ON_FIRST + start + 1}-{FAILED_ON_FIRST + end} "
+                  f"of {FAILED_ON_FIRST + n_rest} (no page of their own), with the reason")
+    ax = fig.add_subplot(1, 1, 1)
+    ax.axis("off")
+    ax.text(0, 1, "\n".join(lines), va="top", ha="left", fontsize=7, family="monospace")
     return fig
 
 

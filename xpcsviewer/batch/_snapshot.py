@@ -56,7 +56,8 @@ def snapshot_folder(folder: str | Path, out: str | Path, *, backend: str | None 
                 with contextlib.redirect_stdout(listing):  # run() prints each PNG it wrote
                     rc = run(folder=Path(scratch), snapshot=target, select=1, backend=backend)
             except Exception as exc:  # noqa: BLE001 - one file's failure never stops the batch
-                rc, listing = 1, io.StringIO(f"{type(exc).__name__}: {exc}")
+                reason = exc.problem if isinstance(exc, xv.XpcsFormatError) else exc
+                rc, listing = 1, io.StringIO(f"{type(exc).__name__}: {reason}")
         written = sorted(target.glob("*.png")) if target.is_dir() else []
         if rc != 0 or not written:
             print(f"[{k}/{len(summaries)}] {s.name}: failed: {listing.getvalue().strip()}",

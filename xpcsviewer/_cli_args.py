@@ -1,0 +1,75 @@
+"""Argument checks shared by the command lines (``xpcsviewer``, ``qmap``, ``batch``).
+
+Every message names the option as typed on the command line and the value given (never an
+API keyword or a temporary file), so a user can fix the command without reading the code.
+argparse type functions raise ``ArgumentTypeError`` (argparse prefixes ``argument --opt:``
+and exits 2); the other checks raise ``ValueError`` with the option in the text. Importing
+this module imports neither Qt nor an array backend.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+
+
+def parse(parser: argparse.ArgumentParser, argv: list[str]) -> argparse.Namespace | int:
+    """``parser.parse_args(argv)``, or the exit code argparse chose (2 after its message on a
+    bad argument, 0 after ``--help``) so every ``main`` returns its code instead of exiting."""
+    try:
+        return parser.parse_args(argv)
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else 2
+
+
+def at_least_one(text: str) -> int:
+    """A count option (bins, files, workers): a whole number >= 1."""
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number >= 1, got {text!r}") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number >= 1, got {n}")
+    return n
+
+
+def check_out(out: Path, *, suffixes: tuple[str, ...], what: str, overwrite: bool,
+              option: str = "--out") -> None:
+    """Fail before any work, not after, when ``out`` is the wrong kind or cannot be written.
+
+    ``what`` names the output ("the qmap file"). Raises ValueError when the suffix is not one
+    of ``suffixes``, ``out`` is a folder, ``out`` exists and not ``overwrite``, or the nearest
+    existing folder above it is not a writable folder (missing folders below it are made).
+    """
+    if out.suffix.lower() not in suffixes:
+        raise ValueError(f"{option} {out}: {what} must end in {', '.join(suffixes)}")
+    if out.is_dir():
+        raise ValueError(f"{option} {out} is a folder; give a file name")
+    if out.exists() and not overwrite:
+        raise ValueError(f"{option} {out} exists; pass --overwrite to replace it")
+    parent = out.parent
+    while not parent.exists() and parent != parent.parent:
+        parent = parent.parent
+    if not parent.is_dir():
+        raise ValueError(f"cannot write {option} {out}: {parent} is not a folder")
+    if not os.access(parent, os.W_OK):
+        raise ValueError(f"cannot write {option} {out}: no permission to write in {parent}")
+
+
+def write_failed(out: Path, exc: OSError, option: str = "--out") -> str:
+    """The message for a write that failed anyway (a read-only or virtual file system):
+    the reason without the temporary file's name that the OS error carries."""
+    if isinstance(exc, FileExistsError):  # it appeared while we worked
+        return f"{option} {out} exists; pass --overwrite to replace it"
+    return f"cannot write {option} {out}: {exc.strerror or exc}"
+
+
+def describe(exc: BaseException) -> str:
+    """An input error as one line that names the file once (``XpcsFormatError``'s own text
+    names it twice: its base name first, the full path at the end)."""
+    from .io import XpcsFormatError
+
+    if isinstance(exc, XpcsFormatError):
+        return f"{exc.path}: {exc.problem}"
+    return str(exc)
