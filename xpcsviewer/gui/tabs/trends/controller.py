@@ -30,6 +30,7 @@ from xpcsviewer.compute.bins import match_bins
 from xpcsviewer.fitting import PARAM_UNITS
 
 from ..._events import State
+from ...offload import fit_input, offload
 from .._model import TabController, parse_number
 
 X_START, X_ORDER = "start time", "file order"
@@ -132,6 +133,14 @@ def numeric_metadata(meta: Any) -> dict[str, float]:
     return out
 
 
+def tauq_pair(fit: Any) -> tuple[Any, Any]:
+    """``fit_tauq`` of ``fit`` (a G2FitResult) with α fitted and with α = 2 (D), in one call
+    that can run in the job process."""
+    import xpcsviewer
+
+    return xpcsviewer.fit_tauq(fit, alpha=None), xpcsviewer.fit_tauq(fit, alpha=2.0)
+
+
 _FIT_CACHE_FILES = 2048  # per-file fits kept (a few kB each)
 
 
@@ -163,8 +172,6 @@ class TrendsController(TabController):
         return NOTHING
 
     def prepare(self, files: list[Any], token: Any, progress: Any) -> TrendsData:
-        import xpcsviewer
-
         settings = self.state.as_dict()
         notes = [f"{f.name}: no multi-tau g2 (a two-time only run), left out"
                  for f in files if f.g2 is None]
@@ -176,8 +183,7 @@ class TrendsController(TabController):
         x, x_labels = self._x_axes(files, notes)
         fit = self._fits(files, settings["model"], progress)
         token.raise_if_cancelled()
-        free = xpcsviewer.fit_tauq(fit, alpha=None)
-        fixed = xpcsviewer.fit_tauq(fit, alpha=2.0)
+        free, fixed = offload(tauq_pair, fit)
         trends = self._bin_trends(files, fit, settings, notes)
         trends[D_NAME] = [Trend("D (α = 2)", fixed.D.astype(np.float64), fixed.D_err.astype(np.float64))]
         trends[ALPHA_NAME] = [Trend("α", free.alpha.astype(np.float64), free.alpha_err.astype(np.float64))]
@@ -199,7 +205,9 @@ class TrendsController(TabController):
         new = [i for i, part in enumerate(parts) if part is None]
         if new:
             progress(0.3, f"fitting g2 of {len(new)} of {len(files)} files")
-            fit = xpcsviewer.fit_g2([files[i] for i in new], model=model)
+            # In the job process when the app runs one, on the files' arrays (an open file
+            # holds an HDF5 handle and does not travel): the window never waits for JAX.
+            fit = offload(xpcsviewer.fit_g2, [fit_input(files[i]) for i in new], model=model)
             for j, i in enumerate(new):
                 parts[i] = fit.of_file(j)
             with self._lock:
