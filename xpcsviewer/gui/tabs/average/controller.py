@@ -8,7 +8,6 @@ replace an input or an existing file.
 from __future__ import annotations
 
 import csv
-import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,7 +19,6 @@ from xpcsviewer.compute import average_files, average_g2, file_differences, trac
 from xpcsviewer.compute.average import AverageCancelled
 
 from ..._events import State
-from ...offload import offload
 from .._model import TabController
 
 
@@ -60,14 +58,6 @@ class AverageData:
     error: str = ""
 
 
-def preview_average(*args: Any, **kwargs: Any) -> Any:
-    """:func:`~xpcsviewer.compute.average_g2` with its arrays as NumPy (so that the result of
-    a call in the job process is plain data on arrival)."""
-    avg = average_g2(*args, **kwargs)
-    return dataclasses.replace(avg, tau=ensure_numpy(avg.tau), g2=ensure_numpy(avg.g2),
-                               g2_err=ensure_numpy(avg.g2_err))
-
-
 class AverageController(TabController):
     key = "average"
     title = "Average"
@@ -96,8 +86,7 @@ class AverageController(TabController):
             refusal = differences.refusal(bool(s["allow_mixed"]))
             if refusal:
                 raise ValueError(refusal)
-            # In the job process when the app runs one (the window never waits for JAX).
-            avg = offload(preview_average, [f.tau for f in usable], [f.g2 for f in usable], [f.g2_err for f in usable],
+            avg = average_g2([f.tau for f in usable], [f.g2 for f in usable], [f.g2_err for f in usable],
                              intensities=intensities, names=[f.name for f in usable],
                              intensity_tolerance=s["intensity_tolerance"],
                              baseline_tolerance=s["baseline_tolerance"],
@@ -147,14 +136,10 @@ class AverageController(TabController):
         """
         s = data.settings
         try:
-            # In the job process when the app runs one: its progress and cancel travel, and
-            # it writes the new file as the thread would (temporary file, then rename).
-            return offload(average_files, list(data.paths), Path(out),
-                           intensity_tolerance=s["intensity_tolerance"],
-                           baseline_tolerance=s["baseline_tolerance"],
-                           baseline_points=int(s["baseline_points"]),
-                           allow_mixed=bool(s["allow_mixed"]), progress=progress,
-                           cancel=lambda: token.cancelled)
+            return average_files(data.paths, out, intensity_tolerance=s["intensity_tolerance"],
+                                 baseline_tolerance=s["baseline_tolerance"],
+                                 baseline_points=int(s["baseline_points"]),
+                                 allow_mixed=bool(s["allow_mixed"]), progress=progress, cancel=token)
         except AverageCancelled:
             token.raise_if_cancelled()  # the job runner's own "cancelled" outcome
             raise

@@ -29,17 +29,6 @@ class SectorFit:
         return float(getattr(getattr(self, which), name)[self.file_index])
 
 
-def tauq_fits(fit: Any, phis: list[np.ndarray] | None, q_range: Any) -> tuple[Any, Any, list[SectorFit]]:
-    """The tab's whole computation, one call (so it can run in the job process, whose
-    arguments and result travel pickled): ``fit_tauq`` of ``fit`` (a G2FitResult) with α
-    fitted and with α = 2, then :func:`sector_fits`. ``q_range``: (lo, hi) Å⁻¹ or None."""
-    import xpcsviewer
-
-    free = xpcsviewer.fit_tauq(fit, q_range=q_range, alpha=None)
-    fixed = xpcsviewer.fit_tauq(fit, q_range=q_range, alpha=2.0)
-    return free, fixed, sector_fits(fit, phis, q_range)
-
-
 def sector_fits(fit: Any, phis: list[np.ndarray] | None, q_range: Any) -> list[SectorFit]:
     """One SectorFit per (file, φ) of ``fit`` (a G2FitResult) when some file has several φ;
     ``phis``: per file, the φ (degrees) of each g2 column fitted (NaN for a φ average).

@@ -18,9 +18,8 @@ from typing import Any
 import numpy as np
 
 from ..._events import State
-from ...offload import offload
 from .._model import TabController
-from ._sectors import SectorFit, tauq_fits
+from ._sectors import SectorFit, sector_fits
 
 Q_LABEL = "q (Å⁻¹)"
 TAU_LABEL = "τ (s)"
@@ -116,6 +115,8 @@ class DiffusionController(TabController):
         return NO_FIT
 
     def prepare(self, files: list[Any], token: Any, progress: Any) -> DiffusionData:
+        import xpcsviewer
+
         settings = self.state.as_dict()
         fit = settings["g2_fit"]
         if fit is None:
@@ -125,8 +126,9 @@ class DiffusionController(TabController):
             return DiffusionData(None, message="The g2 fits are for other files: "
                                  "fit g2 first (g2 tab → Fit).", settings=settings)
         q_range = self.q_range(settings)
-        # In the job process when the app runs one (the window never waits for JAX).
-        free, fixed, sectors = offload(tauq_fits, fit, settings["g2_phi"], q_range)
+        free = xpcsviewer.fit_tauq(fit, q_range=q_range, alpha=None)
+        fixed = xpcsviewer.fit_tauq(fit, q_range=q_range, alpha=2.0)
+        sectors = sector_fits(fit, settings["g2_phi"], q_range)
         return DiffusionData(fit, free, fixed, settings=settings, sectors=sectors)
 
     @staticmethod

@@ -133,14 +133,6 @@ def numeric_metadata(meta: Any) -> dict[str, float]:
     return out
 
 
-def tauq_pair(fit: Any) -> tuple[Any, Any]:
-    """``fit_tauq`` of ``fit`` (a G2FitResult) with α fitted and with α = 2 (D), in one call
-    that can run in the job process."""
-    import xpcsviewer
-
-    return xpcsviewer.fit_tauq(fit, alpha=None), xpcsviewer.fit_tauq(fit, alpha=2.0)
-
-
 _FIT_CACHE_FILES = 2048  # per-file fits kept (a few kB each)
 
 
@@ -172,6 +164,8 @@ class TrendsController(TabController):
         return NOTHING
 
     def prepare(self, files: list[Any], token: Any, progress: Any) -> TrendsData:
+        import xpcsviewer
+
         settings = self.state.as_dict()
         notes = [f"{f.name}: no multi-tau g2 (a two-time only run), left out"
                  for f in files if f.g2 is None]
@@ -183,7 +177,9 @@ class TrendsController(TabController):
         x, x_labels = self._x_axes(files, notes)
         fit = self._fits(files, settings["model"], progress)
         token.raise_if_cancelled()
-        free, fixed = offload(tauq_pair, fit)
+        # fit_tauq is NumPy (milliseconds): on this thread, not queued behind the job process.
+        free = xpcsviewer.fit_tauq(fit, alpha=None)
+        fixed = xpcsviewer.fit_tauq(fit, alpha=2.0)
         trends = self._bin_trends(files, fit, settings, notes)
         trends[D_NAME] = [Trend("D (α = 2)", fixed.D.astype(np.float64), fixed.D_err.astype(np.float64))]
         trends[ALPHA_NAME] = [Trend("α", free.alpha.astype(np.float64), free.alpha_err.astype(np.float64))]
