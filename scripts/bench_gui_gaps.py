@@ -7,7 +7,12 @@ drawing of the result is the tab's, not the job's, and is left out).
 
 Jobs, as the g2 tab runs them: the least-squares fit of brownian_a (single) and of phi_c
 (stretched; first, then again), NUTS on one bin (500 warmup + 500 draws, 2 chains: the tab's
-defaults), and SVI (``posterior_g2``) of brownian_a. Each mode runs in a new process:
+defaults), and SVI (``posterior_g2``) of brownian_a (``--jobs g2``). The other tabs' jobs
+(``--jobs tabs``), each the controller's own ``prepare``/``write`` on copies of the real
+files in a temporary folder: Trends (g2 fits of 23 files, then of one more with the rest
+reused), Diffusion (τ(q) with α free and 2, and per φ sector of phi_c), Average (preview and
+write of 8 files), and the folder listing (names of 200 files, then the summaries of one
+64-file chunk, as the window reads them). Each mode runs in a new process:
 
   thread   -- the job's JAX call on the job thread (before issue 16)
   process  -- the call in the job runner's worker process (``gui/offload.py``); the
@@ -19,6 +24,7 @@ measuring process calls ``gc.freeze()`` after its set-up, as the app does (``--n
 without; a full collection over JAX's and Qt's objects alone took 40-140 ms).
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/bench_gui_gaps.py [--cold] [--modes thread,process]
+        [--jobs g2,tabs]
 """
 
 from __future__ import annotations
