@@ -231,3 +231,56 @@ def test_a_device_change_replaces_the_process_and_the_gpu_keeps_jobs_on_threads(
     runner.restart_worker_process()  # after shutdown nothing starts again
     assert runner._worker is None
     runner.deleteLater()
+
+
+# -- the tabs' jobs (issue 16): Trends fits its new files in the job process; the Diffusion
+# tab (fit_tauq: NumPy) and the Average tab (small JAX programs, GUI gaps under 25 ms on the
+# thread) stay on the job thread, where they do not queue behind a NUTS run in the one job
+# process (scripts/bench_gui_gaps.py measures each).
+TAUQ = ("tau0", "tau0_err", "alpha", "alpha_err", "D", "D_err", "q", "tau", "used")
+
+
+def _in_child(worker, n_calls, fn, *args, token=None):
+    before = worker.remote_calls
+    with bound(worker, token or CancelToken()):
+        out = fn(*args)
+    assert worker.remote_calls == before + n_calls, "the JAX work did not run in the job process"
+    return out
+
+
+def _same(a, b, names, what):
+    for k in names:
+        np.testing.assert_allclose(np.asarray(getattr(a, k), float), np.asarray(getattr(b, k), float),
+                                   rtol=1e-10, atol=0, equal_nan=True, err_msg=f"{what}: {k}")
+
+
+def _progress(fraction, message=""):
+    pass
+
+
+def test_trends_fits_in_the_process_equal_fit_g2_and_are_reused(worker, brownian, data_dir):
+    from xpcsviewer.gui.tabs.trends.controller import TrendsController
+
+    files = [brownian] + [xv.open(data_dir / f"{n}_results.hdf") for n in ("phi_c", "aging_b")]
+    tab = TrendsController()
+    # fit_g2 of two files in the child (fit_tauq, NumPy, stays on this thread).
+    data = _in_child(worker, 1, tab.prepare, files[:2], CancelToken(), _progress)
+    api = xv.fit_g2(files[:2], model="single")
+    _same(data.fit, api, ("values", "errors", "chi2_red", "q"), "g2 fit")
+    assert data.fit.paths == api.paths and data.fit.status == api.status
+    _same(data.fixed, xv.fit_tauq(api, alpha=2.0), TAUQ, "D")
+    _same(data.free, xv.fit_tauq(api, alpha=None), TAUQ, "alpha")
+    # A third file: only it is fitted (one fit_g2 call), the rest reused; the same as the
+    # tab's own path on this thread (the same batches, so to 1e-10) ...
+    again = _in_child(worker, 1, tab.prepare, files, CancelToken(), _progress)
+    here = TrendsController()
+    here.prepare(files[:2], CancelToken(), _progress)
+    local = here.prepare(files, CancelToken(), _progress)
+    _same(again.fit, local.fit, ("values", "errors", "chi2_red", "q"), "g2 fit, joined")
+    _same(again.fixed, local.fixed, TAUQ, "D, joined")
+    _same(again.free, local.free, TAUQ, "alpha, joined")
+    # ... and the fit of all three at once, to 1e-8: a bin's fit does not depend on the
+    # batch it ran in, up to the last bits of a differently shaped program (3e-10 seen).
+    api = xv.fit_g2(files, model="single")
+    np.testing.assert_allclose(again.fit.values, api.values, rtol=1e-8, equal_nan=True)
+    assert again.fit.paths == api.paths

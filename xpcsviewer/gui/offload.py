@@ -186,13 +186,15 @@ class WorkerProcess:
     def _wait(self, proc: Any, call_id: int, inbox: queue.Queue, token: CancelToken,
               progress: Callable | None, stoppable: bool) -> Any:
         while True:
+            # Checked before every message, not only in a quiet moment: a call that sends
+            # progress more often than POLL_S would otherwise never hear of the cancel.
+            if token.cancelled:
+                self._cancel.value = call_id
+                if not stoppable:  # it cannot stop early: do not wait for it
+                    raise JobCancelled() from None
             try:
                 _, kind, payload, remote_tb = inbox.get(timeout=POLL_S)
             except queue.Empty:
-                if token.cancelled:
-                    self._cancel.value = call_id
-                    if not stoppable:  # it cannot stop early: do not wait for it
-                        raise JobCancelled() from None
                 if self._closed:  # stopped by close() (quit, a device change): not a failure
                     raise JobCancelled() from None
                 if not proc.is_alive():

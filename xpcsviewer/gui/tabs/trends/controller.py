@@ -30,6 +30,7 @@ from xpcsviewer.compute.bins import match_bins
 from xpcsviewer.fitting import PARAM_UNITS
 
 from ..._events import State
+from ...offload import fit_input, offload
 from .._model import TabController, parse_number
 
 X_START, X_ORDER = "start time", "file order"
@@ -176,6 +177,7 @@ class TrendsController(TabController):
         x, x_labels = self._x_axes(files, notes)
         fit = self._fits(files, settings["model"], progress)
         token.raise_if_cancelled()
+        # fit_tauq is NumPy (milliseconds): on this thread, not queued behind the job process.
         free = xpcsviewer.fit_tauq(fit, alpha=None)
         fixed = xpcsviewer.fit_tauq(fit, alpha=2.0)
         trends = self._bin_trends(files, fit, settings, notes)
@@ -199,7 +201,9 @@ class TrendsController(TabController):
         new = [i for i, part in enumerate(parts) if part is None]
         if new:
             progress(0.3, f"fitting g2 of {len(new)} of {len(files)} files")
-            fit = xpcsviewer.fit_g2([files[i] for i in new], model=model)
+            # In the job process when the app runs one, on the files' arrays (an open file
+            # holds an HDF5 handle and does not travel): the window never waits for JAX.
+            fit = offload(xpcsviewer.fit_g2, [fit_input(files[i]) for i in new], model=model)
             for j, i in enumerate(new):
                 parts[i] = fit.of_file(j)
             with self._lock:
