@@ -46,8 +46,8 @@ def test_a_laptop_size_is_accepted_and_refusal_is_qt_free():
     ("args", "said"),
     [
         (["{tmp}/nope", "--snapshot", "{tmp}/shots"], "FOLDER {tmp}/nope does not exist"),
-        (["{tmp}/f.hdf", "--snapshot", "{tmp}/shots"], "FOLDER {tmp}/f.hdf is a file, not a "
-                                                        "folder"),
+        (["{tmp}/f.txt", "--snapshot", "{tmp}/shots"], "FOLDER {tmp}/f.txt is a file xpcsviewer "
+                                                        "cannot open"),
         (["{tmp}", "--demo", "--snapshot", "{tmp}/shots"], "give FOLDER or --demo, not both"),
         (["{tmp}", "--select", "3"], "--select only apply with --snapshot DIR"),
         (["{tmp}", "--select", "3", "--size", "1366x768"],
@@ -58,6 +58,7 @@ def test_a_laptop_size_is_accepted_and_refusal_is_qt_free():
 )
 def test_options_that_cannot_work_are_refused_before_the_window(args, said, tmp_path, capsys):
     (tmp_path / "f.hdf").write_bytes(b"")
+    (tmp_path / "f.txt").write_text("notes")
     assert main([a.format(tmp=tmp_path) for a in args]) == 2
     err = capsys.readouterr().err
     assert said.format(tmp=tmp_path) in err and "Traceback" not in err

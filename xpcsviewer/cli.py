@@ -144,8 +144,15 @@ def _check(args: argparse.Namespace) -> str:
     reads would be ignored, an unwritable DIR would fail after the window was built."""
     if args.folder is not None and args.demo:
         return f"give FOLDER or --demo, not both (got {args.folder} and --demo)"
-    if args.folder is not None and not args.folder.is_dir():
-        what = "is a file, not a folder" if args.folder.exists() else "does not exist"
+    if args.folder is not None and args.folder.is_file():
+        # A result file opens its folder with it current; an image opens in the Mask tab.
+        from .io._images import IMAGE_SUFFIXES
+
+        if args.folder.suffix.lower() not in IMAGE_SUFFIXES:
+            return (f"FOLDER {args.folder} is a file xpcsviewer cannot open (give a folder, a "
+                    f"result file or a detector image: {', '.join(IMAGE_SUFFIXES)})")
+    elif args.folder is not None and not args.folder.is_dir():
+        what = "is not a folder" if args.folder.exists() else "does not exist"
         return f"FOLDER {args.folder} {what} (give a folder of result files)"
     if args.snapshot is None:
         given = [o for o, v in (("--select", args.select), ("--size", args.size)) if v]
