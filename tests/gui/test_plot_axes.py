@@ -209,3 +209,20 @@ def test_one_line_type_on_screen_and_on_paper(qtbot, tmp_path, monkeypatch):
     assert len(marks) == 1 and len(dashed) == 1
     rgb = tuple(round(c * 255) for c in dashed[0].get_color()[:3])
     assert rgb == resolve(1, 0, LIGHT) == tuple(round(c * 255) for c in marks[0].get_color()[:3])
+
+
+def test_linear_tick_labels_of_a_narrow_plot_do_not_touch(qtbot):
+    """A narrow linear axis (Diffusion's parameter-vs-q panel at 1366 px) printed
+    "0.0020.0040.006": the major spacing now grows until its labels clear each other."""
+    from xpcsviewer.gui.plotting._axes import LogAxis
+
+    axis = LogAxis("bottom")
+    for size in (120.0, 180.0, 400.0):
+        levels = axis.tickValues(0.0012, 0.0095, size)
+        values = sorted(v for spacing, vs in levels[:1] for v in vs)
+        strings = axis.tickStrings(values, 1.0, levels[0][0])
+        px = [(v - 0.0012) / (0.0095 - 0.0012) * size for v in values]
+        widths = [axis._extent(text) for text in strings]
+        assert len(values) >= 2, size
+        for a, b, wa, wb in zip(px, px[1:], widths, widths[1:], strict=False):
+            assert b - a >= (wa + wb) / 2, (size, values)

@@ -5,7 +5,9 @@ pyqtgraph labels either every minor tick of a log axis (2..9 x 10^k, crowded: "0
 without offering another, so a partly shown top decade could have no number at all. Here the
 labelled ticks are chosen in tiers (decades, then 2 and 5, then 3, then the rest), a tier
 taken only when its labels fit without touching, and then any shown decade still without a
-number gets the first of its ticks that fits. Linear axes behave exactly as pyqtgraph's.
+number gets the first of its ticks that fits. On linear axes pyqtgraph's spacing is kept
+unless the major labels would touch (a narrow plot: "0.0020.0040.006"); the major spacing is
+then doubled until they clear each other.
 """
 
 from __future__ import annotations
@@ -83,6 +85,21 @@ class LogAxis(pg.AxisItem):
         return _OVERHANG_PX if self.orientation in ("left", "right") else 0.0
 
     # -- which ticks, and which of them carry a number ---------------------------------------
+    def tickSpacing(self, minVal: float, maxVal: float, size: float) -> Any:  # noqa: N802, N803
+        levels = super().tickSpacing(minVal, maxVal, size)
+        span = maxVal - minVal
+        if self.logMode or not levels or not (span > 0 and size > 0 and math.isfinite(span)):
+            return levels
+        major, offset = levels[0]
+        widest = max(self._extent(f"{v:g}") for v in (minVal, maxVal, minVal + major, maxVal - major))
+        px = size / span
+        grown = major
+        while grown * px < widest + _GAP_PX and grown < span:
+            grown *= 2.0
+        if grown == major:
+            return levels
+        return [(grown, offset)]  # the finer levels would bring the crowded labels back
+
     def logTickValues(self, minVal: float, maxVal: float, size: float, stdTicks: Any) -> Any:  # noqa: N802, N803
         self._labelled = None
         self.style["textFillLimits"] = self._fill_limits  # pyqtgraph's choice needs its cut-off

@@ -24,7 +24,7 @@ from ._lines import pen_for
 from ._notes import drawn, escape, tooltip
 from ._panel_items import PanelItems
 from ._panel_points import install_title, panel_axes
-from ._shared import _LooseTitle, no_si_prefixes
+from ._shared import LooseLabel, no_si_prefixes
 
 
 @dataclass(frozen=True)
@@ -162,7 +162,7 @@ class PanelGrid(pg.GraphicsLayoutWidget):
         self.message = ""  # what the grid says instead of panels ("" when it shows panels)
         # A long heading (five file names in the legend) overhangs; it must not widen the
         # layout past the widget, which clipped the last column of panels.
-        self.heading = _LooseTitle("", size="10pt")
+        self.heading = LooseLabel("", size="10pt")
         self.ci.layout.addItem(self.heading, 0, 0)
         self._placed: list[Any] = [self.heading]  # items in the grid layout now
         # Moving plots in and out of the layout while shown re-activates it, and Qt then

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import html
+
 import pyqtgraph as pg
 from pyqtgraph import QtCore
 
 from xpcsviewer.backends import PyQtGraphAdapter
+
+from ._panel_points import PanelTitle
 
 ADAPTER = PyQtGraphAdapter()
 
@@ -18,9 +22,9 @@ def no_si_prefixes(plot_item, *axes) -> None:
         axis.enableAutoSIPrefix(False)
 
 
-class _LooseTitle(pg.LabelItem):
-    """A plot title that asks for no minimum width: a long title then overhangs a narrow
-    plot instead of widening the plot past its widget (which pushed colour bars off-screen)."""
+class LooseLabel(pg.LabelItem):
+    """Rich text that asks for no minimum width: a long line then overhangs a narrow plot
+    instead of widening the plot past its widget (the g2 grid's coloured file key)."""
 
     def updateMin(self) -> None:  # noqa: N802 - pyqtgraph's name
         super().updateMin()
@@ -33,6 +37,18 @@ class _LooseTitle(pg.LabelItem):
         return size
 
 
+class _LooseTitle(PanelTitle):
+    """A plot title on one line, elided to its plot's width with the whole title in the
+    tooltip. It asks for no width: a long title neither widens the plot past its widget
+    (which pushed colour bars off-screen) nor runs off the window at 1366 px (Two-time).
+    Titles arrive escaped for pyqtgraph's rich text; this one shows plain text."""
+
+    _POINT_SIZE = 10.0
+
+    def setText(self, text: str, **args) -> None:  # noqa: N802 - pyqtgraph's name
+        super().setText(html.unescape(text or ""), **args)
+
+
 def loose_title(plot_item) -> None:
     """Replace ``plot_item``'s title label by a :class:`_LooseTitle` in the same cell."""
     old = plot_item.titleLabel
@@ -40,7 +56,7 @@ def loose_title(plot_item) -> None:
     old.setParentItem(None)
     if old.scene() is not None:
         old.scene().removeItem(old)
-    plot_item.titleLabel = _LooseTitle("", size="11pt")
+    plot_item.titleLabel = _LooseTitle()
     plot_item.titleLabel.setParentItem(plot_item)
     plot_item.layout.addItem(plot_item.titleLabel, 0, 1)
     plot_item.setTitle(None)
