@@ -130,3 +130,24 @@ def test_cancel_button_stops_the_write(qtbot, make_window, tab, idle, one_sample
     qtbot.waitUntil(lambda: view.controller.task is None, timeout=20_000)
     assert "cancelled" in view.status.text()
     assert sorted(p.name for p in one_sample.iterdir()) == before
+
+
+def test_values_not_computed_show_a_dash_and_a_two_time_run_its_intensity(qtbot, make_window, tab, idle, data_dir, tmp_path):
+    """Files of different samples are refused before judging (no baseline), a two-time only
+    run has no g2 but has an intensity trace: the table says '—' where nothing was
+    computed, never 'nan', and shows the intensity the Intensity tab plots."""
+    folder = tmp_path / "mixed"
+    folder.mkdir()
+    for name in ("brownian_a_results.hdf", "aging_b_results.hdf", "dstep_c_results.hdf"):
+        shutil.copy(data_dir / name, folder / name)
+    window = make_window(folder, select=3)
+    view = tab(window, "average")
+    idle(window)
+    cells = {view.table.item(r, 0).text(): [view.table.item(r, c).text() for c in range(6)]
+             for r in range(view.table.rowCount())}
+    assert all("nan" not in text for row in cells.values() for text in row)
+    assert cells["brownian_a_results.hdf"][3] == "—" and "different partitions" in cells["brownian_a_results.hdf"][5]
+    dstep = xpcsviewer.open(folder / "dstep_c_results.hdf")
+    assert cells["dstep_c_results.hdf"][2] == f"{float(np.mean(dstep.intensity_t[1])):.4g}"
+    assert cells["dstep_c_results.hdf"][5] == "no multi-tau g2"
+    dstep.close()

@@ -58,6 +58,16 @@ class AverageData:
     error: str = ""
 
 
+def _mean_intensity(f: Any) -> float:
+    """The file's mean intensity for the table, NaN when it has no readable trace."""
+    from xpcsviewer.io import XpcsFormatError
+
+    try:
+        return trace_mean(f)
+    except XpcsFormatError:
+        return float("nan")
+
+
 class AverageController(TabController):
     key = "average"
     title = "Average"
@@ -71,7 +81,7 @@ class AverageController(TabController):
         s = self.state.as_dict()
         paths = [Path(f.path) for f in files]
         usable = [f for f in files if f.g2 is not None]
-        no_g2 = [FileRow(f.name, f.metadata.sample_name, float("nan"), float("nan"), False,
+        no_g2 = [FileRow(f.name, f.metadata.sample_name, _mean_intensity(f), float("nan"), False,
                          "no multi-tau g2") for f in files if f.g2 is None]
         if not usable:
             return AverageData(paths, no_g2, s, error="none of the selected files has multi-tau g2")

@@ -3,6 +3,7 @@ write button with its own progress bar and cancel."""
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,10 @@ from .controller import AverageController, AverageData
 
 COLUMNS = ("file", "sample", "mean I (ph/px/frame)", "g2 baseline", "used", "why")
 REJECTED_RGB, MEAN_RGB = (150, 150, 150), INK
+
+
+def _number(value: float, spec: str) -> str:
+    return format(value, spec) if math.isfinite(value) else "—"
 
 
 class AverageView(TabView):
@@ -105,7 +110,9 @@ class AverageView(TabView):
     def render(self, data: AverageData) -> None:
         self.table.setRowCount(len(data.rows))
         for i, r in enumerate(data.rows):
-            cells = (r.name, r.sample, f"{r.intensity:.4g}", f"{r.baseline:.4f}", "yes" if r.used else "REJECTED", r.reason)
+            # "—" where a value was not computed (no g2, or files refused before judging)
+            cells = (r.name, r.sample, _number(r.intensity, ".4g"), _number(r.baseline, ".4f"),
+                     "yes" if r.used else "REJECTED", r.reason)
             for j, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setToolTip(tooltip(text))
