@@ -3,6 +3,8 @@ values are ``fit_g2``'s, and a two-time only file is left out with its reason.""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 
 import xpcsviewer as xv
@@ -63,7 +65,7 @@ def test_a_new_file_is_fitted_alone_and_the_others_reused(data_dir, tmp_path, mo
     real_fit = xv.fit_g2
 
     def counting_fit(files, **kwargs):
-        calls.append([f.name for f in files])
+        calls.append([Path(f.path).name for f in files])
         return real_fit(files, **kwargs)
 
     monkeypatch.setattr(xv, "fit_g2", counting_fit)
