@@ -65,6 +65,8 @@ def test_phi_resolved_diffusion_on_the_multi_phi_file(qtbot, make_window, tmp_pa
     shutil.copy(data_dir / "phi_c_results.hdf", folder)
     truth = json.loads((data_dir / "phi_c_truth.json").read_text())["diffusion_A2_per_s"][0]
     window = make_window(folder, select=1)
+    first = show_tab(qtbot, window, "diffusion")  # "fit g2 first": the parameter panel hides
+    assert not first.params.isVisibleTo(first)
     g2 = show_tab(qtbot, window, "g2")
     g2.state.fit_on = True
     qtbot.waitUntil(lambda: g2.last_data.fit is not None, timeout=WAIT_MS)
@@ -83,6 +85,7 @@ def test_phi_resolved_diffusion_on_the_multi_phi_file(qtbot, make_window, tmp_pa
         assert abs(d - truth) < max(4 * err, 0.1 * truth), (sector.phi, d, err)
     assert abs(data.fixed.D[0] - truth) / truth < 0.05  # the isotropic fit, all 59 bins
     assert "D by φ" in view.summary.text() and "roi 1–" in view.summary.text()
+    assert view.params.isVisibleTo(view)  # the parameter-vs-q panel comes back, by φ too
     items = view.tauq.plot.listDataItems()
     assert len(items) == 12  # six sectors: points and a power law each
     # The figure export draws what the window shows: τ(q) coloured by φ, the sectors' D.

@@ -103,7 +103,6 @@ class DiffusionView(TabView):
                 q, tau = shown.curve(k)
                 label = f"τ₀ q^-{shown.alpha[k]:.2f}" if self.state.alpha_free else "τ = 1/(D q²)"
                 lines.append(Line(q, tau, f"{name}: {label}" if many else label, colour=k, dashed=True))
-        self.params.show()
         skipped = int((~shown.used).sum())
         note = f" ({skipped} bins left out: failed, at a bound or outside q range)" if skipped else ""
         text = "\n".join(summary_lines(data))
@@ -139,6 +138,7 @@ class DiffusionView(TabView):
         return points, lines, f"τ(q) by φ, model {data.fit.model}; {law}"
 
     def _render_params(self, data: DiffusionData) -> None:
+        self.params.show()  # hidden while a message stood alone (by φ too: it was left hidden)
         fit = data.fit
         names = [p for p, free in zip(fit.params, fit.free, strict=True) if free] or list(fit.params)
         was = self.param.blockSignals(True)

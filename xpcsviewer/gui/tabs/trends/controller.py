@@ -219,7 +219,8 @@ class TrendsController(TabController):
         x = {X_START: hours, X_ORDER: np.arange(len(files), dtype=np.float64)}
         labels = {X_START: label, X_ORDER: "file order"}
         if len(set(hours[np.isfinite(hours)])) < np.isfinite(hours).sum():
-            notes.append("some files share a start time")
+            notes.append("some files share a start time (their points sit on each other): "
+                         "choose x = file order to tell them apart")
         per_file = [numeric_metadata(m) for m in metas]
         for name in sorted({k for d in per_file for k in d}):
             x[name] = np.array([d.get(name, np.nan) for d in per_file], np.float64)
