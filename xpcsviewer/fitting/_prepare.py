@@ -59,6 +59,17 @@ def _bucket(n: int) -> int:
     return -(-n // 64) * 64
 
 
+def _delay_bucket(n_tau: int) -> int:
+    """Round a delay count up: multiples of 16 to 128 (multi-tau files: aging_b 34 and
+    brownian_a 48 share 48), then 2^k and 1.5 * 2^k. Two-time windows have one delay per
+    frame lag, so every C2 size would compile its own solver (4 s each for fit_aging); with
+    these maps of 769 to 1,024 frames share one (at most 1.5x padded delays, masked)."""
+    if n_tau <= 128:
+        return max(16, -(-n_tau // 16) * 16)
+    k = 1 << (n_tau - 1).bit_length()  # the power of two at or above n_tau
+    return k * 3 // 4 if n_tau <= k * 3 // 4 else k
+
+
 def as_file_list(files_or_file) -> list:
     if hasattr(files_or_file, "g2"):
         return [files_or_file]
@@ -207,9 +218,9 @@ def build_problem(
     if n_rows == 0:
         raise ValueError("bins selects no g2 column in any file; nothing to fit")
     n_tau = max(p[1].size for p in parts)
-    # Delays padded to a multiple of 16: files of similar length (aging_b 34, brownian_a 48)
-    # share one compiled shape; masked padding costs little next to a recompile.
-    B, N = _bucket(n_rows), max(16, -(-n_tau // 16) * 16)
+    # Delays padded to a bucket: files of similar length share one compiled shape; masked
+    # padding costs little next to a recompile.
+    B, N = _bucket(n_rows), _delay_bucket(n_tau)
     t = np.ones((B, N))
     g2 = np.full((B, N), np.nan)
     err = np.full((B, N), np.nan)
