@@ -61,7 +61,7 @@ def test_every_pick_on_a_real_qmap_reaches_the_session(data_dir):
         assert controller.pick(data, int(column), int(row)) == expected
     assert session.shared["picked_bin"] == expected
     assert reasons == ["shared:picked_bin"] * 2
-    assert said == [f"bin {expected} picked for Two-time"] * 2
+    assert said == [f"roi {expected + 1} picked for Two-time"] * 2
     row0, column0 = np.argwhere(roi == 0)[0]
     assert controller.pick(data, int(column0), int(row0)) is None  # unbinned: no pick
     assert reasons == ["shared:picked_bin"] * 2 and "no bin picked" in said[-1]
