@@ -130,13 +130,15 @@ class ImagePanel(NotedPanel, pg.GraphicsLayoutWidget):
         auto = (0.0, 1.0)
         if finite.size:
             auto = tuple(float(v) for v in np.percentile(finite, self.percentiles))
+
+        def typed(value: float | None, default: float) -> float:
+            # Typed limits are in the image's units; in log mode they are mapped to log10.
+            if value is None or (log and value <= 0):
+                return default
+            return float(np.log10(value)) if log else float(value)
+
         lo, hi = levels if levels is not None else (None, None)
-        # Typed limits are in the image's units; in log mode they are mapped to log10.
-        if lo is not None:
-            lo = float(np.log10(lo)) if log and lo > 0 else (auto[0] if log else float(lo))
-        if hi is not None:
-            hi = float(np.log10(hi)) if log and hi > 0 else (auto[1] if log else float(hi))
-        shown_levels = (auto[0] if lo is None else lo, auto[1] if hi is None else hi)
+        shown_levels = (typed(lo, auto[0]), typed(hi, auto[1]))
         if not shown_levels[1] > shown_levels[0]:
             shown_levels = (shown_levels[0], shown_levels[0] + 1.0)
         self._draw(shown, shown_levels, extent)
@@ -254,12 +256,3 @@ class MapPanel(ImagePanel):
     axis_labels = None
     empty_note = "no finite value in this map: nothing to show"
     flat_note = "every value is {:.4g}: no contrast to show"
-
-    def set_map(self, matrix: Any, extent: tuple[float, float, float, float], *,
-                colormap_name: str = "viridis",
-                levels: tuple[float | None, float | None] = (None, None),
-                label: str = "") -> tuple[float, float]:
-        """:meth:`ImagePanel.set_image` of ``matrix`` (ny, nx) at ``extent`` (x0, x1, y0, y1),
-        the outer cell edges; row j covers y from the bottom."""
-        return self.set_image(matrix, extent=extent, colormap_name=colormap_name,
-                              levels=levels, label=label)
