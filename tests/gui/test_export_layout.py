@@ -207,3 +207,30 @@ def test_image_colour_bar_label_clear_of_its_numbers(qtbot):
     label = axis.label.mapRectToParent(axis.label.boundingRect())
     assert label.left() >= max(rect.right() for rect in ticks), (label, ticks)
     assert axis.mapRectToScene(axis.boundingRect()).right() <= panel.width() + 1
+
+
+def test_a_long_image_title_leaves_the_colour_bar_inside(qtbot):
+    """The Q-map's φ map, one of two panels side by side: a title wider than the plot
+    overhangs it; it used to widen the plot and push the colour bar's numbers and label
+    past the widget's right edge."""
+    from PySide6.QtWidgets import QGridLayout, QWidget
+
+    from xpcsviewer.gui.plotting import ImagePanel
+
+    window = QWidget()
+    qtbot.addWidget(window)
+    grid = QGridLayout(window)
+    panel = ImagePanel()
+    grid.addWidget(panel, 0, 0)
+    grid.addWidget(ImagePanel(), 0, 1)
+    window.resize(900, 330)
+    window.show()
+    y, x = np.mgrid[0:128, 0:128]
+    panel.set_image(np.degrees(np.arctan2(y - 70.0, x - 54.0)), label="φ (°)")
+    panel.set_titles("aging_b_results.hdf: φ map (from +x, counter-clockwise)")
+    qtbot.waitExposed(window)
+    qtbot.wait(50)
+    axis = panel.colorbar.axis
+    assert axis.mapRectToScene(axis.boundingRect()).right() <= panel.width() + 1
+    label = axis.label.mapRectToScene(axis.label.boundingRect())
+    assert label.right() <= panel.width() + 1

@@ -2,7 +2,8 @@
 
 Views build their plots from these helpers: every line plot is a :class:`LinePanel` of
 :class:`~xpcsviewer.gui.line.Line` objects (the g2 grid a :class:`PanelGrid` of the same
-lines), every figure export goes through ``_export``. Every array reaching pyqtgraph goes
+lines), every image an :class:`ImagePanel` (``_image``: detector pixels, C2 maps, the
+g2(q, t) map), every figure export goes through ``_export``. Every array reaching pyqtgraph goes
 through :data:`ADAPTER` (a ``PyQtGraphAdapter``) and every array reaching matplotlib through a
 ``MatplotlibAdapter``, so the status panel's counters see them all.
 """
@@ -16,9 +17,8 @@ from ..theme import active
 from ._colormaps import COLORMAPS, DEFAULT_COLORMAP, colormap
 from ._export import LinesFigure, MapFigure, export_grid_figure, export_panels_figure
 from ._g2_map import G2MapPanel
-from ._image import ImagePanel
+from ._image import ImagePanel, MapPanel
 from ._lines import ColorScale, LinePanel
-from ._map import MapPanel, on_pixel_click
 from ._notes import blank_panels, escape, note_label, shown_notes, tooltip, visible_panels
 from ._panel_grid import Panel, PanelGrid
 from ._shared import ADAPTER
@@ -48,7 +48,6 @@ __all__ = [
     "export_grid_figure",
     "export_panels_figure",
     "note_label",
-    "on_pixel_click",
     "shown_notes",
     "tooltip",
     "visible_panels",

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 
 from xpcsviewer.io import Geometry
 
-from ...plotting import ImagePanel, colormap, note_label
+from ...plotting import ImagePanel, note_label
 from .._base import TabView
 from ._source import SourceRow
 from .controller import TOOLS, MaskController, MaskData
@@ -142,10 +142,6 @@ class MaskView(TabView):
             parts.addWidget(w)
         parts.addStretch(1)
         self.panel = ImagePanel()
-        self.rois = pg.ImageItem(axisOrder="row-major")
-        self.rois.setZValue(4)
-        self.rois.setOpacity(0.35)
-        self.panel.plot.addItem(self.rois)
         self.outline = pg.PlotDataItem(pen=pg.mkPen("m", width=2))
         self.outline.setZValue(20)
         self.panel.plot.addItem(self.outline)
@@ -384,22 +380,13 @@ class MaskView(TabView):
             self.panel.set_marker(g.beam_center_x, g.beam_center_y)
         text = f"valid pixels: {c.editor.valid_count} of {c.editor.mask.size}"
         if c.editor.valid_count < 2:
-            self.rois.clear()
+            self.panel.set_partition(None)
             self.status.setText(text + "; too few valid pixels for a partition")
             return
         preview = c.preview()
         self.last_preview = preview
-        if self.state.show_partition:
-            k = max(int(preview.counts.size), 1)
-            # Neighbouring labels get distant colours (golden-ratio steps through the map),
-            # so adjacent q rings and φ sectors stand apart.
-            table = colormap("turbo").getLookupTable(nPts=256, alpha=True)
-            lut = table[(np.arange(k + 1) * 0.6180339887 % 1 * 255).astype(int)]
-            lut[0] = (0, 0, 0, 0)
-            self.rois.setImage(preview.roi_map, levels=(0, k), lut=lut, autoLevels=False)
-            self.rois.setVisible(True)
-        else:
-            self.rois.setVisible(False)
+        self.panel.set_partition(preview.roi_map if self.state.show_partition else None,
+                                 preview.counts.size)
         counts = preview.counts
         self.status.setText(
             f"{text}; {counts.size} dynamic rois ({int(counts.min())}–{int(counts.max())} "
@@ -412,5 +399,4 @@ class MaskView(TabView):
             self.render(self.opened)
             return
         self.panel.show_message(text)
-        self.rois.clear()
         self.status.setText(" ")

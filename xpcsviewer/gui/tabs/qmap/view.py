@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...plotting import COLORMAPS, ImagePanel, note_label, on_pixel_click
+from ...plotting import COLORMAPS, ImagePanel, note_label
 from .._base import TabView
 from .._model import PICK_TIP
 from .controller import QmapController, QmapData
@@ -39,7 +39,7 @@ class QmapView(TabView):
         for index, key in enumerate(("dynamic", "static", "q", "phi")):
             panel = ImagePanel()
             panel.hovered.connect(self._hovered)
-            on_pixel_click(panel, self.pick)  # every map has the same pixels, so any picks a bin
+            panel.picked.connect(self.pick)  # every map has the same pixels, so any picks a bin
             grid.addWidget(panel, index // 2, index % 2)
             self.panels[key] = panel
         self.readout = note_label(" ")

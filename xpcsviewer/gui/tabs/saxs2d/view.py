@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...plotting import COLORMAPS, ImagePanel, note_label, on_pixel_click
+from ...plotting import COLORMAPS, ImagePanel, note_label
 from .._base import TabView
 from .._model import PICK_TIP, parse_number
 from .controller import IMAGE_UNITS, Saxs2dController, Saxs2dData
@@ -51,7 +51,7 @@ class Saxs2dView(TabView):
         options.addStretch(1)
         self.panel = ImagePanel()
         self.panel.hovered.connect(self._hovered)
-        on_pixel_click(self.panel, self.pick)
+        self.panel.picked.connect(self.pick)
         self.readout = note_label(" ")
         layout = QVBoxLayout(self)
         layout.addLayout(options)

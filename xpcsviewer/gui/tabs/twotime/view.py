@@ -130,8 +130,8 @@ class TwotimeView(TabView):
         self.bin_box.setCurrentIndex(data.bins.index(data.column))
         self.bin_box.blockSignals(False)
         live = self.state  # colour settings are applied without recomputing
-        levels = self.map.set_map(data.matrix, data.extent, colormap_name=live.colormap,
-                                  levels=(live.vmin, live.vmax), label="C2")
+        levels = self.map.set_image(data.matrix, extent=data.extent, colormap_name=live.colormap,
+                                    levels=(live.vmin, live.vmax), label="C2")
         self.edits["vmin"].setPlaceholderText(f"auto ({levels[0]:.3g})")
         self.edits["vmax"].setPlaceholderText(f"auto ({levels[1]:.3g})")
         self.map.set_titles(self.map_title(data), T_LABEL, "t₂ (s)")
