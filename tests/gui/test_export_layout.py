@@ -116,7 +116,10 @@ def test_every_exported_figure_is_laid_out_without_overprint(qtbot, make_window,
     report = {}
     for key in EXPORTED_TABS:
         view = show(qtbot, window, key)
-        for suffix in ("png", "svg", "pdf"):
+        # The layout is the figure's, whatever the format: every tab in PNG, and the two
+        # busiest figures (the g2 grid, Two-time's five panels) in SVG and PDF too.
+        suffixes = ("png", "svg", "pdf") if key in ("g2", "twotime") else ("png",)
+        for suffix in suffixes:
             written = view.export_figure(out / f"{key}.{suffix}")
             assert written is not None and written.stat().st_size > 0, key
         report[key] = layout_problems(saved[-1])

@@ -137,19 +137,40 @@ def one_file(tmp_path, data_dir):
     return folder
 
 
-def test_the_g2_tab_fits_and_samples_in_the_job_process(qtbot, make_window, one_file):
+class _Lent:
+    """The module's worker lent to a window's runner: already started, and not the
+    runner's to close (a second child would compile NUTS again: ~10 s of the suite)."""
+
+    def __init__(self, worker):
+        self._worker = worker
+
+    def start(self):
+        pass
+
+    def close(self, *args, **kwargs):
+        pass
+
+    def __getattr__(self, name):
+        return getattr(self._worker, name)
+
+
+def test_the_g2_tab_fits_and_samples_in_the_job_process(qtbot, make_window, one_file, worker,
+                                                       monkeypatch):
     from test_tab_g2 import WAIT_MS, g2_view, wait_fit
 
     from xpcsviewer.backends import set_backend
+    from xpcsviewer.gui import offload as offload_module
 
     set_backend("jax")
     window = make_window(one_file, select=1)
-    worker = window.runner.use_worker_process()
+    monkeypatch.setattr(offload_module, "WorkerProcess", lambda: _Lent(worker))
+    lent = window.runner.use_worker_process()
+    start = worker.remote_calls
     view = g2_view(qtbot, window)
     s = view.state
     s.fit_on = True
     wait_fit(qtbot, window, view)
-    assert worker.remote_calls == 1
+    assert isinstance(lent, _Lent) and worker.remote_calls == start + 1
     path = one_file / "brownian_a_results.hdf"
     with xv.open(path) as f:
         ref = xv.fit_g2(f, model="single")
@@ -163,7 +184,7 @@ def test_the_g2_tab_fits_and_samples_in_the_job_process(qtbot, make_window, one_
         ref = xv.sample_g2(f, 4, **view.controller.bayes_kwargs(s.as_dict()))
     job = view.start_bayes()
     qtbot.waitUntil(lambda: job.done, timeout=WAIT_MS)
-    assert worker.remote_calls == 2
+    assert worker.remote_calls == start + 2
     result = view.controller.bayes[(str(path), 4)]
     np.testing.assert_array_equal(result.samples["tau"], ref.samples["tau"])  # same seed
 
