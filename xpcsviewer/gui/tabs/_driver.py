@@ -46,8 +46,8 @@ class TabDriver(QObject):
         for key in controller.follows:
             if key in session.shared:
                 self._follow(key)
-        # Connected once: the task's progress and end are told by job identity.
-        runner.job_progressed.connect(self._task_progressed)
+        # Connected once: the task's end is told by job identity (its progress comes through
+        # the job's own on_progress).
         runner.job_finished.connect(self._task_finished)
 
     @property
@@ -208,6 +208,7 @@ class TabDriver(QObject):
             task.name, work,
             on_result=lambda result: self._task_ended(job, task.done, result),
             on_error=lambda error: self._task_ended(job, task.failed, str(error)),
+            on_progress=self._task_progressed,
         )
         self._task = task
         return job
