@@ -127,3 +127,22 @@ def test_a_two_time_only_file_says_it_has_no_multitau_g2(qtbot, make_window, tmp
     assert not g2.fit_panel.fit_button.isEnabled() and not g2.fit_panel.bayes_button.isEnabled()
     lines = g2.grid.heading.text.split("<br>")
     assert len(lines) > 1 and max(len(line) for line in lines) <= g2.grid.width() / 8.5
+
+
+def test_a_two_time_only_file_in_a_mixed_selection_is_named(qtbot, make_window, tmp_path, data_dir):
+    import shutil
+
+    folder = tmp_path / "mixed"
+    folder.mkdir()
+    for name in ("brownian_a_results.hdf", "dstep_c_results.hdf"):
+        shutil.copy(data_dir / name, folder)
+    window = make_window(folder, select=2)
+    g2 = show_tab(qtbot, window, "g2")
+    g2.state.fit_on = True
+    qtbot.waitUntil(lambda: g2.last_data is not None and g2.last_data.fit is not None, timeout=WAIT_MS)
+    view = show_tab(qtbot, window, "diffusion")
+    qtbot.waitUntil(lambda: view.last_data is not None and view.last_data.fit is not None,
+                    timeout=WAIT_MS)
+    assert view.last_data.left_out == ["dstep_c_results.hdf"]
+    assert "dstep_c_results.hdf: not in the g2 fit" in view.summary.text()
+    assert view.last_data.names == ["brownian_a_results.hdf"]

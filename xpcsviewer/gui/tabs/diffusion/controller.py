@@ -45,6 +45,7 @@ class DiffusionData:
     message: str = ""  # why nothing is plotted
     settings: dict | None = None
     sectors: list[SectorFit] = field(default_factory=list)  # per (file, φ), when φ-resolved
+    left_out: list[str] = field(default_factory=list)  # selected files the g2 fit does not hold
 
     @property
     def names(self) -> list[str]:
@@ -66,6 +67,8 @@ def summary_lines(data: DiffusionData) -> list[str]:
              if math.isfinite(fixed.D[k]) else "D: —")
         cols = free.column[(free.file_index == k) & free.used] + 1
         out.append(f"{name}: {alpha};  {d};  {int(free.n_used[k])} bins (roi {label_ranges(cols)})")
+    out += [f"{name}: not in the g2 fit (no multi-tau g2, a two-time only run; or selected "
+            "after the fit)" for name in data.left_out]
     return out
 
 
@@ -129,7 +132,9 @@ class DiffusionController(TabController):
         free = xpcsviewer.fit_tauq(fit, q_range=q_range, alpha=None)
         fixed = xpcsviewer.fit_tauq(fit, q_range=q_range, alpha=2.0)
         sectors = sector_fits(fit, settings["g2_phi"], q_range)
-        return DiffusionData(fit, free, fixed, settings=settings, sectors=sectors)
+        left_out = [Path(p).name for p in files if str(Path(p)) not in set(fit.paths)]
+        return DiffusionData(fit, free, fixed, settings=settings, sectors=sectors,
+                             left_out=left_out)
 
     @staticmethod
     def q_range(settings: dict[str, Any]) -> tuple[float, float] | None:
