@@ -133,11 +133,25 @@ def test_clicking_the_map_moves_both_cuts(qtbot, make_window, tab, idle, data_di
 
 
 def _click_pixel(qtbot, panel, column: int, row: int) -> None:
-    """A real left click on the centre of pixel (column, row) of an ImagePanel."""
+    """A real left click on the centre of pixel (column, row) of an ImagePanel, once the
+    panel's layout has settled (a title or colour bar laid out late moves the image, and a
+    click computed before that landed on another pixel now and then)."""
     from PySide6.QtCore import QPoint, QPointF, Qt
+    from PySide6.QtWidgets import QApplication
 
-    scene = panel.plot.vb.mapViewToScene(QPointF(column + 0.5, row + 0.5))
-    at = panel.mapFromScene(scene)
+    def where() -> QPoint:
+        scene = panel.plot.vb.mapViewToScene(QPointF(column + 0.5, row + 0.5))
+        return panel.mapFromScene(scene)
+
+    at, previous = where(), None
+    for _ in range(50):
+        if at == previous:
+            break
+        QApplication.processEvents()
+        qtbot.wait(10)
+        previous, at = at, where()
+    hit = panel.plot.vb.mapSceneToView(panel.mapToScene(at))
+    assert (int(hit.x()), int(hit.y())) == (column, row)
     qtbot.mouseClick(panel.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(at.x(), at.y()))
 
 
