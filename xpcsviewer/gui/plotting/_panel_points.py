@@ -348,16 +348,22 @@ class PanelTitle(pg.LabelItem):
         self.item.setPos(QPointF(x, (self.rect().height() - box.height()) / 2))
 
 
-def install_title(plot: pg.PlotItem) -> PanelTitle:
-    """Put a :class:`PanelTitle` in ``plot``'s title cell, its 30 px row shown."""
+def swap_title(plot: pg.PlotItem, label: Any) -> Any:
+    """Put ``label`` in ``plot``'s title cell instead of pyqtgraph's own; returns it."""
     old = plot.titleLabel
     plot.layout.removeItem(old)
     old.setParentItem(None)
     if old.scene() is not None:
         old.scene().removeItem(old)
-    plot.titleLabel = PanelTitle()
-    plot.titleLabel.setParentItem(plot)
-    plot.layout.addItem(plot.titleLabel, 0, 1)
+    plot.titleLabel = label
+    label.setParentItem(plot)
+    plot.layout.addItem(label, 0, 1)
+    return label
+
+
+def install_title(plot: pg.PlotItem) -> PanelTitle:
+    """Put a :class:`PanelTitle` in ``plot``'s title cell, its 30 px row shown."""
+    swap_title(plot, PanelTitle())
     plot.setTitle("")
     return plot.titleLabel
 

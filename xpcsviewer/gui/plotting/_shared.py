@@ -9,7 +9,7 @@ from pyqtgraph import QtCore
 
 from xpcsviewer.backends import PyQtGraphAdapter
 
-from ._panel_points import PanelTitle
+from ._panel_points import PanelTitle, swap_title
 
 ADAPTER = PyQtGraphAdapter()
 
@@ -51,12 +51,5 @@ class _LooseTitle(PanelTitle):
 
 def loose_title(plot_item) -> None:
     """Replace ``plot_item``'s title label by a :class:`_LooseTitle` in the same cell."""
-    old = plot_item.titleLabel
-    plot_item.layout.removeItem(old)
-    old.setParentItem(None)
-    if old.scene() is not None:
-        old.scene().removeItem(old)
-    plot_item.titleLabel = _LooseTitle()
-    plot_item.titleLabel.setParentItem(plot_item)
-    plot_item.layout.addItem(plot_item.titleLabel, 0, 1)
+    swap_title(plot_item, _LooseTitle())
     plot_item.setTitle(None)
