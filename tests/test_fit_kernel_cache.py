@@ -33,7 +33,7 @@ from xpcsviewer.fitting._kernel_cache import cache_stats
 FIELDS = json.loads(sys.argv[3])
 set_backend("jax")
 enable_compilation_cache()
-fit = fit_g2(xpcsviewer.open(sys.argv[1]), model=sys.argv[2])
+fit = fit_g2(xpcsviewer.open(sys.argv[1]), model=sys.argv[2], backend="jax")
 out = {k: np.asarray(getattr(fit, k)).tolist() for k in FIELDS}
 out["status"] = [s.value for s in fit.status]
 out["stats"] = cache_stats()

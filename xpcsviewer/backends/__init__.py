@@ -41,6 +41,7 @@ __all__ = [
     "ensure_backend_array",
     "ensure_numpy",
     "get_backend",
+    "active_name",
     "jax_available",
     "reset_adapter_stats",
     "reset_backend",
@@ -75,15 +76,30 @@ def _make(name: str, why: str) -> BackendProtocol:
     raise ValueError(f"unknown backend {name!r}; choose 'jax' or 'numpy'")
 
 
-def _from_environment() -> BackendProtocol:
+def _environment_choice() -> tuple[str, str]:
+    """(backend name, why) that ``XPCS_USE_JAX`` asks for; raises ``ValueError`` if unknown."""
     choice = os.environ.get("XPCS_USE_JAX", "auto").strip().lower()
     if choice in ("auto", ""):
-        return _make("jax" if jax_available() else "numpy", "auto")
+        return ("jax" if jax_available() else "numpy"), "auto"
     if choice in ("1", "true", "yes", "on"):
-        return _make("jax", f"XPCS_USE_JAX={choice}")
+        return "jax", f"XPCS_USE_JAX={choice}"
     if choice in ("0", "false", "no", "off"):
-        return _make("numpy", f"XPCS_USE_JAX={choice}")
+        return "numpy", f"XPCS_USE_JAX={choice}"
     raise ValueError(f"XPCS_USE_JAX={choice!r} is not one of auto, true, false")
+
+
+def _from_environment() -> BackendProtocol:
+    return _make(*_environment_choice())
+
+
+def active_name() -> str:
+    """``"jax"`` or ``"numpy"``: the name ``get_backend()`` has or would have, without making
+    the backend. Making the JAX backend imports JAX (0.5-0.9 s); callers that only branch on
+    the name (the first fit of a process, ``fitting/_fit_g2.py``) must not pay for that."""
+    active = _active
+    if active is not None:
+        return active.name
+    return _environment_choice()[0]
 
 
 def get_backend(name: str | None = None) -> BackendProtocol:

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from ..backends import get_backend
+from ._engine_choice import choose_engine
 from ._lsq_jax import CODE_MAX_STEPS, CODE_NONFINITE
 from ._prepare import FitProblem, as_file_list, build_problem
 from ._provenance import Provenance, device_label
@@ -45,8 +45,11 @@ def fit_g2(
         bounds: ``{param: (lower, upper)}``; ``None`` keeps the default side, ``±inf``
             removes it. Bounds are imposed by a change of variables (``_transform.py``).
         t_range: ``(t_min, t_max)`` in s; delays outside are left out.
-        backend: ``"jax"`` or ``"numpy"``; default the active backend (ADR-001). NumPy runs
-            the fallback Levenberg-Marquardt in ``_lsq_numpy.py``.
+        backend: ``"jax"`` or ``"numpy"``; default the active backend (ADR-001), except
+            that a small single or stretched fit whose JAX program is not in memory yet
+            (the first fit of a process) runs on NumPy, which agrees to 1e-7 and needs no
+            JAX import (``_engine_choice.py``; ``provenance.solver["engine"]`` says why).
+            NumPy runs the Levenberg-Marquardt in ``_lsq_numpy.py``.
         max_steps, rtol, atol: solver budget and tolerances (in solver coordinates).
         absolute_sigma: if False (default, as ``curve_fit`` and the APS viewer), errors are
             scaled by the reduced chi-square.
@@ -63,14 +66,13 @@ def fit_g2(
     # Every selection is padded into one (rows, delays) batch: one compiled call, any mix
     # of bin counts and delay grids (see _prepare.py).
     problem = build_problem(files, model, bins=bins, fixed=fixed, bounds=bounds, t_range=t_range)
-    name = backend or get_backend().name
+    opts = {"max_steps": max_steps, "rtol": rtol, "atol": atol}
+    # A small single or stretched fit while JAX is cold runs on NumPy (_engine_choice.py).
+    name, why = choose_engine(problem, backend, **opts)
     if name == "jax":
         from ._lsq_jax import solve
-    elif name == "numpy":
-        from ._lsq_numpy import solve
     else:
-        raise ValueError(f"unknown backend {name!r}; choose 'jax' or 'numpy'")
-    opts = {"max_steps": max_steps, "rtol": rtol, "atol": atol}
+        from ._lsq_numpy import solve
     problem = single_start(files, problem, solve, bins=bins, fixed=fixed, bounds=bounds,
                            t_range=t_range, **opts)
     raw, restarted = restart_stuck(problem, solve(problem, **opts), solve, **opts)
@@ -85,6 +87,7 @@ def fit_g2(
         solver={
             "method": "Levenberg-Marquardt"
             + (" (optimistix)" if name == "jax" else " (NumPy fallback)"),
+            "engine": why,
             "max_steps": max_steps,
             "start": "single-exponential fit" if model != "single" else "data-driven guess",
             "restarts": "once, rows that reached max_steps",

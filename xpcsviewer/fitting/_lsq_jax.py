@@ -11,7 +11,7 @@ import functools
 
 import numpy as np
 
-from ..backends import configure_jax
+from ..backends import configure_jax, enable_compilation_cache
 from ._kernel_cache import cached_call
 from ._models import g2_model
 from ._transform import to_natural
@@ -61,8 +61,43 @@ def _compiled(model: str, kinds: tuple, max_steps: int, rtol: float, atol: float
     return jax.jit(jax.vmap(solve_row, in_axes=(0, None, 0, 0, 0, 0, 0, 0)))
 
 
+# The (static arguments, padded shapes) of the programs that have run in this process: a fit
+# of one of these shapes runs without compiling or loading anything (_engine_choice.py).
+_warm: set[tuple] = set()
+
+
+def _warm_key(problem, max_steps: int, rtol: float, atol: float) -> tuple:
+    return (problem.spec.name, problem.kinds, int(max_steps), float(rtol), float(atol),
+            problem.theta0.shape, problem.g2.shape)
+
+
+def is_warm(problem, *, max_steps: int, rtol: float, atol: float) -> bool:
+    """Whether this process has already run the JAX program ``problem`` needs (no JAX import)."""
+    return _warm_key(problem, max_steps, rtol, atol) in _warm
+
+
+_disk_cache_chosen = False
+
+
+def _default_disk_cache() -> None:
+    """A script's fits keep their programs on disk, as the viewer's and the CLI's do.
+
+    Without it every new Python process traces and compiles the solver again: 5-20 s for a
+    stretched or double fit, against 1.4-1.7 s with the caches warm (``bench_cold.py``).
+    A folder the caller already gave JAX (``jax_compilation_cache_dir``) is kept;
+    ``XPCS_JAX_CACHE_DIR=""`` turns the default off. Runs once per process.
+    """
+    global _disk_cache_chosen
+    if _disk_cache_chosen:
+        return
+    _disk_cache_chosen = True
+    if configure_jax().config.jax_compilation_cache_dir is None:
+        enable_compilation_cache()
+
+
 def solve(problem, *, max_steps: int, rtol: float, atol: float) -> dict[str, np.ndarray]:
     """Fit all rows; returns NumPy ``theta`` (B, P), ``cov`` (B, P, P), ``chi2``, ``code``, ``steps`` (B,)."""
+    _default_disk_cache()
     static = (problem.spec.name, problem.kinds, int(max_steps), float(rtol), float(atol))
     free = np.zeros(len(problem.spec.params), dtype=bool)
     free[list(problem.free)] = True
@@ -73,4 +108,5 @@ def solve(problem, *, max_steps: int, rtol: float, atol: float) -> dict[str, np.
     # ``static`` must be exactly _compiled's arguments: it is the artifact's key.
     out = cached_call("lsq_jax", static, lambda: _compiled(*static), args)
     theta, cov, chi2, code, steps = (np.asarray(a) for a in out)
+    _warm.add(_warm_key(problem, max_steps, rtol, atol))
     return {"theta": theta, "cov": cov, "chi2": chi2, "code": code, "steps": steps}

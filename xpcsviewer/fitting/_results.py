@@ -170,17 +170,22 @@ class G2FitResult:
         row has its own Levenberg-Marquardt iteration), so the rows equal those of one call
         on all files to the solver's tolerance (``rtol``, 1e-8 by default), not bit for bit:
         another batch pads the delays to another length, the sums run in another order, and
-        the iteration carries that last-digit difference until it stops. Raises ``ValueError`` for no part or parts fitted differently (model,
-        formula, delay range, fixed values, bounds, backend, solver).
+        the iteration carries that last-digit difference until it stops. Parts fitted on
+        different engines (JAX and NumPy, e.g. a script's first fit, ``_engine_choice.py``)
+        minimise the same chi-square and agree to 1e-7; the joined provenance names both
+        (``backend`` "jax+numpy"). Raises ``ValueError`` for no part or parts fitted
+        differently (model, formula, delay range, fixed values, bounds, solver options).
         """
         if not parts:
             raise ValueError("join needs at least one fit")
         first = parts[0].provenance
-        how = ("model", "formula", "t_range", "fixed", "bounds", "backend", "solver")
+        how = ("model", "formula", "t_range", "fixed", "bounds")
         for part in parts[1:]:
             for key in how:
                 if getattr(part.provenance, key) != getattr(first, key):
                     raise ValueError(f"cannot join fits made with a different {key}")
+            if _options(part.provenance.solver) != _options(first.solver):
+                raise ValueError("cannot join fits made with a different solver")
         n_tau = max(p.t.shape[1] for p in parts)
 
         def padded(name: str, fill) -> np.ndarray:
@@ -203,9 +208,31 @@ class G2FitResult:
             t=padded("t", np.nan), g2=padded("g2", np.nan), g2_err=padded("g2_err", np.nan),
             mask=padded("mask", False),
             provenance=replace(first, inputs=tuple(i for p in parts for i in p.paths),
-                               created=max(p.provenance.created for p in parts)),
+                               created=max(p.provenance.created for p in parts),
+                               **_engines([p.provenance for p in parts])),
         )
 
     def to_json(self, path: str | Path | None = None, *, overwrite: bool = False) -> str:
         """Everything needed to redraw the fits, with provenance. Returns the text."""
         return write_json(self.to_dict(), path, overwrite=overwrite)
+
+
+# Solver entries that say which engine ran, not what was asked of it (see join).
+_ENGINE_KEYS = ("method", "engine")
+
+
+def _options(solver: dict) -> dict:
+    return {k: v for k, v in solver.items() if k not in _ENGINE_KEYS}
+
+
+def _engines(provs) -> dict:
+    """Provenance fields naming every engine of joined parts, "+"-separated in first use order."""
+    def names(values) -> str:
+        return "+".join(dict.fromkeys(values))
+
+    solver = dict(provs[0].solver)
+    for key in _ENGINE_KEYS:
+        if key in solver:
+            solver[key] = " + ".join(dict.fromkeys(str(p.solver.get(key)) for p in provs))
+    return {"backend": names(p.backend for p in provs),
+            "device": names(p.device for p in provs), "solver": solver}
