@@ -1,11 +1,13 @@
-"""NumPy fallback for the least squares: a small Levenberg-Marquardt, vectorised over rows.
+"""NumPy least squares: a small Levenberg-Marquardt, vectorised over rows.
 
-Used when the NumPy backend is active (``XPCS_USE_JAX=false`` or JAX missing), so fitting
-works without JAX and without SciPy. Same residuals, same bound transforms and the same
-covariance formula as the JAX engine; the differences are that Jacobians come from central
-complex-step derivatives and the damping schedule is the classic Marquardt one (lambda / 3 on an
-accepted step, x 4 on a rejected one, scaled by diag(J^T J)). Iterations are a Python loop,
-but each iteration updates every row at once; rows stop individually when they converge.
+Used when the NumPy backend is active (``XPCS_USE_JAX=false`` or JAX missing), and for a
+process's first small fit while JAX is cold (``_engine_choice.py``), so fitting works
+without JAX and without SciPy. Same residuals, same bound transforms and the same
+covariance formula as the JAX engine; Jacobians are complex-step derivatives (exact to
+rounding, as JAX's forward mode); the damping schedule is the classic Marquardt one
+(lambda / 3 on an accepted step, x 4 on a rejected one, scaled by diag(J^T J)). Iterations
+are a Python loop, but each iteration updates every row at once; rows stop individually
+when they converge.
 """
 
 from __future__ import annotations
