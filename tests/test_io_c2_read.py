@@ -6,6 +6,8 @@ mirrored. float32 -> float64 is exact, so the values must be equal, not merely c
 
 from __future__ import annotations
 
+import shutil
+
 import h5py
 import numpy as np
 import pytest
@@ -83,3 +85,42 @@ def test_compute_on_the_float32_map_equals_compute_on_the_float64_one(data_dir):
         db = prepare_display(wide, c2.t, max_size=300, backend=backend)
         assert np.asarray(da.matrix).dtype == np.float64
         np.testing.assert_array_equal(np.asarray(da.matrix), np.asarray(db.matrix))
+
+
+def _peer_mirror(half: np.ndarray) -> np.ndarray:
+    """What other viewers show for a stored half map: c + c.T, the doubled diagonal halved."""
+    full = half + half.T
+    full[np.diag_indices(half.shape[0])] /= 2
+    return full
+
+
+@pytest.mark.parametrize("name", ["aging_b", "dstep_c"])
+def test_every_map_equals_a_bare_h5py_read_mirrored_in_float32(data_dir, name):
+    """Each map as read (cache emptied before each) equals, bit for bit, the stored float32
+    half read with plain h5py and mirrored the peers' way (the stored lower triangle is 0)."""
+    path = data_dir / f"{name}_results.hdf"
+    f = xio.open_file(path)
+    with h5py.File(path, "r") as h5:
+        for k, col in enumerate(f.c2_bins, start=1):
+            half = h5[f"{MAPS}/c2_{k:05d}"][()]
+            assert half.dtype == np.float32 and not np.tril(half, -1).any()
+            f.close()
+            m = f.c2(col).matrix
+            assert m.dtype == np.float32 and m.flags.c_contiguous
+            np.testing.assert_array_equal(m, _peer_mirror(half))
+
+
+def test_a_big_endian_float32_map_stays_float32(tmp_path, data_dir):
+    """float32 stored big-endian is still float32 (native order), with the same values."""
+    path = tmp_path / "be.hdf"
+    shutil.copyfile(data_dir / "aging_b_results.hdf", path)
+    key = f"{MAPS}/c2_00001"
+    with h5py.File(path, "a") as h5:
+        half = h5[key][()]
+        del h5[key]
+        h5.create_dataset(key, data=half.astype(">f4"), compression="lzf")
+    f = xio.open_file(path)
+    m = f.c2(f.c2_bins[0]).matrix
+    assert m.dtype == np.float32 and m.dtype.isnative
+    np.testing.assert_array_equal(m, _peer_mirror(half))
+    assert f.c2(f.c2_bins[1]).matrix.dtype == np.float32  # the untouched little-endian maps

@@ -9,6 +9,9 @@
   external raw storage and filters that are not installed are refused before a read;
 - a declared shape is checked against what its key can hold before a byte is read
   (``_limits``): scalars are scalars, texts short, images detector-sized, all within budget;
+- no handle outlives a ``Source``: between reads no file is held open (a script holding
+  thousands of ``XpcsFile`` s holds no HDF5 handle); what is learnt about an unchanged file's
+  links is remembered instead (``_facts``);
 - any h5py/HDF5 or file-system failure becomes an :class:`XpcsFormatError` naming the file and
   the key — never a raw ``OSError``;
 - texts and config values are informational: one that cannot be read gives the default and a
@@ -29,6 +32,7 @@ import numpy as np
 from h5py import h5l
 
 from ._errors import XpcsFormatError
+from ._facts import file_key, recall
 from ._limits import MAX_TEXT_BYTES, scalar_problem, size_problem, text_problem
 from ._origin import link_target, storage_problem
 
@@ -55,7 +59,9 @@ class Source:
             raise XpcsFormatError(self.path, problem)
         self.folder = Path(os.path.realpath(self.path)).parent
         self.h5 = open_h5(self.path)
-        self._linked = self._has_links()
+        # A file is walked link by link when it has any link; an unchanged file's verdict is
+        # remembered across opens (``_facts``), so a read does not visit every link again.
+        self._linked = recall(file_key(self.h5), "linked", self._has_links)
 
     def _has_links(self) -> bool:
         """Whether any soft, external or user-defined link exists (~0.3 ms, none followed)."""
@@ -207,6 +213,21 @@ class Source:
             return np.asarray(ds[sel])
         except _H5_ERRORS as exc:
             raise XpcsFormatError(self.path, f"cannot read {key} (damaged?): {exc}") from None
+
+    def read_native(self, key: str, ndim=None) -> np.ndarray:
+        """Like ``read`` (same checks), but float32 and float64 data of either byte order
+        come back in native order, read by HDF5 straight into one fresh, writable array
+        (a big-endian float32 map stays float32, no second pass); other dtypes as stored."""
+        ds = self._readable(key, self.check(key, ndim))
+        kind, size = ds.dtype.kind, ds.dtype.itemsize
+        if kind != "f" or size not in (4, 8):
+            return self.read(key, ndim)
+        out = np.empty(ds.shape, dtype=np.float32 if size == 4 else np.float64)
+        try:
+            ds.read_direct(out)
+        except _H5_ERRORS as exc:
+            raise XpcsFormatError(self.path, f"cannot read {key} (damaged?): {exc}") from None
+        return out
 
     def scalar(self, key: str, default: float | None = None, *, tolerant: bool = False):
         """A numeric scalar (shape () or (1,) ...) as float; ``default`` when absent. With

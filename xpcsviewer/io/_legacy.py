@@ -148,4 +148,5 @@ def qmap(src: Source) -> QMap:
 
 
 def c2_stored(src: Source, key: str) -> np.ndarray:
-    return src.read(key, ndim=2)
+    """The stored map at ``key``; float32/float64 in native byte order."""
+    return src.read_native(key, ndim=2)
