@@ -120,7 +120,7 @@ def _build(
         # Fold into a wedge centred on the offset: [-wedge/2, wedge/2).
         rel = phi - phi_offset + 0.5 * wedge
         rel = rel - b.floor(rel / wedge) * wedge
-        a_lo = width = lo  # unused placeholders unless the span is the valid angles
+        a_lo = width = lo  # returned for the edges; read only for the valid-angle span
         if span_valid:
             # Bins tile only the folded angles the valid pixels cover (pySimpleMask's span).
             # The angle relative to the offset, shifted by whole wedges only where it lies
@@ -226,7 +226,8 @@ def _partition(b: BackendProtocol, pixels: tuple, n_q: int, n_phi: int, scale: s
         n_q, n_phi, scale == "log", int(symmetry_fold), phi_span == "valid", phi_offset,
         np.asarray(b.to_numpy(ends))))
     # Data-dependent length: done on the host, the array is n_bins long at most.
-    index_mapping = b.asarray(np.flatnonzero(b.to_numpy(counts)).astype(np.int64))
+    # from_numpy, not asarray: on JAX that stages a program for every new length K
+    index_mapping = b.from_numpy(np.flatnonzero(b.to_numpy(counts)).astype(np.int64))
     return Partition(
         roi_map=roi,
         q_values=q_values,
@@ -296,4 +297,6 @@ def make_partitions(
     pixels = _pixels(b, qmap.q, qmap.phi, mask, flat=getattr(qmap, "flat", None))
     dyn, sta = (_partition(b, pixels, *dims, scale, phi_offset, symmetry_fold, lo, hi, phi_span)
                 for dims, (lo, hi) in zip((dynamic, static), ranges, strict=True))
-    return QPartitions(dynamic=dyn, static=sta, mask=b.asarray(mask) != 0)
+    # compared on the host: an eager != on the device compiles per detector shape
+    return QPartitions(dynamic=dyn, static=sta,
+                       mask=b.from_numpy(np.asarray(b.to_numpy(b.asarray(mask))) != 0))
