@@ -122,7 +122,10 @@ if sys.argv[1] == "before":  # the tab before issue 16: one stage, every kernel 
             lag, age = max(dt, round(0.05 * span / dt) * dt), 0.5 * (t[0] + t[-1])
             c = correct_diagonal(c2.matrix)
             cut_at_lag(c, t, lag), cut_at_age(c, t, age)
-            return fit_aging(c2, 4, q=float(f.dynamic_q[col]), min_pairs=100)
+            # on JAX, as then (fit_aging's default is NumPy on a CPU now); the cuts above run
+            # today's bucketed kernel, not the eager interpax of then (bench_compute --first-use)
+            return fit_aging(c2, 4, q=float(f.dynamic_q[col]), min_pairs=100,
+                             backend=get_backend().name)
         def refine(self, data, files, token, progress):
             return data
 if get_backend().name == "jax":  # imports JAX only when the view needs it

@@ -10,7 +10,10 @@ block-mean decimation (factor 10) of a 10,000 x 10,000 float32 C2 map.
 is shown, then one of a new shape B (another detector crop, roi count or frame count); the
 first call on B, with exact-shape programs (before) and with shape buckets (after); then the
 kernels that no longer compile (the Two-time first view on ``compute.one_pass``, the power
-spectrum, the stability table), first call on each of three new shapes.
+spectrum, the stability table), first call on each of three new shapes. Then (issue 16's
+third part): the C2 cuts on JAX with eager interpax (before) against the bucketed kernel, and
+the Two-time tab's tau per age window (``fit_aging``) on JAX (before) against its default,
+NumPy on a CPU (after), first call per delay bucket (dstep_c, 1500 frames; aging_b, 1000).
 block-mean decimation (factor 10) of a 10,000 x 10,000 float32 C2 map; the Mask tab's redraw
 while the beam centre is dragged (issue 15): the q and φ maps alone for 1 M and 4 M pixels,
 and one whole interactive step (maps + dynamic 36 x 1 and static 360 x 1 partitions + the
@@ -94,7 +97,78 @@ def _first_use_cases(rng):
         ("Q-map + partition 36x1", lambda shape: make_partitions(
             compute_qmap(*GEOM, shape, backend="jax"), np.ones(shape, bool), dynamic=(36, 1),
             static=(360, 1), backend="jax").static.counts, (516, 1556), (512, 1024), (510, 1560)),
+        ("partition, new n_q x n_phi", _new_bins(), (36, 1), (30, 1), (40, 6)),
+        ("C2 cuts, lag + age", c2(_both_cuts), 1500, 1000, 1450),
     ]
+
+
+def _new_bins():
+    """make_partition on one 516 x 1556 detector with another (n_q, n_phi): the Mask tab's
+    spin boxes (36 and 40 -> 64, 1 and 6 -> 16)."""
+    qm = compute_qmap(*GEOM, (516, 1556), backend="numpy")
+    q, phi, mask = np.asarray(qm.q), np.asarray(qm.phi), np.ones((516, 1556), bool)
+    return lambda dims: make_partition(q, phi, mask, *dims, backend="jax").counts
+
+
+def _both_cuts(c, t, backend="jax"):
+    from xpcsviewer.compute import cut_at_age, cut_at_lag
+
+    return (cut_at_lag(c, t, 0.05 * t[-1], backend=backend).values,
+            cut_at_age(c, t, 0.5 * t[-1], backend=backend).values)
+
+
+def _interpax_cuts(c, t):
+    """The cuts as they ran on JAX before issue 16 (eager interpax, NumPy's sample points)."""
+    import interpax
+    import jax.numpy as jnp
+
+    out = []
+    for fn in (_lag_points, _age_points):
+        xq, yq = fn(t)
+        cj = jnp.asarray(c, dtype="float64")
+        ok = jnp.isfinite(cj)
+        args = (jnp.asarray(xq), jnp.asarray(yq), jnp.asarray(t), jnp.asarray(t))
+        vals = interpax.interp2d(*args, jnp.where(ok, cj, 0.0), method="linear", extrap=False)
+        weight = interpax.interp2d(*args, jnp.where(ok, 1.0, 0.0), method="linear", extrap=False)
+        out.append(jnp.where(weight > 1e-12, vals / jnp.where(weight > 1e-12, weight, 1.0), jnp.nan))
+    return out
+
+
+def _lag_points(t):
+    half = round(0.05 * t[-1] / (t[1] - t[0])) * (t[1] - t[0]) / 2
+    a = np.linspace(t[0] + half, t[-1] - half, max(2, t.size - int(round(2 * half / (t[1] - t[0])))))
+    return a - half, a + half
+
+
+def _age_points(t):
+    age = 0.5 * t[-1]
+    steps = int(np.floor(2 * min(age - t[0], t[-1] - age) / (t[1] - t[0]) + 1e-9))
+    lg = np.arange(-steps, steps + 1) * (t[1] - t[0])
+    return age - lg / 2, age + lg / 2
+
+
+def _aging_first_use() -> None:
+    """tau per age window, the Two-time tab's second stage: first fit per delay bucket in this
+    process (no disk cache unless XPCS_JAX_CACHE_DIR names one), JAX (before) vs the default."""
+    from pathlib import Path
+
+    import xpcsviewer
+    from xpcsviewer.fitting import fit_aging
+
+    data = Path(__file__).resolve().parents[1] / "tests" / "data"
+    maps = []
+    for name, col in (("dstep_c", 2), ("aging_b", 5)):
+        with xpcsviewer.open(data / f"{name}_results.hdf") as f:
+            maps.append((f"{name} ({f.c2(col).t.size} frames)", f.c2(col), float(f.dynamic_q[col])))
+    print("\nτ per age window (fit_aging, 4 windows), first call per delay bucket (s):")
+    for label, c2, q in maps:
+        times = {}
+        for stage, backend in (("before: JAX", "jax"), ("after: default", None)):
+            start = time.perf_counter()
+            out = fit_aging(c2, 4, q=q, backend=backend)
+            times[stage] = (time.perf_counter() - start, out.fit.provenance.backend)
+        print(f"{label:<24} " + " | ".join(f"{k} ({b}) {v:6.2f}" for k, (v, b) in times.items())
+              + f" | before/after {times['before: JAX'][0] / times['after: default'][0]:5.1f}x")
 
 
 def _host_cases(rng):
@@ -149,6 +223,14 @@ def first_use() -> None:
         times = [_timed(lambda call=call, s=s: call(s), jax.block_until_ready) for s in shapes]
         print(f"{name:<24} " + " | ".join(f"{s}: {t * 1e3:7.1f}" for s, t in zip(shapes, times,
                                                                                   strict=True)))
+    # C2 cuts as they were on JAX (eager interpax: a program per op and size), for comparison
+    c = rng.random((1500, 1500))
+    jax.block_until_ready(_interpax_cuts(c, np.arange(1500) * 2e-3))
+    c = rng.random((1450, 1450))
+    before = _timed(lambda: _interpax_cuts(c, np.arange(1450) * 2e-3), jax.block_until_ready)
+    print(f"\nC2 cuts, lag + age, eager interpax (before issue 16), 1500 -> 1450 frames: "
+          f"{before * 1e3:7.1f} ms")
+    _aging_first_use()
     print(f"load average {' '.join(f'{v:.1f}' for v in os.getloadavg())} on {os.cpu_count()} cores")
 
 

@@ -122,3 +122,36 @@ def test_one_program_covers_many_shapes_and_roi_counts(data_dir):
     after = cached_kernels("roi_mean"), cached_kernels("moving_mean"), cached_kernels("c2_window_g2")
     assert [a - c for a, c in zip(after, before, strict=True)] <= [1, 1, 1]
     assert all(a - c <= 1 for a, c in zip(after, before, strict=True))
+
+
+def test_c2_cuts_share_one_program_per_map_bucket_and_equal_numpy(data_dir, monkeypatch):
+    """cut_at_lag / cut_at_age on JAX (the Two-time tab's cuts on a GPU): maps of 60 and 50
+    frames (bucket 64), cuts at lags and ages between frames, one program for all; values
+    the exact-shape program's bit for bit and NumPy's to rounding, NaN where NumPy has NaN."""
+    from xpcsviewer.compute import cut_at_age, cut_at_lag
+
+    jx, npb = get_backend("jax"), get_backend("numpy")
+    with h5py.File(data_dir / "aging_b_results.hdf", "r") as h5:
+        c2 = np.array(h5["xpcs/twotime/correlation_map/c2_00001"][:60, :60], dtype=np.float64)
+    c2 = np.triu(c2) + np.triu(c2, 1).T
+    c2[20, :] = c2[:, 20] = np.nan  # a dead frame
+    t = np.arange(60) * 0.002
+    before = cached_kernels("c2_cut")
+    cuts = []
+    for n in (60, 50):
+        c, tn = c2[:n, :n], t[:n]
+        for fn, at in ((cut_at_lag, 0.0), (cut_at_lag, 0.0071), (cut_at_age, 0.0413),
+                       (cut_at_age, tn[5])):
+            got, want = fn(c, tn, at, backend=jx), fn(c, tn, at, backend=npb)
+            x, y = _np(jx, got.values), np.asarray(want.values)
+            assert x.shape == y.shape and np.array_equal(np.isnan(x), np.isnan(y))
+            assert np.isfinite(y).sum() >= 9
+            np.testing.assert_allclose(x, y, rtol=1e-14)
+            np.testing.assert_array_equal(_np(jx, got.axis), want.axis)
+            cuts.append((fn, c, tn, at, x))
+    assert cached_kernels("c2_cut") - before <= 1
+    # the dead frame's diagonal pixel has no finite corner on the lag-0 cut: NaN on both
+    assert np.isnan(cuts[0][4]).sum() == np.isnan(cuts[4][4]).sum() == 1
+    monkeypatch.setattr(_kernels, "BUCKETING", False)
+    fn, c, tn, at, x = cuts[-3]  # 50 frames, lag 0.0071 s: its own exact-shape program
+    np.testing.assert_array_equal(_np(jx, fn(c, tn, at, backend=jx).values), x)

@@ -81,6 +81,29 @@ def test_partition_bucketed_equals_exact(name, data_dir, monkeypatch):
             assert _np(b, on.counts).sum() == np.count_nonzero(roi)
 
 
+def test_bin_counts_in_one_bucket_share_a_program_and_equal_numpy(monkeypatch):
+    """A new n_q or n_phi (the Mask tab's spin boxes) reuses the program of its bucket (n_q
+    17 and 30 -> 32, n_phi 5 and 6 -> 16); labels, counts and cells are the exact program's
+    and the NumPy backend's, and the edges NumPy's bit for bit (made on the host for both)."""
+    jx, npb = get_backend("jax"), get_backend("numpy")
+    m = compute_qmap(*GEOM, 60.5, -20.0, (150, 171), backend=npb)
+    q, phi = np.asarray(m.q), np.asarray(m.phi)
+    mask = np.random.default_rng(3).random(q.shape) > 0.05
+    kw = {"scale": "log", "phi_span": "valid", "phi_offset": 12.5}
+    before = cached_kernels("partition")
+    parts = {dims: make_partition(q, phi, mask, *dims, backend=jx, **kw) for dims in ((17, 5), (30, 6))}
+    assert cached_kernels("partition") - before <= 1  # one program (none if another test made it)
+    fields = ("roi_map", "counts", "index_mapping", "q_edges", "q_values", "phi_edges", "phi_values")
+    for dims, part in parts.items():
+        ref = make_partition(q, phi, mask, *dims, backend=npb, **kw)
+        _equal(jx, [getattr(part, f) for f in fields], [getattr(ref, f) for f in fields])
+        assert _np(jx, part.counts).size == dims[0] * dims[1] and part.num_pts == dims
+    monkeypatch.setattr(_kernels, "BUCKETING", False)
+    exact = make_partition(q, phi, mask, 17, 5, backend=jx, **kw)
+    _equal(jx, (exact.roi_map, exact.counts, exact.index_mapping),
+           (parts[17, 5].roi_map, parts[17, 5].counts, parts[17, 5].index_mapping))
+
+
 @pytest.mark.parametrize("name", BACKENDS)
 def test_partitions_from_the_qmaps_padded_maps_equal_make_partition(name):
     """make_partitions reads the Q-map's own padded maps (no copy); the same partitions."""

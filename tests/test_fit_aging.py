@@ -111,19 +111,6 @@ def test_more_windows_resolve_the_same_law(aging):
     assert out.tau[7] < truth_tau[7]
 
 
-def test_both_backends_agree(aging):
-    f, _ = aging
-    c2 = f.c2(4)
-    jx = fit_aging(c2, 4, backend="jax")
-    np_ = fit_aging(c2, 4, backend="numpy")
-    np.testing.assert_allclose(np.asarray(jx.g2.g2_err), np.asarray(np_.g2.g2_err), rtol=1e-10)
-    np.testing.assert_allclose(jx.tau, np_.tau, rtol=1e-5)
-    np.testing.assert_allclose(jx.contrast, np_.contrast, rtol=1e-5)
-    # The bootstrap draws the same replicates on both (NumPy, fixed seed).
-    np.testing.assert_allclose(jx.tau_err, np_.tau_err, rtol=1e-3)
-    assert np.array_equal(jx.n_boot_ok, np_.n_boot_ok)
-
-
 def test_window_errors_are_the_standard_error_over_frame_pairs(aging):
     f, _ = aging
     c2 = f.c2(6)

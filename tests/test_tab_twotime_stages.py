@@ -91,7 +91,8 @@ def test_second_stage_adds_fit_aging_unchanged(staged):
 
 
 def test_first_view_does_not_import_jax(data_dir):
-    """A new process shows the first view without importing JAX (1-2.5 s on this machine)."""
+    """A new process shows the first view, and then fits tau per window (fit_aging on NumPy
+    on a CPU), without importing JAX (1-2.5 s on this machine) or compiling a solver."""
     code = (
         "import sys, xpcsviewer\n"
         "from xpcsviewer.gui._token import CancelToken\n"
@@ -100,10 +101,14 @@ def test_first_view_does_not_import_jax(data_dir):
         "d = TwotimeController().prepare([f], CancelToken(), lambda *a: None)\n"
         "assert d.matrix.shape == (500, 500) and len(d.window_g2) == 4, d.matrix.shape\n"
         "print('jax' in sys.modules)\n"
+        "tab = TwotimeController()\n"
+        "r = tab.refine(d, [f], CancelToken(), lambda *a: None)\n"
+        "assert not r.fit_pending and r.tau_note == '' and len(r.window_fits) == 4, r.tau_note\n"
+        "print('jax' in sys.modules)\n"
     )
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     env.pop("XPCS_USE_GPU", None)
     done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
                           timeout=600, check=False)
     assert done.returncode == 0, done.stderr[-2000:]
-    assert done.stdout.split()[-1] == "False"
+    assert done.stdout.split()[-2:] == ["False", "False"]  # after the view, after the fit

@@ -1,8 +1,9 @@
-"""Linear interpolation on grids: interpax on JAX, the same arithmetic in NumPy otherwise.
+"""Linear interpolation on a grid: interpax on JAX, the same arithmetic in NumPy otherwise.
 
-Linear, not cubic: C2 maps are noisy and carry a sharp diagonal, where a cubic overshoots;
-and g2 in log t is already smooth on a multi-tau grid. Points outside the grid give NaN
-(interpax ``extrap=False``), so a cut never invents values beyond the measured map.
+(Cuts through C2 maps sample bilinearly in their own bucketed kernel, ``_c2_cuts.py``.)
+
+Linear, not cubic: g2 in log t is already smooth on a multi-tau grid. Points outside the
+grid give NaN (interpax ``extrap=False``), so nothing is invented beyond the measured range.
 """
 
 from __future__ import annotations
@@ -38,30 +39,3 @@ def interp1d_linear(xq: Any, x: Any, f: Any, backend: BackendProtocol) -> Any:
     t = t.reshape(t.shape + (1,) * (f.ndim - 1))
     val = f[i] * (1.0 - t) + f[i + 1] * t
     return np.where(out.reshape(t.shape), np.nan, val)
-
-
-def interp2d_linear(xq: Any, yq: Any, x: Any, y: Any, f: Any, backend: BackendProtocol) -> Any:
-    """Bilinear: f (nx, ny) on increasing x (nx,), y (ny,); values at (xq, yq) pairs (m,)."""
-    if backend.name == "jax":
-        import interpax
-
-        return interpax.interp2d(
-            backend.asarray(xq, dtype="float64"),
-            backend.asarray(yq, dtype="float64"),
-            backend.asarray(x, dtype="float64"),
-            backend.asarray(y, dtype="float64"),
-            backend.asarray(f, dtype="float64"),
-            method="linear",
-            extrap=False,
-        )
-    x, y, xq, yq = (np.asarray(a, dtype=np.float64) for a in (x, y, xq, yq))
-    f = np.asarray(f)
-    i, tx, ox = _cell(x, xq)
-    j, ty, oy = _cell(y, yq)
-    val = (
-        f[i, j] * (1 - tx) * (1 - ty)
-        + f[i + 1, j] * tx * (1 - ty)
-        + f[i, j + 1] * (1 - tx) * ty
-        + f[i + 1, j + 1] * tx * ty
-    )
-    return np.where(ox | oy, np.nan, val)

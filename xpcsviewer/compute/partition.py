@@ -31,7 +31,7 @@ import numpy as np
 
 from xpcsviewer.backends import BackendProtocol
 
-from ._kernels import bucket, kernel, padded, resolve
+from ._kernels import bucket, cut, kernel, padded, resolve
 from ._partition_guard import check_partition_input
 from .qmap import DetectorQMap
 
@@ -90,14 +90,17 @@ class QPartitions:
 
 
 def _build(
-    backend: BackendProtocol, n_q: int, n_phi: int, log: bool, fold: int, span_valid: bool,
-    shape: tuple,
+    backend: BackendProtocol, n_q_max: int, n_phi_max: int, log: bool, fold: int,
+    span_valid: bool, shape: tuple,
 ):
-    # ``shape`` only keys the cache: one compiled program per pixel bucket and bin layout.
+    # ``shape`` only keys the cache: one compiled program per pixel bucket and bin buckets.
+    # n_q and n_phi are traced (float64 scalars); n_q_max, n_phi_max, their buckets, only
+    # size the cell counts (cells past n_q * n_phi hold no pixel: cut off by the caller).
     b = backend
     wedge = 360.0 / fold
+    n_cells = n_q_max * n_phi_max
 
-    def partition_kernel(q, phi, mask, q_range, phi_offset):
+    def partition_kernel(q, phi, mask, q_range, phi_offset, n_q, n_phi):
         valid = mask & b.isfinite(q)
         if log:
             valid = valid & (q > 0)
@@ -117,6 +120,7 @@ def _build(
         # Fold into a wedge centred on the offset: [-wedge/2, wedge/2).
         rel = phi - phi_offset + 0.5 * wedge
         rel = rel - b.floor(rel / wedge) * wedge
+        a_lo = width = lo  # returned for the edges; read only for the valid-angle span
         if span_valid:
             # Bins tile only the folded angles the valid pixels cover (pySimpleMask's span).
             # The angle relative to the offset, shifted by whole wedges only where it lies
@@ -128,27 +132,41 @@ def _build(
             a_hi = b.max(b.where(valid, ang, -math.inf))
             width = b.where(a_hi > a_lo, a_hi - a_lo, 1.0)  # one angle only: all in bin 0
             iphi = b.clip(b.floor((ang - a_lo) / width * n_phi), 0, n_phi - 1)
-            phi_edges = b.linspace(0.0, 1.0, n_phi + 1) * width + (a_lo + phi_offset)
         else:
             iphi = b.clip(b.floor(rel / wedge * n_phi), 0, n_phi - 1)
-            phi_edges = b.linspace(-0.5 * wedge, 0.5 * wedge, n_phi + 1) + phi_offset
         cell = b.where(inside, iq * n_phi + iphi + 1, 0).astype("int32")  # grid index + 1
-        counts = b.bincount(b.reshape(cell, (-1,)), length=n_q * n_phi + 1)[1:]
+        counts = b.bincount(b.reshape(cell, (-1,)), length=n_cells + 1)[1:]
         # Compact labels: a cell's label is the number of occupied cells up to and including
         # it (so occupied cells get 1..K in grid order); fixed shapes, so it compiles once.
         rank = b.cumsum((counts > 0).astype("int32"))
-        label = b.take(rank, b.clip(cell - 1, 0, n_q * n_phi - 1))
+        label = b.take(rank, b.clip(cell - 1, 0, n_cells - 1))
         roi = b.where(cell > 0, label, 0).astype("int32")
-        if log:
-            q_edges = b.exp(b.linspace(0.0, 1.0, n_q + 1) * (x1 - x0) + x0)
-            q_values = b.sqrt(q_edges[:-1] * q_edges[1:])
-        else:
-            q_edges = b.linspace(0.0, 1.0, n_q + 1) * (hi - lo) + lo
-            q_values = 0.5 * (q_edges[:-1] + q_edges[1:])
-        phi_values = 0.5 * (phi_edges[:-1] + phi_edges[1:])
-        return roi, counts, q_edges, q_values, phi_edges, phi_values
+        return roi, counts, b.stack([lo, hi, a_lo, width])
 
     return partition_kernel
+
+
+def _edges(n_q: int, n_phi: int, log: bool, fold: int, span_valid: bool, phi_offset: float,
+           ends: np.ndarray) -> tuple[np.ndarray, ...]:
+    """q_edges, q_values, phi_edges, phi_values (float64; Å⁻¹, degrees) from the kernel's
+    q range and angle span ``ends`` = (lo, hi, a_lo, width). On the host for both backends:
+    n_q + 1 values need no program (a static length would compile one per n_q), and JAX's
+    edges are NumPy's bit for bit."""
+    lo, hi, a_lo, width = (np.float64(v) for v in ends)
+    steps = np.linspace(0.0, 1.0, n_q + 1)
+    if log:
+        x0, x1 = np.log(lo), np.log(hi)
+        q_edges = np.exp(steps * (x1 - x0) + x0)
+        q_values = np.sqrt(q_edges[:-1] * q_edges[1:])
+    else:
+        q_edges = steps * (hi - lo) + lo
+        q_values = 0.5 * (q_edges[:-1] + q_edges[1:])
+    wedge = 360.0 / fold
+    if span_valid:
+        phi_edges = np.linspace(0.0, 1.0, n_phi + 1) * width + (a_lo + np.float64(phi_offset))
+    else:
+        phi_edges = np.linspace(-0.5 * wedge, 0.5 * wedge, n_phi + 1) + np.float64(phi_offset)
+    return q_edges, q_values, phi_edges, 0.5 * (phi_edges[:-1] + phi_edges[1:])
 
 
 def _checked(n_q: int, n_phi: int, scale: str, symmetry_fold: int, phi_span: str,
@@ -186,19 +204,30 @@ def _partition(b: BackendProtocol, pixels: tuple, n_q: int, n_phi: int, scale: s
                phi_offset: float, symmetry_fold: int, lo: float, hi: float,
                phi_span: str) -> Partition:
     shape, n, qf, phif, mf = pixels
-    static = (int(n_q), int(n_phi), scale == "log", int(symmetry_fold), phi_span == "valid",
+    # Bin counts bucketed like pixels (a new n_q or n_phi in the Mask tab reuses a program);
+    # NumPy compiles nothing and runs the exact sizes.
+    n_q, n_phi = int(n_q), int(n_phi)
+    nq_max, nphi_max = (bucket(n_q), bucket(n_phi)) if b.supports_jit else (n_q, n_phi)
+    static = (nq_max, nphi_max, scale == "log", int(symmetry_fold), phi_span == "valid",
               (int(qf.shape[0]),))
     run = kernel(b, "partition", static, _build)
-    roi, counts, q_edges, q_values, phi_edges, phi_values = run(
+    as_f64 = b.from_numpy if b.supports_jit else np.float64  # no program per new value
+    roi, counts, ends = run(
         qf, phif, mf,
-        b.asarray([lo, hi], dtype="float64"),
-        b.asarray(float(phi_offset), dtype="float64"),
+        b.from_numpy(np.array([lo, hi], dtype=np.float64)),
+        as_f64(np.float64(phi_offset)),
+        as_f64(np.float64(n_q)), as_f64(np.float64(n_phi)),
     )
-    # cut back and reshaped on the host: an eager reshape would compile per shape
+    # cut back and reshaped on the host: an eager reshape or slice would compile per shape
     roi_host = np.asarray(b.to_numpy(roi))[:n].reshape(shape)
     roi = b.from_numpy(roi_host) if b.supports_jit else roi_host
+    counts = cut(b, counts, n_q * n_phi)
+    q_edges, q_values, phi_edges, phi_values = (b.from_numpy(v) for v in _edges(
+        n_q, n_phi, scale == "log", int(symmetry_fold), phi_span == "valid", phi_offset,
+        np.asarray(b.to_numpy(ends))))
     # Data-dependent length: done on the host, the array is n_bins long at most.
-    index_mapping = b.asarray(np.flatnonzero(b.to_numpy(counts)).astype(np.int64))
+    # from_numpy, not asarray: on JAX that stages a program for every new length K
+    index_mapping = b.from_numpy(np.flatnonzero(b.to_numpy(counts)).astype(np.int64))
     return Partition(
         roi_map=roi,
         q_values=q_values,
@@ -237,7 +266,8 @@ def make_partition(
     phi_span: ``"full"`` (bins tile the whole wedge, ±180° without fold) or ``"valid"`` (bins
     tile the folded angles of the valid pixels, pySimpleMask's convention). Raises ValueError
     on an unknown scale or span, bad counts, or an empty mask.
-    Compiled once per (pixel-count bucket, n_q, n_phi, scale, fold, span) on JAX.
+    Compiled once per (pixel-count bucket, n_q bucket, n_phi bucket, scale, fold, span) on
+    JAX (buckets: ``compute._kernels.bucket``, docs/performance.md).
     """
     lo, hi = _checked(n_q, n_phi, scale, symmetry_fold, phi_span, q_range)
     b = resolve(backend)
@@ -267,4 +297,6 @@ def make_partitions(
     pixels = _pixels(b, qmap.q, qmap.phi, mask, flat=getattr(qmap, "flat", None))
     dyn, sta = (_partition(b, pixels, *dims, scale, phi_offset, symmetry_fold, lo, hi, phi_span)
                 for dims, (lo, hi) in zip((dynamic, static), ranges, strict=True))
-    return QPartitions(dynamic=dyn, static=sta, mask=b.asarray(mask) != 0)
+    # compared on the host: an eager != on the device compiles per detector shape
+    return QPartitions(dynamic=dyn, static=sta,
+                       mask=b.from_numpy(np.asarray(b.to_numpy(b.asarray(mask))) != 0))

@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from ..backends import ensure_numpy
-from ..compute import G2FromC2, g2_from_c2
+from ..compute import G2FromC2, g2_from_c2, one_pass
 from . import _aging_errors as boot
 from ._fit_g2 import fit_g2
 from ._results import FitStatus, G2FitResult, frozen
@@ -114,7 +114,14 @@ def fit_aging(
         model: ``"single"`` (baseline + contrast exp(-2 t/tau)) or ``"stretched"``.
         min_pairs: lags whose window mean averages fewer frame pairs are left out of the fit
             (the longest lags of a window hold only a few pixels near its corner).
-        fixed, bounds, t_range, backend: as :func:`fit_g2` (t_range: lags in s).
+        fixed, bounds, t_range: as :func:`fit_g2` (t_range: lags in s).
+        backend: ``"jax"`` or ``"numpy"`` for the window g2 and the fit. Default
+            (``None``): :func:`xpcsviewer.compute.one_pass`'s choice, NumPy on a CPU and the
+            active backend on a GPU. Why: the JAX solver compiles per delay bucket (a C2 of
+            n frames fits n - 1 lags), about 4 s at a new process's first fit of a bucket,
+            while NumPy's Levenberg-Marquardt fits a few windows in 0.1-0.2 s and agrees with
+            it to about 1e-8 on converged windows (``tests/test_fit_aging_backend.py``;
+            docs/performance.md, "Two-time first view").
         n_blocks, n_boot: the block bootstrap of the errors (below); n_blocks >= 2.
 
     Weights: the standard error over the frame pairs averaged at each lag (see
@@ -136,6 +143,8 @@ def fit_aging(
     if int(n_blocks) < 2 or int(n_boot) < 2:
         raise ValueError(f"n_blocks and n_boot must be at least 2; got {n_blocks}, {n_boot}")
     matrix, t = c2.matrix, c2.t
+    if backend is None:
+        backend = one_pass().name  # NumPy on a CPU: no compile before tau is shown
     wins = equal_windows(t, n_windows) if windows is None else windows
     cut = g2_from_c2(matrix, t, wins, backend=backend)
     tau = np.asarray(ensure_numpy(cut.tau), dtype=np.float64)
