@@ -12,6 +12,8 @@ when they converge.
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import numpy as np
 
 from ._lsq_jax import CODE_MAX_STEPS, CODE_NONFINITE, CODE_OK
@@ -71,9 +73,27 @@ def _pinv_rows(m: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def solve(problem, *, max_steps: int, rtol: float, atol: float) -> dict[str, np.ndarray]:
     """Same contract as :func:`._lsq_jax.solve`."""
+    # The padding rows only serve JAX's shape buckets (_prepare.py): NumPy fits the real
+    # rows (12 of a 32-row bucket for brownian_a) and hands the padding back unfitted.
+    n, rows = problem.n_rows, problem.theta0.shape[0]
+    real = problem if n == rows else _first_rows(problem, n)
     # Overflow and NaN in a bad row are expected here and reported through its code.
     with np.errstate(all="ignore"):
-        return _solve(problem, max_steps=max_steps, rtol=rtol, atol=atol)
+        out = _solve(real, max_steps=max_steps, rtol=rtol, atol=atol)
+    if n == rows:
+        return out
+    return {"theta": np.concatenate([out["theta"], problem.theta0[n:]]),
+            "cov": np.concatenate([out["cov"], np.zeros((rows - n,) + out["cov"].shape[1:])]),
+            "chi2": np.concatenate([out["chi2"], np.zeros(rows - n)]),
+            "code": np.concatenate([out["code"], np.full(rows - n, CODE_OK)]),
+            "steps": np.concatenate([out["steps"], np.zeros(rows - n, dtype=int)])}
+
+
+def _first_rows(problem, n: int) -> SimpleNamespace:
+    """What :func:`_solve` reads of ``problem``, its first ``n`` rows only."""
+    return SimpleNamespace(free=problem.free, kinds=problem.kinds, spec=problem.spec,
+                           **{k: getattr(problem, k)[:n]
+                              for k in ("lo", "hi", "theta0", "y0", "t", "g2", "w")})
 
 
 def _solve(problem, *, max_steps: int, rtol: float, atol: float) -> dict[str, np.ndarray]:
