@@ -286,7 +286,7 @@ class G2View(TabView):
                 result = self.controller.bayes.get((f.path, int(f.source[c])))
                 if result is not None and band is None:
                     band = (result.band_t, result.band_lo, result.band_hi)
-            panels.append(Panel(slot.title, points, lines, band, note))
+            panels.append(Panel(slot.title, points, lines, band, note, slot.tip))
         return panels
 
     def _render_map(self, data: G2Data) -> None:
