@@ -157,4 +157,5 @@ def test_the_title_names_the_bins_honestly():
     assert TrendsView.where([same, near], 3) == (" across 3 files at ref's bins, the others at "
                                                  "their nearest bin (Δq ≤ 4.3%)")
     assert TrendsView.where([same, same], 3) == " across 3 files"
+    assert TrendsView.where([near], 2).endswith("the other at its nearest bin (Δq ≤ 4.3%)")
     assert TrendsView.where([Trend("D (α = 2)", y, y)], 3) == " across 3 files"

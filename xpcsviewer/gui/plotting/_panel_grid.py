@@ -317,6 +317,9 @@ class PanelGrid(pg.GraphicsLayoutWidget):
         self._heading_parts = (heading, list(legend or []), n_colours)
         self._set_heading()
         y_range = shared_y_range(panels) if shared_y else None
+        shown_items = self._items[:len(self.plots)]
+        for items in shown_items:  # notes placed once the page's ranges are set, not on each
+            items.hold_note = True
         for i, (plot, items, panel) in enumerate(zip(self.plots, self._items, panels,
                                                      strict=False)):
             r, c = divmod(i, cols)
@@ -336,6 +339,9 @@ class PanelGrid(pg.GraphicsLayoutWidget):
         x_range = shared_x_range(panels)
         if self.plots and x_range is not None:
             self.plots[0].setXRange(*x_range, padding=0)
+        for items in shown_items:
+            items.hold_note = False
+            items.place_note()
         # Settle what is left now, not when painting (else the grid is painted twice).
         if self.scene() is not None:
             self.scene().prepareForPaint()

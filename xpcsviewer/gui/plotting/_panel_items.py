@@ -40,6 +40,8 @@ class PanelItems:
         self.note.setPos(4, 2)
         self.note.hide()
         self.noted = False
+        self.hold_note = False  # set while a page is drawn: the note is placed once, after
+        self._note_boxes: tuple[Any, list] = (None, [])  # (text, room) -> [(width, size)]
         # In the corner with the fewest points, placed again when the plot's size or range
         # changes (nothing to do while no note is shown).
         plot.vb.sigResized.connect(self.place_note)
@@ -134,20 +136,33 @@ class PanelItems:
         self.place_note()
 
     def place_note(self, *_: Any) -> None:
-        """Move the note to the corner of the plot where it covers the fewest points."""
-        if not self.noted:
+        """Move the note to the corner of the plot where it covers the fewest points: as
+        wide as its text (at most the plot's width), or wrapped to half the plot's width
+        when a narrower box leaves a corner freer (a note as wide as a 175 px plot covered
+        some data in every corner)."""
+        if not self.noted or self.hold_note:
             return
-        # As wide as its text, at most the plot's width (then wrapped): a fixed 150 px box
-        # around a short note covered some data in every corner of a 175 px plot.
         text = self.note.textItem
-        text.setTextWidth(-1)
         room = max(60.0, self.plot.vb.width() - 8)
-        if text.boundingRect().width() > room:
-            text.setTextWidth(room)
-        box = text.boundingRect()
-        self.note.setPos(quiet_corner(self.plot.vb, box.width(), box.height(),
-                                      [i for i in self.shown if isinstance(i, PointsItem)],
-                                      [i for i in self.shown if isinstance(i, LineItem)]))
+        key = (text.toPlainText(), room)
+        if self._note_boxes[0] != key:  # laying the text out is the costly part: once a text
+            text.setTextWidth(-1)
+            widths = [min(text.boundingRect().width(), room)]
+            if widths[0] > room / 2 + 20:
+                widths.append(max(60.0, room / 2))
+            boxes = []
+            for width in widths:
+                text.setTextWidth(width)
+                boxes.append((width, text.boundingRect().size()))
+            self._note_boxes = (key, boxes)
+        boxes = self._note_boxes[1]
+        rank, where = quiet_corner(self.plot.vb, [(size.width(), size.height()) for _, size in boxes],
+                                   [i for i in self.shown if isinstance(i, PointsItem)],
+                                   [i for i in self.shown if isinstance(i, LineItem)])
+        width = boxes[rank][0]
+        if text.textWidth() != width:
+            text.setTextWidth(width)
+        self.note.setPos(where)
 
 
 def fit_colour(index: int, n_colours: int) -> Any:

@@ -26,23 +26,34 @@ def corner_boxes(view: QRectF, width: float, height: float) -> list[QRectF]:
     return [QRectF(x, y, width, height) for y in (top, bottom) for x in (left, right)]
 
 
-def _inside(box: QRectF, vb: Any, items: list[Any]) -> int:
-    """How many of ``items``' drawn (x, y) values fall in ``box`` (view box pixels)."""
+def _xy(items: list[Any]) -> tuple[np.ndarray, np.ndarray]:
+    """All drawn (x, y) values of ``items`` (view coordinates), as two flat arrays."""
+    data = [item.getData() for item in items]
+    if not data:
+        return np.zeros(0), np.zeros(0)
+    return (np.concatenate([np.asarray(x, np.float64) for x, _ in data]),
+            np.concatenate([np.asarray(y, np.float64) for _, y in data]))
+
+
+def _inside(box: QRectF, vb: Any, x: np.ndarray, y: np.ndarray) -> int:
+    """How many of the values (x, y) (view coordinates) fall in ``box`` (view box pixels)."""
     a, b = vb.mapToView(box.topLeft()), vb.mapToView(box.bottomRight())
     x0, x1 = sorted((a.x(), b.x()))
     y0, y1 = sorted((a.y(), b.y()))
-    n = 0
-    for item in items:
-        x, y = (np.asarray(v, np.float64) for v in item.getData())
-        n += int(np.count_nonzero((x >= x0) & (x <= x1) & (y >= y0) & (y <= y1)))
-    return n
+    return int(np.count_nonzero((x >= x0) & (x <= x1) & (y >= y0) & (y <= y1)))
 
 
-def quiet_corner(vb: Any, width: float, height: float, points: list[Any],
-                 lines: list[Any]) -> QPointF:
-    """The top-left of the corner box (``width`` x ``height`` px, in ``vb``'s pixels) that
-    covers the fewest of ``points``' values, then of ``lines``' vertices (items with
-    ``getData()`` in view coordinates: log10 t on a log-x plot)."""
-    boxes = corner_boxes(vb.rect(), width, height)
-    scores = [(_inside(box, vb, points), _inside(box, vb, lines), i) for i, box in enumerate(boxes)]
-    return boxes[min(scores)[2]].topLeft()
+def quiet_corner(vb: Any, sizes: list[tuple[float, float]], points: list[Any],
+                 lines: list[Any]) -> tuple[int, QPointF]:
+    """Of the note's boxes (``sizes``: (width, height) px each, in ``vb``'s pixels, in the
+    order preferred) in each corner, the one that covers the fewest of ``points``' values,
+    then of ``lines``' vertices (items with ``getData()`` in view coordinates: log10 t on a
+    log-x plot): (its index in ``sizes``, its top-left)."""
+    (px, py), (lx, ly) = _xy(points), _xy(lines)
+    best = None
+    for rank, (width, height) in enumerate(sizes):
+        for corner, box in enumerate(corner_boxes(vb.rect(), width, height)):
+            score = (_inside(box, vb, px, py), _inside(box, vb, lx, ly), rank, corner)
+            if best is None or score < best[0]:
+                best = (score, rank, box.topLeft())
+    return best[1], best[2]

@@ -35,8 +35,9 @@ def fit_pairing(text: str, metrics: QFontMetricsF, width: float) -> str:
     """``text`` (e.g. "brownian_a: q=0.005779 Å⁻¹; no bin of 3 files") in ``width`` px:
     as it is; else without its units (the first line, right above, names them); else with a
     leading file name ("name: ", longer than a count like "4 files") shortened in its
-    middle, where names of one series differ least, so the q after it stays whole; else
-    elided: at its end, or in its middle for a line with no such name ("only in name")."""
+    middle, where names of one series differ least, so the q after it stays whole, when
+    8 characters of it stay; else elided at its end (or, for a line with no such name, "only
+    in name", in its middle)."""
     if metrics.horizontalAdvance(text) <= width:
         return text
     text = text.replace(" Å⁻¹", "")
@@ -46,9 +47,10 @@ def fit_pairing(text: str, metrics: QFontMetricsF, width: float) -> str:
     if not sep:
         return metrics.elidedText(text, Qt.TextElideMode.ElideMiddle, max(0.0, width))
     room = width - metrics.horizontalAdvance(sep + rest)
-    if len(name) > 8 and room >= metrics.horizontalAdvance("abc…xyz"):
-        return metrics.elidedText(name, Qt.TextElideMode.ElideMiddle, room) + sep + rest
-    return fit_line(text, metrics, width)
+    short = metrics.elidedText(name, Qt.TextElideMode.ElideMiddle, max(0.0, room))
+    if len(name) > 8 and len(short) > 8:  # still a name to read ("brow…un_a" is; "b…a" not)
+        return short + sep + rest
+    return fit_line(text, metrics, width)  # the name whole, the line's end (a note) cut
 
 
 class PairTitle(PanelTitle):

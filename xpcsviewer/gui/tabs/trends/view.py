@@ -120,7 +120,8 @@ class TrendsView(TabView):
             return f" at {bins[0].label}{files}" if len(trend) == 1 else files
         at = f"{bins[0].ref}'s {bins[0].label}" if len(trend) == 1 else f"{bins[0].ref}'s bins"
         off = f"Δq ≤ {100 * dq:.1f}%" + (f", Δφ ≤ {dphi:.3g}°" if dphi > 1e-6 else "")
-        return f"{files} at {at}, the others at their nearest bin ({off})"
+        others = "the other at its" if n_files == 2 else "the others at their"
+        return f"{files} at {at}, {others} nearest bin ({off})"
 
     def render(self, data: TrendsData) -> None:
         if not data.names:
