@@ -56,7 +56,7 @@ def _check_filling(qtbot, window, idle, data_dir, tmp_path, gate, monkeypatch, r
     window.file_panel.table.selectRow(3)  # the user's highlight survives the rows filling in
     gate.release(2)  # the first chunk
     qtbot.waitUntil(lambda: len(session.unsummarized()) == 4, timeout=30_000)
-    assert model.index(0, 1).data() == "unreadable" and model.index(1, 1).data() == "multitau"
+    assert model.index(0, 1).data() == "unreadable" and model.index(1, 1).data() == "g2"
     assert model.index(1, 4).data() == "12" and model.index(2, 1).data() == READING
     assert window.file_panel.highlighted_paths() == [tmp_path / "run_2_results.hdf"]
 
@@ -66,7 +66,7 @@ def _check_filling(qtbot, window, idle, data_dir, tmp_path, gate, monkeypatch, r
     scanned = xio.scan(tmp_path)
     assert len(session.summaries) == len(scanned) == 6
     assert all(_same(a, b) for a, b in zip(session.summaries, scanned, strict=True))
-    assert [model.index(r, 1).data() for r in range(6)] == ["unreadable", *["multitau"] * 4, "multitau"]
+    assert [model.index(r, 1).data() for r in range(6)] == ["unreadable", *["g2"] * 4, "g2"]
     assert model.index(5, 4).data() == str(scanned[5].n_bins)
     assert session.selected == [tmp_path / "run_0_results.hdf", tmp_path / "run_1_results.hdf"]
     assert session.current == tmp_path / "run_0_results.hdf"
@@ -109,3 +109,39 @@ def test_the_status_panel_shows_the_sessions_cache_use_and_budget(qtbot, make_wi
     assert window.status_panel.memory_text().startswith("cache: ") and " / " in window.status_panel.memory_text()
     window.session.cache_mb = 64
     assert budget.budget_bytes == 64 * 2**20 and budget.used_bytes <= budget.budget_bytes
+
+
+def test_the_kind_column_shows_short_words_whole_in_a_laptop_window(qtbot, data_dir):
+    # At 1366x768 the kind column of the narrow file dock clipped "multitau+twotime" to
+    # "multitau+twc…". It shows g2 / C2 (the tabs' words), whole and beside the name in the
+    # dock; the tooltip has the full kinds and the filter still finds "twotime".
+    from PySide6.QtCore import Qt
+
+    from xpcsviewer.gui.file_panel import FilePanel, kind_label
+    from xpcsviewer.gui.session import Session
+
+    panel = FilePanel(Session())
+    qtbot.addWidget(panel)
+    panel.resize(270, 600)  # the file dock of a 1366x768 window: its table's viewport 250 px
+    panel.show()
+    qtbot.waitExposed(panel)
+    summaries = xio.scan(data_dir)
+    panel.model.set_summaries(summaries)
+    table, header = panel.table, panel.table.horizontalHeader()
+    shown = {s.name: kind_label(s.kinds) for s in summaries}
+    assert shown["aging_b_results.hdf"] == "g2+C2" and shown["brownian_a_results.hdf"] == "g2"
+    assert shown["dstep_c_results.hdf"] == "C2"
+    metrics = table.fontMetrics()
+    for row in range(panel.model.rowCount()):
+        text = panel.model.index(row, 1).data()
+        assert metrics.horizontalAdvance(text) + 6 <= header.sectionSize(1), text
+    for word in ("unreadable", "reading…", "writing…"):  # the states a row passes through
+        assert metrics.horizontalAdvance(word) + 6 <= header.sectionSize(1), word
+    # name and kind both inside the dock's visible table, not scrolled out of sight
+    assert header.sectionPosition(1) + header.sectionSize(1) <= table.viewport().width()
+    row = [s.name for s in summaries].index("aging_b_results.hdf")
+    tip = panel.model.index(row, 1).data(Qt.ItemDataRole.ToolTipRole)
+    assert "multitau" in tip and "twotime" in tip
+    panel.filter_edit.setText("twotime")
+    assert sorted(panel.proxy.index(r, 0).data() for r in range(panel.proxy.rowCount())) == [
+        "aging_b_results.hdf", "dstep_c_results.hdf"]

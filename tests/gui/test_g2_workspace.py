@@ -124,7 +124,7 @@ def test_overlays_pair_bins_by_q_and_name_each_files_q(qtbot, make_window, data_
     assert any(o.column != r.column for r, o in (s.members for s in paired))  # not by column
     orphans = [s for s in data.slots if s.members[0].file_index == 1 and len(s.members) == 1]
     assert sorted(s.members[0].column for s in orphans) == sorted(m.orphans.tolist())
-    assert all(s.note.startswith("only in brownian_a") for s in orphans)
+    assert all(s.title.endswith("\nonly in brownian_a") for s in orphans)
     assert "partitions differ" in view.notes_label.text()
     qs = [data.files[s.members[0].file_index].q[s.members[0].column] for s in data.slots]
     assert qs == sorted(qs)  # panels in q order

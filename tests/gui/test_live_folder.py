@@ -50,14 +50,14 @@ def test_follow_folder_lists_new_files_when_complete(qtbot, make_window, idle, t
     writer.start()
     try:
         qtbot.waitUntil(lambda: slow in window.session.pending, timeout=WAIT_MS)
-        assert _rows(window)["b_results.hdf"] == "being written…"  # pending, not "unreadable"
+        assert _rows(window)["b_results.hdf"] == "writing…"  # pending, not "unreadable"
         # A pending row cannot become the current file (nothing to show yet).
         window.file_panel.table.selectRow(window.file_panel.visible_paths().index(slow))
         assert window.session.current == folder / "a_results.hdf"
     finally:
         writer.join()
     qtbot.waitUntil(lambda: slow in window.session.readable_paths(), timeout=WAIT_MS)
-    assert _rows(window)["b_results.hdf"] == "multitau+twotime"  # aging_b holds both
+    assert _rows(window)["b_results.hdf"] == "g2+C2"  # aging_b holds both (multi-tau and two-time)
     assert [s.name for s in window.session.summaries] == ["a_results.hdf", "b_results.hdf"]
     messages = [window.status_panel.messages.item(i).text()
                 for i in range(window.status_panel.messages.count())]

@@ -89,6 +89,14 @@ def test_tau_at_a_bin_against_start_time_equals_fit_g2(qtbot, make_window, trend
     assert "hours since 2026-11-24T12:00:00" in view.plot.plot.getAxis("bottom").labelText
     # The same file twice gives the same τ (deterministic fit of identical data).
     assert trend.y[0] == pytest.approx(trend.y[3], rel=1e-12)
+    # The title says whose q it is and that b's point is its nearest bin, how far (issue 13);
+    # the note names b's own q.
+    q_a, q_b = files[0].dynamic_q[0], files[1].dynamic_q[0]
+    title = view.plot.plot.titleLabel.text
+    assert f"tau across 4 files at a1's q={q_a:.4g} Å⁻¹" in title, title
+    assert f"the others at their nearest bin (Δq ≤ {100 * abs(q_b / q_a - 1):.1f}%)" in title, title
+    assert any(n.startswith(f"q={q_a:.4g} Å⁻¹ is a1's bin") and f"b q={q_b:.4g} Å⁻¹" in n
+               for n in data.notes), data.notes
 
     # D and α: fit_tauq on the same fits; file order as x.
     view.quantity.setCurrentText("D")
@@ -132,3 +140,22 @@ def test_trends_of_the_folder_follow_new_files(qtbot, make_window, trend_folder,
     _settled(qtbot, window)
     np.testing.assert_allclose(view.last_data.x["start time"], [0.0, 1.5, 3.0])
     window.set_follow_option(FOLLOW_KEY, False)
+
+
+def test_the_title_names_the_bins_honestly():
+    # Every file at the very same bin: the title names it; a partner elsewhere: whose bin it
+    # is, and how far the others' nearest bins lie; quantities without a bin (D): none.
+    from xpcsviewer.gui.tabs.trends.controller import Trend
+    from xpcsviewer.gui.tabs.trends.view import TrendsView
+
+    y = np.ones(3)
+    same = Trend("q=0.002 Å⁻¹, φ=0°", y, y, "ref")
+    assert TrendsView.where([same], 3) == " at q=0.002 Å⁻¹, φ=0° across 3 files"
+    near = Trend("q=0.002 Å⁻¹, φ=0°", y, y, "ref", dq=0.043, dphi=0.0)
+    assert TrendsView.where([near], 3) == (" across 3 files at ref's q=0.002 Å⁻¹, φ=0°, "
+                                           "the others at their nearest bin (Δq ≤ 4.3%)")
+    assert TrendsView.where([same, near], 3) == (" across 3 files at ref's bins, the others at "
+                                                 "their nearest bin (Δq ≤ 4.3%)")
+    assert TrendsView.where([same, same], 3) == " across 3 files"
+    assert TrendsView.where([near], 2).endswith("the other at its nearest bin (Δq ≤ 4.3%)")
+    assert TrendsView.where([Trend("D (α = 2)", y, y)], 3) == " across 3 files"

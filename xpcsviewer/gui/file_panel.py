@@ -34,6 +34,20 @@ COLUMNS = ("name", "kind", "sample", "start time", "bins", "size")
 PATH_ROLE = Qt.ItemDataRole.UserRole + 1
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2  # numbers for bins and size, else the text
 READING = "reading…"  # kind of a row listed but not read yet (filled in the background)
+# The kind column's short words (the narrow dock clipped "multitau+twotime"): what the
+# tabs call them, g2 (multi-tau) and C2 (two-time); the full kinds are in the tooltip.
+KIND_WORDS = {"multitau": "g2", "twotime": "C2"}
+KIND_HELP = "g2: multi-tau g2; C2: two-time correlation maps"
+FILTER_ROLE = Qt.ItemDataRole.UserRole + 3  # what the filter matches: the text, and full kinds
+
+
+def kind_label(kinds: Any) -> str:
+    """``"g2+C2"`` for {"multitau", "twotime"}; "—" for none; unknown kinds as they are."""
+    if not kinds:
+        return "—"
+    order = list(KIND_WORDS)
+    ranked = sorted(kinds, key=lambda k: (order.index(k) if k in order else len(order), k))
+    return "+".join(KIND_WORDS.get(k, k) for k in ranked)
 
 
 def file_size(n: int) -> str:
@@ -44,12 +58,12 @@ def summary_row(summary: Any, pending: bool = False) -> tuple[str, str, str, str
     """Column texts for one ``FileSummary`` (``pending``: still being written)."""
     size = file_size(getattr(summary, "size_bytes", 0) or 0)
     if pending:
-        return (summary.name, "being written…", "", "", "", "")
+        return (summary.name, "writing…", "", "", "", "")
     if not getattr(summary, "summarized", True):
         return (summary.name, READING, "", "", "", size)
     if getattr(summary, "error", None):
         return (summary.name, "unreadable", "", "", "", size)
-    kinds = "+".join(sorted(summary.kinds)) if summary.kinds else "—"
+    kinds = kind_label(summary.kinds)
     bins = "" if summary.n_bins is None else str(summary.n_bins)
     return (summary.name, kinds, summary.sample_name or "", str(summary.start_time or ""), bins, size)
 
@@ -103,8 +117,12 @@ class FileTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(COLUMNS)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+        if orientation != Qt.Orientation.Horizontal:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
             return COLUMNS[section]
+        if role == Qt.ItemDataRole.ToolTipRole and COLUMNS[section] == "kind":
+            return KIND_HELP
         return None
 
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
@@ -116,6 +134,10 @@ class FileTableModel(QAbstractTableModel):
             return self._rows[index.row()][index.column()]
         if role == PATH_ROLE:
             return str(summary.path)
+        if role == FILTER_ROLE:  # "twotime" still finds a file shown as "g2+C2"
+            text = self._rows[index.row()][index.column()]
+            kinds = getattr(summary, "kinds", None)
+            return f"{text} {'+'.join(sorted(kinds))}" if index.column() == 1 and kinds else text
         if role == SORT_ROLE:
             if index.column() == 4:
                 return int(getattr(summary, "n_bins", 0) or 0)
@@ -132,6 +154,9 @@ class FileTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             if error:
                 return tooltip(f"{summary.name}: {error}")
+            kinds = getattr(summary, "kinds", None)
+            if index.column() == 1 and kinds:  # the short words in full
+                return tooltip(" + ".join(f"{KIND_WORDS.get(k, k)}: {k}" for k in sorted(kinds)))
             return tooltip("\n".join([str(summary.path), *notes]))
         if role == Qt.ItemDataRole.ForegroundRole and (error or notes):
             # red: unreadable; amber: readable, with values the reader left out (see tooltip)
@@ -158,6 +183,7 @@ class FilePanel(QWidget):
         self.proxy.setSourceModel(self.model)
         self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.proxy.setFilterKeyColumn(-1)
+        self.proxy.setFilterRole(FILTER_ROLE)
         self.proxy.setSortRole(SORT_ROLE)
         self.proxy.setDynamicSortFilter(True)
         self.filter_edit.textChanged.connect(self.proxy.setFilterFixedString)
@@ -172,8 +198,12 @@ class FilePanel(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for column, width in enumerate((170, 110, 80, 140, 40)):
+        for column, width in enumerate((160, 80, 80, 140, 40)):
             header.resizeSection(column, width)
+        # The kind column as wide as its widest word ("reading…", "unreadable", "g2+C2"):
+        # the dock is narrow (a quarter of a 1366 px window), and the name needs the room.
+        words = ("kind", "g2+C2", READING, "unreadable", "writing…")
+        header.resizeSection(1, max(self.table.fontMetrics().horizontalAdvance(w) for w in words) + 14)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.selectionModel().currentRowChanged.connect(self._table_current_changed)
         self.table.doubleClicked.connect(lambda _index: self.add_highlighted())

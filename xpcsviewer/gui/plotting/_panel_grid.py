@@ -23,7 +23,8 @@ from ..line import Line
 from ._lines import pen_for
 from ._notes import drawn, escape, tooltip
 from ._panel_items import PanelItems
-from ._panel_points import install_title, panel_axes
+from ._panel_points import panel_axes
+from ._panel_title import install_pair_title
 from ._shared import LooseLabel, no_si_prefixes
 
 
@@ -33,7 +34,8 @@ class Panel:
     points: list[Line] = field(default_factory=list)  # data, drawn as symbols + error bars
     lines: list[Line] = field(default_factory=list)  # fits, drawn as lines
     band: tuple[Any, Any, Any] | None = None  # (x, lo, hi): a shaded credible band
-    note: str = ""  # shown in red inside the panel
+    note: str = ""  # shown in red inside the panel, in its emptiest corner
+    tip: str = ""  # the tooltip of the title and the note (e.g. how the files pair here)
 
 
 #: Smallest panel that stays readable at 100 % scaling (tick labels, title, a decay): a page
@@ -192,7 +194,7 @@ class PanelGrid(pg.GraphicsLayoutWidget):
         self._placed = []
         while len(self._pool) < n:
             plot = pg.PlotItem(axisItems=panel_axes())
-            install_title(plot)  # elided: a long title never widens the panel past the page
+            install_pair_title(plot)  # 1-2 lines, elided: never widens the panel past the page
             no_si_prefixes(plot)
             plot.setLogMode(x=True, y=False)
             # No grid lines in the small panels: the axes' ticks carry the numbers, and the
@@ -315,11 +317,15 @@ class PanelGrid(pg.GraphicsLayoutWidget):
         self._heading_parts = (heading, list(legend or []), n_colours)
         self._set_heading()
         y_range = shared_y_range(panels) if shared_y else None
+        shown_items = self._items[:len(self.plots)]
+        for items in shown_items:  # notes placed once the page's ranges are set, not on each
+            items.hold_note = True
         for i, (plot, items, panel) in enumerate(zip(self.plots, self._items, panels,
                                                      strict=False)):
             r, c = divmod(i, cols)
             items.draw(panel, n_colours)
             items.set_label("title", panel.title)
+            plot.titleLabel.set_tip(panel.tip)
             items.set_label("bottom", x_label if r == rows - 1 or i + cols >= len(panels) else "")
             items.set_label("left", y_label if c == 0 else "")
             if y_range is not None:
@@ -333,6 +339,9 @@ class PanelGrid(pg.GraphicsLayoutWidget):
         x_range = shared_x_range(panels)
         if self.plots and x_range is not None:
             self.plots[0].setXRange(*x_range, padding=0)
+        for items in shown_items:
+            items.hold_note = False
+            items.place_note()
         # Settle what is left now, not when painting (else the grid is painted twice).
         if self.scene() is not None:
             self.scene().prepareForPaint()

@@ -16,7 +16,8 @@ import pyqtgraph as pg
 
 from ..theme import active
 from ._lines import pen_for
-from ._notes import escape
+from ._notes import escape, tooltip
+from ._panel_note import quiet_corner
 from ._panel_points import LineItem, PointsItem
 from ._shared import ADAPTER
 
@@ -37,8 +38,14 @@ class PanelItems:
         self.note = pg.TextItem("", anchor=(0, 0))
         self.note.setParentItem(plot.vb)  # view-box pixels: stays put when zoomed
         self.note.setPos(4, 2)
-        self.note.setTextWidth(150)
         self.note.hide()
+        self.noted = False
+        self.hold_note = False  # set while a page is drawn: the note is placed once, after
+        self._note_boxes: tuple[Any, list] = (None, [])  # (text, room) -> [(width, size)]
+        # In the corner with the fewest points, placed again when the plot's size or range
+        # changes (nothing to do while no note is shown).
+        plot.vb.sigResized.connect(self.place_note)
+        plot.vb.sigRangeChanged.connect(self.place_note)
 
     def set_label(self, where: str, text: str) -> None:
         """An axis label (``plot.setLabel``, which re-lays out the plot and makes its axes
@@ -85,7 +92,8 @@ class PanelItems:
             # then sat at t instead of log10 t and stretched the x range to 10**t_max.
             self.band[2].updatePath()
         # a panel without a point to draw says so rather than staying blank
-        self._set_note(panel.note or ("" if n_points else "no finite value at t > 0 to draw"))
+        self._set_note(panel.note or ("" if n_points else "no finite value at t > 0 to draw"),
+                       getattr(panel, "tip", ""))
 
     def points_drawn(self) -> bool:
         """Whether a series of points or a line in the plot has a value to draw (``drawn``
@@ -115,14 +123,46 @@ class PanelItems:
             self.plot.addItem(item)  # also applies the plot's log-x mode to data items
         self.shown = wanted
 
-    def _set_note(self, note: str) -> None:
+    def _set_note(self, note: str, tip: str = "") -> None:
+        self.noted = bool(note)
         if not note:
             self.note.hide()
             return
         failed = note.startswith("fit failed")
         theme = active()
         self.note.setText(note, color=theme.alarm if failed else theme.note)
+        self.note.textItem.setToolTip(tooltip(tip) if tip else "")  # e.g. the files without a bin
         self.note.show()
+        self.place_note()
+
+    def place_note(self, *_: Any) -> None:
+        """Move the note to the corner of the plot where it covers the fewest points: as
+        wide as its text (at most the plot's width), or wrapped to half the plot's width
+        when a narrower box leaves a corner freer (a note as wide as a 175 px plot covered
+        some data in every corner)."""
+        if not self.noted or self.hold_note:
+            return
+        text = self.note.textItem
+        room = max(60.0, self.plot.vb.width() - 8)
+        key = (text.toPlainText(), room)
+        if self._note_boxes[0] != key:  # laying the text out is the costly part: once a text
+            text.setTextWidth(-1)
+            widths = [min(text.boundingRect().width(), room)]
+            if widths[0] > room / 2 + 20:
+                widths.append(max(60.0, room / 2))
+            boxes = []
+            for width in widths:
+                text.setTextWidth(width)
+                boxes.append((width, text.boundingRect().size()))
+            self._note_boxes = (key, boxes)
+        boxes = self._note_boxes[1]
+        rank, where = quiet_corner(self.plot.vb, [(size.width(), size.height()) for _, size in boxes],
+                                   [i for i in self.shown if isinstance(i, PointsItem)],
+                                   [i for i in self.shown if isinstance(i, LineItem)])
+        width = boxes[rank][0]
+        if text.textWidth() != width:
+            text.setTextWidth(width)
+        self.note.setPos(where)
 
 
 def fit_colour(index: int, n_colours: int) -> Any:

@@ -128,11 +128,15 @@ class Member:
 
 @dataclass(frozen=True)
 class Slot:
-    """One panel: ``title``, the curves, and a note (e.g. a file with no bin near here)."""
+    """One panel: ``title`` (plain text: the bin; a second line, after a newline, says how
+    the other files pair with it: a partner's own q, files without a bin here, "only in …"),
+    the curves, a ``note`` shown in the panel, and ``tip``, the whole pairing (each
+    partner's bin and q difference, each file without a bin), for the tooltip."""
 
     title: str
     members: tuple[Member, ...]
     note: str = ""
+    tip: str = ""
 
 
 def _pairs(files: list[FileG2]) -> list[Any]:
@@ -163,25 +167,25 @@ def slots(files: list[FileG2], mode: str) -> tuple[list[Slot], list[str], int]:
     out = []
     for c in range(ref.n_bins):
         members = [Member(0, c, ref.name if many else "data", 0)]
-        shifted, note = [], []
+        shifted, missing = [], []
         for k, m in enumerate(pairs[1:], start=1):
             p = int(m.partner[c])
             if p < 0:
-                note.append(f"no bin of {file_stem(files[k].name)} here")
+                missing.append(file_stem(files[k].name))
                 continue
             members.append(Member(k, p, files[k].name, k))
             if abs(m.dq_rel[c]) > 1e-6 or m.dphi[c] > 1e-6:
-                shifted.append((k, p, abs(float(m.dq_rel[c]))))
-        out.append((ref.q[c], ref.phi[c], Slot(_title(ref.labels[c], files, shifted),
-                                               tuple(members), "; ".join(note))))
+                shifted.append((k, p, float(m.dq_rel[c]), float(m.dphi[c])))
+        title, tip = _title(ref.labels[c], files, shifted, missing)
+        out.append((ref.q[c], ref.phi[c], Slot(title, tuple(members), tip=tip)))
     # A bin of another file with no partner in the reference gets a panel of its own, so
-    # every bin of every file is shown (and fitted), in q order among the others.
+    # every bin of every file is shown (and fitted), in q order among the others. Whose bin
+    # it is goes in the title (a note in the panel would sit on its first points).
     for k, m in enumerate(pairs[1:], start=1):
         f = files[k]
         for o in m.orphans:
-            title = f"{file_stem(f.name)} {f.labels[o]}"
-            out.append((f.q[o], f.phi[o], Slot(title, (Member(k, int(o), f.name, k),),
-                                               f"only in {file_stem(f.name)}")))
+            title = f"{f.labels[o]}\nonly in {file_stem(f.name)}"
+            out.append((f.q[o], f.phi[o], Slot(title, (Member(k, int(o), f.name, k),))))
     out.sort(key=lambda item: (item[0], np.nan_to_num(item[1])))
     return [slot for _, _, slot in out], notes, len(files)
 
@@ -207,17 +211,31 @@ def _per_q(files: list[FileG2], pairs: list[Any]) -> list[Slot]:
     return out
 
 
-def _title(label: str, files: list[FileG2], shifted: list[tuple[int, int, float]]) -> str:
-    """A panel's title (plain text): the reference bin, and where a partner's q differs,
-    that q (one other file) or the largest difference (several)."""
-    if not shifted:
-        return label
+def _title(label: str, files: list[FileG2], shifted: list[tuple[int, int, float, float]],
+           missing: list[str]) -> tuple[str, str]:
+    """(title, tip) of a reference bin's panel. The title (plain text) is the bin and, where
+    the other files do not all pair with it at its own q, a second line: a partner's own q
+    (one other file) or how far the partners' q (and φ) lie (several), then the files with
+    no bin here. Two short lines rather than one long one: at 220 px a panel fits about 35
+    characters a line, and a note inside the panel sat on its first points. ``tip`` names
+    every partner's bin with its q difference and every file without a bin."""
+    tip = [f"{file_stem(files[k].name)} {files[k].labels[p]} (Δq {100 * dq:+.1f}%)"
+           for k, p, dq, _ in shifted]
+    tip += [f"no bin of {name} near here" for name in missing]
+    parts = []
     if len(shifted) == 1:
-        k, p, _ = shifted[0]
+        k, p, _, _ = shifted[0]
         f = files[k]
-        return f"{label}; {file_stem(f.name)}: {bin_label(f.q[p], f.phi[p], np.unique(f.phi).size > 1)}"
-    worst = max(d for _, _, d in shifted)
-    return f"{label}; +{len(shifted)} Δq≤{100 * worst:.1f}%"
+        parts.append(f"{file_stem(f.name)}: {bin_label(f.q[p], f.phi[p], np.unique(f.phi).size > 1)}")
+    elif shifted:
+        worst = max(abs(dq) for _, _, dq, _ in shifted)
+        turn = max(dphi for _, _, _, dphi in shifted)
+        parts.append(f"{len(shifted)} files: Δq ≤ {100 * worst:.1f}%"
+                     + (f", Δφ ≤ {turn:.3g}°" if turn > 1e-6 else ""))
+    if missing:
+        parts.append(f"no bin of {missing[0]}" if len(missing) == 1 else f"no bin of {len(missing)} files")
+    title = "\n".join([label, "; ".join(parts)]) if parts else label
+    return title, "\n".join(tip)
 
 
 def page_of(n_slots: int, per_page: int, page: int) -> tuple[int, int, int]:

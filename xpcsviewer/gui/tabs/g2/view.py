@@ -107,7 +107,9 @@ class G2View(TabView):
         paging.addStretch(1)
         # Notes get a row of their own, at most three lines (the whole text in the tooltip):
         # beside the paging buttons a long note grew into a column that ate the panels.
-        self.notes_label.setMaximumHeight(3 * self.notes_label.fontMetrics().lineSpacing() + 4)
+        # From the top: centred, a fourth line cut the first in half too (1366 px window).
+        self.notes_label.setMaximumHeight(3 * self.notes_label.fontMetrics().lineSpacing() + 1)
+        self.notes_label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
 
         self.grid = PanelGrid()
         self.map = G2MapPanel()
@@ -286,7 +288,7 @@ class G2View(TabView):
                 result = self.controller.bayes.get((f.path, int(f.source[c])))
                 if result is not None and band is None:
                     band = (result.band_t, result.band_lo, result.band_hi)
-            panels.append(Panel(slot.title, points, lines, band, note))
+            panels.append(Panel(slot.title, points, lines, band, note, slot.tip))
         return panels
 
     def _render_map(self, data: G2Data) -> None:

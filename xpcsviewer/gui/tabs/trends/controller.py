@@ -30,6 +30,7 @@ from xpcsviewer.compute.bins import match_bins
 from xpcsviewer.fitting import PARAM_UNITS
 
 from ..._events import State
+from ...export_names import file_stem
 from ...offload import fit_input, offload
 from .._model import TabController, parse_number
 
@@ -51,11 +52,17 @@ class TrendsState(State):
 
 @dataclass(frozen=True)
 class Trend:
-    """One plotted series: ``y``, ``err`` (n_files,) float64 (NaN where a file has none)."""
+    """One plotted series: ``y``, ``err`` (n_files,) float64 (NaN where a file has none).
+    For a bin's series, ``ref`` is the file whose bin ``label`` names (the first) and
+    ``dq`` (relative) / ``dphi`` (degrees) the largest distance of another file's paired
+    bin from it (0 when every file has that very bin)."""
 
     label: str
     y: np.ndarray
     err: np.ndarray
+    ref: str = ""
+    dq: float = 0.0
+    dphi: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -233,11 +240,14 @@ class TrendsController(TabController):
         ref_q, ref_phi = np.asarray(ref.dynamic_q, np.float64), np.asarray(ref.dynamic_phi, np.float64)
         columns = reference_columns(ref_q, ref_phi, parse_q_values(settings["q_values"]),
                                     settings["phi"])
-        # Per file, per chosen reference column: that file's partner column (-1: none).
+        # Per file, per chosen reference column: that file's partner column (-1: none), and
+        # how far that partner's q (relative) and φ lie from the reference bin.
         partners = np.full((len(files), len(columns)), -1, np.int64)
+        dq, dphi = np.zeros((len(files), len(columns))), np.zeros((len(files), len(columns)))
         for k, f in enumerate(files):
             match = match_bins(ref_q, ref_phi, f.dynamic_q, f.dynamic_phi)
             partners[k] = match.partner[columns]
+            dq[k], dphi[k] = np.abs(match.dq_rel[columns]), match.dphi[columns]
             for j, c in enumerate(columns):
                 if partners[k, j] < 0:
                     notes.append(f"{f.name}: no bin at q={ref_q[c]:.4g} Å⁻¹, φ={ref_phi[c]:.3g}°")
@@ -252,8 +262,17 @@ class TrendsController(TabController):
                     r = row_of.get((k, int(partners[k, j])))
                     if r is not None and fit.ok[r]:
                         y[k], e[k] = values[r], errors[r]
-                series.append(Trend(f"q={ref_q[c]:.4g} Å⁻¹, φ={ref_phi[c]:.3g}°", y, e))
+                series.append(Trend(f"q={ref_q[c]:.4g} Å⁻¹, φ={ref_phi[c]:.3g}°", y, e, file_stem(ref.name),
+                                    float(np.nanmax(dq[:, j], initial=0.0)),
+                                    float(np.nanmax(dphi[:, j], initial=0.0))))
             out[name] = series
+        for j, c in enumerate(columns):  # which bin each file's point is, when not the same
+            others = [f"{file_stem(f.name)} q={f.dynamic_q[partners[k, j]]:.4g} Å⁻¹ "
+                      f"({100 * (f.dynamic_q[partners[k, j]] / ref_q[c] - 1):+.1f}%)"
+                      for k, f in enumerate(files) if partners[k, j] >= 0 and dq[k, j] > 1e-6]
+            if others:
+                notes.append(f"q={ref_q[c]:.4g} Å⁻¹ is {file_stem(ref.name)}'s bin; the other files' "
+                             f"nearest: {', '.join(others)}")
         for j, c in enumerate(columns):
             for k, f in enumerate(files):
                 r = row_of.get((k, int(partners[k, j])))

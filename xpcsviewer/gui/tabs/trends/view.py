@@ -103,10 +103,25 @@ class TrendsView(TabView):
         series = [Line(x, t.y, t.label if many else "", t.err, j, symbol=True)
                   for j, t in enumerate(data.trends[quantity])]
         unit = f" ({UNITS[quantity]})" if quantity in UNITS else ""
-        trend = data.trends[quantity]
-        at = f" at {trend[0].label}" if len(trend) == 1 and "q=" in trend[0].label else ""
-        title = f"{quantity}{at} across {len(data.names)} files ({data.fit.model} fits)"
+        title = f"{quantity}{self.where(data.trends[quantity], len(data.names))} ({data.fit.model} fits)"
         return series, data.x_labels[x_name], quantity + unit, title
+
+    @staticmethod
+    def where(trend: list, n_files: int) -> str:
+        """The title's " across n files" and which bins: the first file's, and, when another
+        file's paired bin lies elsewhere, that the others are at their nearest (how far at
+        most); each file's own q is in the notes below the plot."""
+        files = f" across {n_files} files"
+        bins = [t for t in trend if t.ref]
+        if not bins:
+            return files
+        dq, dphi = max(t.dq for t in bins), max(t.dphi for t in bins)
+        if dq <= 1e-6 and dphi <= 1e-6:  # every file has these very bins
+            return f" at {bins[0].label}{files}" if len(trend) == 1 else files
+        at = f"{bins[0].ref}'s {bins[0].label}" if len(trend) == 1 else f"{bins[0].ref}'s bins"
+        off = f"Δq ≤ {100 * dq:.1f}%" + (f", Δφ ≤ {dphi:.3g}°" if dphi > 1e-6 else "")
+        others = "the other at its" if n_files == 2 else "the others at their"
+        return f"{files} at {at}, {others} nearest bin ({off})"
 
     def render(self, data: TrendsData) -> None:
         if not data.names:
