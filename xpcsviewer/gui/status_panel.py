@@ -72,6 +72,10 @@ class StatusPanel(QWidget):
         self.messages = QListWidget()
         self.messages.setWordWrap(True)
         self.totals_label = QLabel("")
+        # Room for a long session's counts up front: the text grows while the summary row
+        # keeps its layout, and at 1366 px the row had cut it to "…conversions, 1 m".
+        self.totals_label.setMinimumWidth(
+            self.totals_label.fontMetrics().horizontalAdvance("adapters: 99999 conversions, 9999 ms"))
         self.details_button = QToolButton()
         self.details_button.setCheckable(True)
         self.details_button.toggled.connect(self.set_expanded)
