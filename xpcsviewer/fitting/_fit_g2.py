@@ -11,7 +11,7 @@ from ._lsq_jax import CODE_MAX_STEPS, CODE_NONFINITE
 from ._prepare import FitProblem, as_file_list, build_problem
 from ._provenance import Provenance, device_label
 from ._results import FitStatus, G2FitResult, frozen
-from ._staged import restart_stuck, single_start
+from ._staged import RESTARTS, restart_stuck, single_start
 from ._transform import at_bound
 
 
@@ -90,7 +90,7 @@ def fit_g2(
             "engine": why,
             "max_steps": max_steps,
             "start": "single-exponential fit" if model != "single" else "data-driven guess",
-            "restarts": "once, rows that reached max_steps",
+            "restarts": f"up to {RESTARTS}, rows that reached max_steps",
             "rtol": rtol,
             "atol": atol,
             "absolute_sigma": absolute_sigma,
@@ -120,7 +120,7 @@ def _assemble(p: FitProblem, raw: dict, provenance, max_steps: int, absolute_sig
     status, message = [], []
     for r in range(n):
         s, m = _row_status(p, r, n_valid[r], code[r], hit[r], theta[r], max_steps,
-                           bool(restarted[r]))
+                           int(restarted[r]))
         status.append(s)
         message.append(m)
     failed = np.array([s is FitStatus.FAILED for s in status])
@@ -154,7 +154,7 @@ def _assemble(p: FitProblem, raw: dict, provenance, max_steps: int, absolute_sig
     )
 
 
-def _row_status(p: FitProblem, r, n_valid, code, hit, theta, max_steps, restarted=False):
+def _row_status(p: FitProblem, r, n_valid, code, hit, theta, max_steps, restarted=0):
     n_free = len(p.free)
     if n_valid <= n_free:
         return FitStatus.FAILED, (
@@ -165,7 +165,8 @@ def _row_status(p: FitProblem, r, n_valid, code, hit, theta, max_steps, restarte
     if code == CODE_NONFINITE or not np.all(np.isfinite(theta)):
         return FitStatus.FAILED, "the solver met non-finite values (NaN or inf) in the residuals"
     names = [p.spec.params[i] for i in p.free]
-    budget = (f"max_steps={max_steps} steps, restarted once for another {max_steps}"
+    times = "once" if restarted == 1 else f"{restarted} times"
+    budget = (f"max_steps={max_steps} steps, restarted {times} for another {max_steps} each"
               if restarted else f"max_steps={max_steps} steps")
     if hit.any():
         which = ", ".join(n for n, h in zip(names, hit, strict=True) if h)
