@@ -152,6 +152,16 @@ def test_panel_grid_reuses_its_curves_and_axis_pictures(qtbot):
     assert len(grid.plots[1].listDataItems()) == 2  # the new fit was added
     assert axis.picture is picture  # same range and size: the drawn axis is reused
     assert grid.notes == ["fit failed: x", ""]
+    # The items' bounds are their data padded by their pixel padding, one pixel measured as
+    # pyqtgraph measures it (pixelVectors), not by its slower path.
+    for item in grid.plots[1].listDataItems():
+        (x0, x1), (y0, y1) = item.dataBounds(0), item.dataBounds(1)
+        px, py = item.pixelVectors()
+        pad = item.pixelPadding()
+        rect = item.boundingRect()
+        np.testing.assert_allclose([rect.left(), rect.right(), rect.top(), rect.bottom()],
+                                   [x0 - pad * px.length(), x1 + pad * px.length(),
+                                    y0 - pad * py.length(), y1 + pad * py.length()], rtol=1e-9)
     band = (t, 1 + 0.9 * np.exp(-t), 1 + 1.1 * np.exp(-t))
     grid.set_panels([Panel("a", [data], band=band)], 1, "t (s)", "g2")
     qtbot.wait(30)
