@@ -175,6 +175,17 @@ def test_panel_grid_reuses_its_curves_and_axis_pictures(qtbot):
     rect = fills[0].boundingRect()
     np.testing.assert_allclose([rect.left(), rect.right()], np.log10([t.min(), t.max()]))
     assert grid.plots[0].vb.childrenBounds()[0][1] < np.log10(t.max()) + 0.5  # not 10**t_max
+    # A series taken out (fewer files) is hidden and out of the plot's items and range;
+    # shown again, it is the same item, stacked where it was.
+    two = Line(t, 3 + np.exp(-t), err=0.01 + 0 * t, colour=1, symbol=True)
+    grid.set_panels([Panel("a", [data, two])], 2, "t (s)", "g2")
+    a, b = grid.plots[0].listDataItems()
+    grid.set_panels([Panel("a", [data])], 2, "t (s)", "g2")
+    assert grid.plots[0].listDataItems() == [a] and not b.isVisible()
+    assert grid.plots[0].vb.childrenBounds()[1][1] < 2.1  # the hidden series (y ~ 3-4) not in it
+    grid.set_panels([Panel("a", [data, two])], 2, "t (s)", "g2")
+    assert grid.plots[0].listDataItems() == [a, b] and b.isVisible()
+    assert b.parentItem() is a.parentItem() and b.zValue() == a.zValue()
 
 
 def test_one_line_type_on_screen_and_on_paper(qtbot, tmp_path, monkeypatch):

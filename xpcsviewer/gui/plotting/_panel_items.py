@@ -102,12 +102,15 @@ class PanelItems:
             low = pg.PlotDataItem(pen=pg.mkPen(_BAND_PEN))
             high = pg.PlotDataItem(pen=pg.mkPen(_BAND_PEN))
             self.band = (low, high, pg.FillBetweenItem(low, high, brush=pg.mkBrush(_BAND_BRUSH)))
+            for item in self.band:  # under the points, which stay parented when taken out
+                item.setZValue(-1)
         return self.band
 
     def _show(self, wanted: list[Any]) -> None:
         """Make the plot hold exactly ``wanted``, in that order, touching only what differs:
         the shared leading items stay (usually all of them), the rest is taken out and the
-        new tail added, so stacking order is always the drawing order."""
+        new tail added. Stacking is the drawing order: pyqtgraph stacks by z (band -1,
+        points 0, fits 5), and points of equal z in pool order (the order they were made)."""
         same = 0
         for old, new in zip(self.shown, wanted, strict=False):
             if old is not new:
@@ -139,28 +142,35 @@ _LEAN = (PointsItem, LineItem)
 
 
 def _attach(plot: pg.PlotItem, item: Any) -> None:
-    """``plot.addItem(item)`` for a lean item, without what only pyqtgraph's own curves
-    need: adding it to the scene before parenting it (a second round of change events),
-    the curve list (menu entries, decimation, alpha). It is a data item of the plot
-    (``listDataItems``) in the view box's auto-range, in the plot's log-x mode, as there.
-    Adding 84 series for a 12-file overlay took a quarter of the window's block."""
+    """``plot.addItem(item)`` for a lean item: a data item of the plot (``listDataItems``)
+    in the view box's auto-range, in the plot's log-x mode, as there. Without what only
+    pyqtgraph's own curves need (adding it to the scene before parenting it: a second
+    round of change events; the curve list: menu entries, decimation, alpha), and an item
+    :func:`_detach` took out is only shown again: parenting an item (its change events,
+    its links to the view) was a quarter of the window's block when a 12-file overlay
+    followed a 1-file one."""
+    vb = plot.vb
+    if item.parentItem() is vb.childGroup:
+        item.show()
+    else:
+        if item.zValue() < vb.zValue():
+            item.setZValue(vb.zValue() + 1)
+        item.setParentItem(vb.childGroup)
     plot.items.append(item)
     plot.dataItems.append(item)
-    vb = plot.vb
-    if item.zValue() < vb.zValue():
-        item.setZValue(vb.zValue() + 1)
-    item.setParentItem(vb.childGroup)
     vb.addedItems.append(item)
     vb.queueUpdateAutoRange()
     item.setLogMode(plot.ctrl.logXCheck.isChecked(), plot.ctrl.logYCheck.isChecked())
 
 
 def _detach(plot: pg.PlotItem, item: Any) -> None:
-    """``plot.removeItem(item)`` for an item put there by :func:`_attach` (no curve list,
-    so none of the decimation and parameter-list updates a curve's removal runs)."""
+    """Take an item put there by :func:`_attach` out of ``plot``: out of its item lists
+    and auto-range, hidden, still parented (stacking by z: band < points < fits)."""
     plot.items.remove(item)
     plot.dataItems.remove(item)
-    plot.vb.removeItem(item)
+    plot.vb.addedItems.remove(item)
+    item.hide()
+    plot.vb.queueUpdateAutoRange()
 
 
 def fit_colour(index: int, n_colours: int) -> Any:
