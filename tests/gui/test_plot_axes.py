@@ -188,6 +188,41 @@ def test_panel_grid_reuses_its_curves_and_axis_pictures(qtbot):
     assert b.parentItem() is a.parentItem() and b.zValue() == a.zValue()
 
 
+def test_a_new_page_of_panels_is_painted_once(qtbot):
+    # Another panel count moves the x label to another bottom row; the plots' layouts are
+    # redone before the paint, not on a posted event after it (which painted the grid twice).
+    from PySide6.QtCore import QEvent, QObject
+
+    from xpcsviewer.gui.plotting import Line, Panel, PanelGrid
+    from xpcsviewer.gui.plotting._panel_grid import grid_shape
+
+    class Paints(QObject):
+        count = 0
+
+        def eventFilter(self, obj, event):  # noqa: N802 - Qt's name
+            self.count += event.type() == QEvent.Type.Paint
+            return False
+
+    grid = PanelGrid()
+    qtbot.addWidget(grid)
+    grid.resize(1000, 450)  # room for 2 x 4 panels
+    grid.show()
+    qtbot.waitExposed(grid)
+    t = np.geomspace(1e-3, 10, 40)
+    data = Line(t, 1 + np.exp(-t), err=0.01 + 0 * t, symbol=True)
+    paints = Paints(grid)
+    grid.viewport().installEventFilter(paints)
+    for n in (5, 2, 6, 1):  # 2 x 3, 1 x 2, 2 x 3 (full), 1 x 1
+        grid.set_panels([Panel(f"bin {k}", [data]) for k in range(n)], 1, "t (s)", "g2")
+        paints.count = 0
+        qtbot.waitUntil(lambda: paints.count > 0, timeout=5000)
+        qtbot.wait(100)  # a posted re-layout would repaint by now
+        assert paints.count == 1, n
+        bottom = [bool(p.getAxis("bottom").labelText) for p in grid.plots]
+        rows, cols = grid_shape(n, grid.capacity()[1])
+        assert bottom == [k // cols == rows - 1 or k + cols >= n for k in range(n)]
+
+
 def test_one_line_type_on_screen_and_on_paper(qtbot, tmp_path, monkeypatch):
     # One Line: points with error bars placed in log10 units on log axes (pyqtgraph leaves
     # ErrorBarItem untransformed), dashed lines, and the same palette colour for colour=k on

@@ -324,13 +324,22 @@ class PanelGrid(pg.GraphicsLayoutWidget):
         self._heading_parts = (heading, list(legend or []), n_colours)
         self._set_heading()
         y_range = shared_y_range(panels) if shared_y else None
-        for i, (plot, items, panel) in enumerate(zip(self.plots, self._items, panels,
-                                                     strict=False)):
+        relabelled = False
+        for i, (items, panel) in enumerate(zip(self._items, panels, strict=False)):
             r, c = divmod(i, cols)
             items.draw(panel, n_colours)
             items.set_label("title", panel.title)
-            items.set_label("bottom", x_label if r == rows - 1 or i + cols >= len(panels) else "")
-            items.set_label("left", y_label if c == 0 else "")
+            bottom = x_label if r == rows - 1 or i + cols >= len(panels) else ""
+            relabelled |= items.set_label("bottom", bottom)
+            relabelled |= items.set_label("left", y_label if c == 0 else "")
+        if relabelled:
+            # An axis label shown or hidden (another panel count: another bottom row) changes
+            # its plot's layout, which Qt redoes on a posted event, after the first paint:
+            # the grid was painted twice. Redo it now, before the ranges are set.
+            for plot in self.plots:
+                plot.layout.activate()
+            self.ci.layout.activate()
+        for plot in self.plots:
             if y_range is not None:
                 plot.setYRange(*y_range, padding=0)
             else:

@@ -41,17 +41,18 @@ class PanelItems:
         self.note.setTextWidth(150)
         self.note.hide()
 
-    def set_label(self, where: str, text: str) -> None:
+    def set_label(self, where: str, text: str) -> bool:
         """An axis label (``plot.setLabel``, which re-lays out the plot and makes its axes
         draw their ticks afresh) only when the text changes; the title (plain text) without
-        any re-layout: see :class:`PanelTitle`."""
+        any re-layout: see :class:`PanelTitle`. Whether it changed."""
         if self.labels.get(where) == text:
-            return
+            return False
         self.labels[where] = text
         if where == "title":
             self.plot.titleLabel.setText(text)
         else:
             self.plot.setLabel(where, escape(text))
+        return True
 
     def draw(self, panel: Any, n_colours: int) -> None:
         wanted: list[Any] = []  # drawing order: band, then points with their bars, then fits
