@@ -156,3 +156,27 @@ def test_a_long_file_key_fits_the_grid_and_tells_the_files_apart(qtbot):
     grid.resize(1800, 420)  # wider: only what all names share is left out
     qtbot.waitUntil(lambda: "…T15C_att02_run0017 " in grid.heading.item.toPlainText(), timeout=5000)
     assert grid.heading.item.sceneBoundingRect().width() <= grid.viewport().width()
+
+
+def test_a_big_selection_overlays_the_first_files_and_opens_no_others(qtbot, make_window,
+                                                                       data_dir, tmp_path,
+                                                                       monkeypatch):
+    # More files selected than the tab overlays: it overlays and opens only the first ones
+    # (opening all of a 200-file selection held the GIL for seconds); the note counts all.
+    # The cap is lowered from 12 to 2 so the test draws few panels.
+    from xpcsviewer.gui.tabs.g2 import controller
+
+    monkeypatch.setattr(controller, "MAX_OVERLAY_FILES", 2)
+    monkeypatch.setattr(controller.G2Controller, "open_limit", 2)
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for k in range(4):
+        (folder / f"run_{k}_results.hdf").symlink_to(data_dir / "brownian_a_results.hdf")
+    window = make_window(folder, select=4)
+    view = show_tab(qtbot, window, "g2")
+    names = [f.name for f in view.last_data.files]
+    assert names == ["run_0_results.hdf", "run_1_results.hdf"]
+    assert {p.name for p in window.session._open} == set(names)  # the others never opened
+    assert "overlaying the first 2 of 4 selected files" in view.notes_label.text()
+    truth = xv.open(data_dir / "brownian_a_results.hdf")
+    np.testing.assert_array_equal(view.last_data.files[1].g2[:, 0], truth.g2[:, 0])

@@ -152,6 +152,16 @@ def test_panel_grid_reuses_its_curves_and_axis_pictures(qtbot):
     assert len(grid.plots[1].listDataItems()) == 2  # the new fit was added
     assert axis.picture is picture  # same range and size: the drawn axis is reused
     assert grid.notes == ["fit failed: x", ""]
+    # The items' bounds are their data padded by their pixel padding, one pixel measured as
+    # pyqtgraph measures it (pixelVectors), not by its slower path.
+    for item in grid.plots[1].listDataItems():
+        (x0, x1), (y0, y1) = item.dataBounds(0), item.dataBounds(1)
+        px, py = item.pixelVectors()
+        pad = item.pixelPadding()
+        rect = item.boundingRect()
+        np.testing.assert_allclose([rect.left(), rect.right(), rect.top(), rect.bottom()],
+                                   [x0 - pad * px.length(), x1 + pad * px.length(),
+                                    y0 - pad * py.length(), y1 + pad * py.length()], rtol=1e-9)
     band = (t, 1 + 0.9 * np.exp(-t), 1 + 1.1 * np.exp(-t))
     grid.set_panels([Panel("a", [data], band=band)], 1, "t (s)", "g2")
     qtbot.wait(30)
@@ -165,6 +175,52 @@ def test_panel_grid_reuses_its_curves_and_axis_pictures(qtbot):
     rect = fills[0].boundingRect()
     np.testing.assert_allclose([rect.left(), rect.right()], np.log10([t.min(), t.max()]))
     assert grid.plots[0].vb.childrenBounds()[0][1] < np.log10(t.max()) + 0.5  # not 10**t_max
+    # A series taken out (fewer files) is hidden and out of the plot's items and range;
+    # shown again, it is the same item, stacked where it was.
+    two = Line(t, 3 + np.exp(-t), err=0.01 + 0 * t, colour=1, symbol=True)
+    grid.set_panels([Panel("a", [data, two])], 2, "t (s)", "g2")
+    a, b = grid.plots[0].listDataItems()
+    grid.set_panels([Panel("a", [data])], 2, "t (s)", "g2")
+    assert grid.plots[0].listDataItems() == [a] and not b.isVisible()
+    assert grid.plots[0].vb.childrenBounds()[1][1] < 2.1  # the hidden series (y ~ 3-4) not in it
+    grid.set_panels([Panel("a", [data, two])], 2, "t (s)", "g2")
+    assert grid.plots[0].listDataItems() == [a, b] and b.isVisible()
+    assert b.parentItem() is a.parentItem() and b.zValue() == a.zValue()
+
+
+def test_a_new_page_of_panels_is_painted_once(qtbot):
+    # Another panel count moves the x label to another bottom row; the plots' layouts are
+    # redone before the paint, not on a posted event after it (which painted the grid twice).
+    from PySide6.QtCore import QEvent, QObject
+
+    from xpcsviewer.gui.plotting import Line, Panel, PanelGrid
+    from xpcsviewer.gui.plotting._panel_grid import grid_shape
+
+    class Paints(QObject):
+        count = 0
+
+        def eventFilter(self, obj, event):  # noqa: N802 - Qt's name
+            self.count += event.type() == QEvent.Type.Paint
+            return False
+
+    grid = PanelGrid()
+    qtbot.addWidget(grid)
+    grid.resize(1000, 450)  # room for 2 x 4 panels
+    grid.show()
+    qtbot.waitExposed(grid)
+    t = np.geomspace(1e-3, 10, 40)
+    data = Line(t, 1 + np.exp(-t), err=0.01 + 0 * t, symbol=True)
+    paints = Paints(grid)
+    grid.viewport().installEventFilter(paints)
+    for n in (5, 2, 6, 1):  # 2 x 3, 1 x 2, 2 x 3 (full), 1 x 1
+        grid.set_panels([Panel(f"bin {k}", [data]) for k in range(n)], 1, "t (s)", "g2")
+        paints.count = 0
+        qtbot.waitUntil(lambda: paints.count > 0, timeout=5000)
+        qtbot.wait(100)  # a posted re-layout would repaint by now
+        assert paints.count == 1, n
+        bottom = [bool(p.getAxis("bottom").labelText) for p in grid.plots]
+        rows, cols = grid_shape(n, grid.capacity()[1])
+        assert bottom == [k // cols == rows - 1 or k + cols >= n for k in range(n)]
 
 
 def test_one_line_type_on_screen_and_on_paper(qtbot, tmp_path, monkeypatch):

@@ -133,7 +133,12 @@ class TabDriver(QObject):
         inputs: list[Any] = []
         errors: list[str] = []
         opened: list[Path] = []
+        limit = self.controller.open_limit
+        tried = 0
         for index, path in enumerate(paths):
+            if limit is not None and len(inputs) >= limit:
+                break  # the controller would not use these: left unopened
+            tried = index + 1
             token.raise_if_cancelled()
             progress(index / (len(paths) + 1), f"opening {path.name}")
             if not self.controller.opens_files:
@@ -147,7 +152,10 @@ class TabDriver(QObject):
                 errors.append(f"{path.name}: {exc}")
         if not inputs:
             return Prepared(None, opened, errors)
-        data = self.controller.prepare(inputs, token, progress)
+        if limit is None:
+            data = self.controller.prepare(inputs, token, progress)
+        else:
+            data = self.controller.prepare(inputs, token, progress, not_opened=len(paths) - tried)
         # What the reader left out while this tab read (a q-map label, a metadata field):
         # each file's notes are reported once per session (Session.new_notes).
         for f in inputs:

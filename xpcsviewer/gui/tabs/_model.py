@@ -82,6 +82,10 @@ class TabController:
     # readable file listed (a live folder's new files included)
     files_from = "current"
     opens_files = True  # False: prepare receives paths rather than open XpcsFile objects
+    # The most files ``prepare`` uses (the first that open); None: all. The driver opens no
+    # more than that and passes how many it left unopened as ``prepare(..., not_opened=n)``
+    # (opening 200 selected files for a tab that overlays 12 held the GIL for seconds).
+    open_limit: int | None = None
     state_class: type[State] = State
     # Settings the view applies to the data it already has, without a new background job.
     render_only: frozenset[str] = frozenset()

@@ -100,6 +100,7 @@ class G2Controller(TabController):
     key = "g2"
     title = "g2"
     files_from = "overlay"
+    open_limit = MAX_OVERLAY_FILES  # the rest of a big selection is not opened at all
     state_class = G2State
     render_only = frozenset({"y_per_panel", "view_mode", "bayes_column", "bayes_samples",
                              "bayes_chains", "page"})
@@ -120,14 +121,15 @@ class G2Controller(TabController):
         """Snapshots show the tab with a fit (``gui/snapshot.py`` calls this)."""
         self.state.fit_on = True
 
-    def prepare(self, files: list[Any], token: Any, progress: Any) -> G2Data:
+    def prepare(self, files: list[Any], token: Any, progress: Any, not_opened: int = 0) -> G2Data:
+        """``files`` open (the first ``open_limit`` that open), ``not_opened`` more selected."""
         settings = self.state.as_dict()
         loaded, notes, sectors = [], [], []
-        if len(files) > MAX_OVERLAY_FILES:
+        if len(files) + not_opened > MAX_OVERLAY_FILES:
             # Panels of 200 overlaid files are unreadable and drawing them froze the window
             # for seconds (4,000 curves a page): the first ones are overlaid, and said so.
-            notes.append(f"overlaying the first {MAX_OVERLAY_FILES} of {len(files)} selected "
-                         "files (the Trends tab follows all of them)")
+            notes.append(f"overlaying the first {MAX_OVERLAY_FILES} of {len(files) + not_opened} "
+                         "selected files (the Trends tab follows all of them)")
             files = files[:MAX_OVERLAY_FILES]
         for f in files:
             if f.g2 is None or f.tau is None:

@@ -281,7 +281,7 @@ class G2View(TabView):
                 elif row is not None and data.fit.status[row].value == "failed":
                     note = f"fit failed: {data.fit.message[row]}"
                 elif row is not None:
-                    t, y = data.fit.curve(row)
+                    t, y = self._fit_curve(data.fit, row)
                     lines.append(Line(t, y, f"{m.label} {data.fit.model} fit", colour=m.colour))
                     if data.fit.status[row].value == "at_bound":
                         note = data.fit.message[row]
@@ -290,6 +290,17 @@ class G2View(TabView):
                     band = (result.band_t, result.band_lo, result.band_hi)
             panels.append(Panel(slot.title, points, lines, band, note, slot.tip))
         return panels
+
+    def _fit_curve(self, fit: Any, row: int) -> tuple[np.ndarray, np.ndarray]:
+        """``fit.curve(row)``, evaluated once per fit: paging back and forth evaluated the
+        model for every panel of every page again."""
+        cached = getattr(self, "_curves", None)
+        if cached is None or cached[0] is not fit:
+            cached = self._curves = (fit, {})
+        curve = cached[1].get(row)
+        if curve is None:
+            curve = cached[1][row] = fit.curve(row)
+        return curve
 
     def _render_map(self, data: G2Data) -> None:
         f = data.files[0]
