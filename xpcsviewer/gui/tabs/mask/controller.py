@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from xpcsviewer.backends import ensure_numpy
-from xpcsviewer.compute import compute_qmap, make_partitions
+from xpcsviewer.compute import compute_qmap, make_partitions, one_pass
 from xpcsviewer.compute.center import BeamCenter, find_beam_center
 from xpcsviewer.compute.mask import (
     MaskEditor,
@@ -219,9 +219,13 @@ class MaskController(TabController):
     def _partitions(self):
         assert self.data is not None and self.editor is not None
         s = self.state
-        qm = compute_qmap(*self.data.geometry.qmap_args(self.editor.shape))
+        # NumPy on a CPU (one_pass): a drag step is one memory-bound pass over the pixels,
+        # no faster compiled, and each new pixel or bin bucket would compile first (~1 s).
+        b = one_pass()
+        qm = compute_qmap(*self.data.geometry.qmap_args(self.editor.shape), backend=b)
         return make_partitions(qm, self.editor.mask, dynamic=(s.dynamic_q, s.dynamic_phi),
-                               static=(s.static_q, s.static_phi), phi_span=s.phi_span)
+                               static=(s.static_q, s.static_phi), phi_span=s.phi_span,
+                               backend=b)
 
     def preview(self) -> Preview:
         """The dynamic rois of the current mask and geometry, with pixels per roi."""

@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from xpcsviewer.backends import ensure_numpy
+from xpcsviewer.compute import one_pass
 from xpcsviewer.compute.qmap import compute_qmap
 from xpcsviewer.compute.roi import bin_at_pixel
 
@@ -57,8 +58,10 @@ class QmapController(BinPicker):
         f = files[0]
         settings = self.state.as_dict()
         qm = f.qmap
+        # NumPy on a CPU (one_pass): one pass over the pixels, nothing to compile first.
         geometry = compute_qmap(qm.energy_kev, qm.detector_distance_m, qm.pixel_size_m,
-                                qm.beam_center_x, qm.beam_center_y, qm.shape)
+                                qm.beam_center_x, qm.beam_center_y, qm.shape,
+                                backend=one_pass())
         n_dyn, n_sta = int(np.max(qm.dynamic_roi_map)), int(np.max(qm.static_roi_map))
         panels = [
             QmapPanel("dynamic", f"dynamic roi ({n_dyn} bins)", "roi label", _labels(qm.dynamic_roi_map)),

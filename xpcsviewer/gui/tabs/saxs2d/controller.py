@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from xpcsviewer.backends import ensure_numpy
+from xpcsviewer.compute import one_pass
 from xpcsviewer.compute.qmap import compute_qmap
 from xpcsviewer.compute.roi import bin_at_pixel
 
@@ -65,6 +66,7 @@ class Saxs2dController(BinPicker):
             qmap.beam_center_x,
             qmap.beam_center_y,
             image.shape,
+            backend=one_pass(),  # NumPy on a CPU: one pass, nothing to compile first
         )
         # The readout indexes one pixel per mouse move: NumPy copies make that instant.
         return Saxs2dData(
