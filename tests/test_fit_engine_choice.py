@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 import xpcsviewer as xv
+from xpcsviewer.backends import set_backend
 from xpcsviewer.fitting import G2FitResult, _lsq_jax
 from xpcsviewer.fitting._engine_choice import FIRST_FIT_MAX_POINTS, choose_engine
 
@@ -44,7 +45,15 @@ def test_which_fits_run_on_numpy(rule_on, monkeypatch):
     assert choose_engine(_problem("single", 12, 48), "jax", **OPTS)[0] == "jax"
     with pytest.raises(ValueError, match="unknown backend"):
         choose_engine(_problem("single", 12, 48), "torch", **OPTS)
+    # a backend the user named is obeyed, as backend= is
+    monkeypatch.setenv("XPCS_USE_JAX", "true")
+    assert choose_engine(_problem("single", 12, 48), None, **OPTS)[0] == "jax"
     monkeypatch.setenv("XPCS_USE_JAX", "false")
+    assert choose_engine(_problem("single", 12, 48), None, **OPTS)[0] == "numpy"
+    monkeypatch.setenv("XPCS_USE_JAX", "auto")
+    set_backend("jax")
+    assert choose_engine(_problem("single", 12, 48), None, **OPTS)[0] == "jax"
+    set_backend("auto")
     assert choose_engine(_problem("single", 12, 48), None, **OPTS)[0] == "numpy"
     monkeypatch.setenv("XPCS_FIRST_FIT_NUMPY", "maybe")
     with pytest.raises(ValueError, match="XPCS_FIRST_FIT_NUMPY"):
@@ -73,6 +82,7 @@ def test_first_fit_on_numpy_agrees_with_jax_then_jax_takes_over(rule_on, data_di
         # a cold NumPy part and a JAX part join, and say so
         joined = G2FitResult.join([first, again])
         assert joined.provenance.backend == "numpy+jax"
+        assert joined.provenance.solver["engine"].startswith("numpy: first fit")
         assert joined.n_rows == 2 * f.g2.shape[1]
 
 

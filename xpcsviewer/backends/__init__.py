@@ -42,6 +42,7 @@ __all__ = [
     "ensure_numpy",
     "get_backend",
     "active_name",
+    "backend_chosen",
     "jax_available",
     "reset_adapter_stats",
     "reset_backend",
@@ -55,6 +56,7 @@ _JAX_MISSING = (
 )
 
 _active: BackendProtocol | None = None
+_chosen = False  # set_backend("jax"/"numpy") was called (not "auto"), see backend_chosen
 _lock = threading.Lock()
 
 
@@ -92,6 +94,14 @@ def _from_environment() -> BackendProtocol:
     return _make(*_environment_choice())
 
 
+def backend_chosen() -> bool:
+    """Whether the backend was named (``set_backend("jax"/"numpy")`` or ``XPCS_USE_JAX``
+    true/false) rather than left to ``auto``. A named backend is used for every fit; only an
+    ``auto`` one lets a process's first small fit run on NumPy (``fitting/_engine_choice.py``).
+    Raises ``ValueError`` for an unknown ``XPCS_USE_JAX``."""
+    return _chosen or _environment_choice()[1] != "auto"
+
+
 def active_name() -> str:
     """``"jax"`` or ``"numpy"``: the name ``get_backend()`` has or would have, without making
     the backend. Making the JAX backend imports JAX (0.5-0.9 s); callers that only branch on
@@ -116,8 +126,9 @@ def get_backend(name: str | None = None) -> BackendProtocol:
 
 def set_backend(name: str) -> BackendProtocol:
     """Make ``"jax"``, ``"numpy"`` or ``"auto"`` the active backend; returns it."""
-    global _active
+    global _active, _chosen
     with _lock:
+        _chosen = name != "auto"
         if name == "auto":
             _active = _make("jax" if jax_available() else "numpy", "auto")
         else:
@@ -127,9 +138,10 @@ def set_backend(name: str) -> BackendProtocol:
 
 def reset_backend() -> None:
     """Forget the active backend so the next ``get_backend()`` re-reads the environment."""
-    global _active
+    global _active, _chosen
     with _lock:
         _active = None
+        _chosen = False
 
 
 # Last: configure() is built on get_backend/set_backend above.

@@ -6,7 +6,8 @@ plus the LAPACK modules jaxlib loads), making the CPU client, then loading the e
 solver or tracing and compiling it (``_kernel_cache.py``). The maths of a one-file fit takes
 14-40 ms. The NumPy Levenberg-Marquardt (``_lsq_numpy.py``) needs no JAX at all and fits one
 12-59-bin file in 40-280 ms, so a script's or a command's first fit of a small problem runs
-there while the JAX program is not yet in memory. Once a JAX fit of that shape has run in
+there while the JAX program is not yet in memory, when the backend is left to ``auto``
+(a backend the user named is always used). Once a JAX fit of that shape has run in
 the process (a larger fit, an explicit ``backend="jax"``, or the GUI job process's start-up
 warm-up, ``_warmup.py``), later fits of that shape run on JAX, which is 2-3x faster warm.
 
@@ -40,15 +41,19 @@ FIRST_FIT_MAX_POINTS = 256 * 64
 def choose_engine(problem, backend: str | None, *, max_steps: int, rtol: float,
                   atol: float) -> tuple[str, str]:
     """``(engine, why)`` for :func:`fit_g2`: ``"jax"`` or ``"numpy"`` and a phrase for the
-    provenance. An explicit ``backend`` is always obeyed. Raises ``ValueError`` for an
-    unknown backend name."""
-    from ..backends import active_name
+    provenance. A backend named by the caller (``backend=``), by ``set_backend`` or by
+    ``XPCS_USE_JAX=true/false`` is always obeyed: the rule applies to ``auto`` only (a
+    script that chose nothing; the viewer's window, whose job process names JAX and warms
+    it up). Raises ``ValueError`` for an unknown backend name."""
+    from ..backends import active_name, backend_chosen
 
     if backend is not None:
         if backend not in ("jax", "numpy"):
             raise ValueError(f"unknown backend {backend!r}; choose 'jax' or 'numpy'")
-        return backend, "asked for"
+        return backend, "asked for (backend=)"
     name = active_name()
+    if backend_chosen():
+        return name, "the backend named by set_backend or XPCS_USE_JAX"
     if not first_fit_on_numpy() or name != "jax":
         return name, "the active backend"
     if problem.spec.name not in FIRST_FIT_MODELS:

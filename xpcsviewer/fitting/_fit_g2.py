@@ -86,7 +86,7 @@ def fit_g2(
         device=device_label(name),
         solver={
             "method": "Levenberg-Marquardt"
-            + (" (optimistix)" if name == "jax" else " (NumPy fallback)"),
+            + (" (optimistix)" if name == "jax" else " (NumPy)"),
             "engine": why,
             "max_steps": max_steps,
             "start": "single-exponential fit" if model != "single" else "data-driven guess",

@@ -231,8 +231,9 @@ def _engines(provs) -> dict:
         return "+".join(dict.fromkeys(values))
 
     solver = dict(provs[0].solver)
-    for key in _ENGINE_KEYS:
-        if key in solver:
-            solver[key] = " + ".join(dict.fromkeys(str(p.solver.get(key)) for p in provs))
+    if len({p.backend for p in provs}) > 1:  # say which engine ran, and why, per engine
+        solver["method"] = " + ".join(dict.fromkeys(str(p.solver.get("method")) for p in provs))
+        solver["engine"] = "; ".join(dict.fromkeys(f"{p.backend}: {p.solver.get('engine')}"
+                                                   for p in provs))
     return {"backend": names(p.backend for p in provs),
             "device": names(p.device for p in provs), "solver": solver}
