@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -159,4 +158,4 @@ class SVIResult:
             for i in range(len(self.params)):
                 row += [self.mean[r, i], self.sd[r, i], self.ci_lo[r, i], self.ci_hi[r, i]]
             rows.append(row)
-        return write_csv(header, rows, path, json.dumps(self.provenance.to_dict()), overwrite=overwrite)
+        return write_csv(header, rows, path, self.provenance.to_dict(), overwrite=overwrite)
