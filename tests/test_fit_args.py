@@ -107,6 +107,10 @@ def test_fit_tauq_needs_a_g2_fit_not_a_file(fit):
         fit_tauq(load())
     open_low = fit_tauq(fit, q_range=(None, 0.008), alpha=2)  # None: no lower limit
     assert open_low.used.sum() == np.sum(fit.q <= 0.008) and open_low.message == ("ok",)
+    open_high = fit_tauq(fit, q_range=(0.0, np.inf), alpha=2)  # as the Diffusion tab passes
+    np.testing.assert_array_equal(open_high.used, fit_tauq(fit, alpha=2).used)
+    with pytest.raises(ValueError, match="q_range q_max must be finite, got nan"):
+        fit_tauq(fit, q_range=(0.0, np.nan))
 
 
 def test_fit_tauq_says_which_tau_and_warns_when_most_bins_are_not_clean():
@@ -145,3 +149,23 @@ def test_csv_says_which_bins_were_fitted_unweighted_and_writes_strict_json():
     assert json.loads(res.to_json())["rows"][1]["message"] == rows[1]["message"]
     tauq_comment = fit_tauq(res).to_csv().splitlines()[0]
     assert "Infinity" not in tauq_comment and json.loads(tauq_comment[2:])["t_range_s"] == [None, None]
+
+
+def test_svi_band_refuses_the_same_wrong_arguments(fit):
+    """SVIResult.param and .tauq check their arguments as fit_tauq does, before touching the
+    draws: a stand-in carrying only what the checks read (no SVI run, no compile)."""
+    from types import SimpleNamespace
+
+    from xpcsviewer.fitting._svi_result import SVIResult
+
+    svi = SimpleNamespace(model="single", params=fit.params, lsq=fit)
+    with pytest.raises(ValueError, match="alpha must be finite, got nan"):
+        SVIResult.tauq(svi, alpha=float("nan"))
+    with pytest.raises(ValueError, match=r"q_range \(0\.01, 0\.001\) is reversed"):
+        SVIResult.tauq(svi, q_range=(0.01, 0.001))
+    with pytest.raises(IndexError, match="file 1 out of range: this fit has 1 file"):
+        SVIResult.tauq(svi, file_index=1)
+    with pytest.raises(ValueError, match="'contrast' is not a relaxation time"):
+        SVIResult.tauq(svi, param="contrast")
+    with pytest.raises(ValueError, match="'single' model has no parameter 'gamma'; it has"):
+        SVIResult.param(svi, "gamma")

@@ -48,10 +48,12 @@ def check_t_range(t_range) -> tuple[float, float]:
     return out[0], out[1]
 
 
-def number(what: str, v) -> float:
+def number(what: str, v, *, inf: bool = False) -> float:
+    """``v`` as a float; TypeError naming ``what`` for a non-number (bool included),
+    ValueError for NaN, and for ±inf unless ``inf`` (a range's open side)."""
     if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, float, np.integer, np.floating)):
         raise TypeError(f"{what} must be a number, got {v!r} ({type(v).__name__})")
-    if not np.isfinite(v):
+    if np.isnan(v) or (not inf and not np.isfinite(v)):
         raise ValueError(f"{what} must be finite, got {v!r}")
     return float(v)
 

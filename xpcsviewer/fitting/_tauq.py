@@ -16,12 +16,31 @@ from ._results import FitStatus, G2FitResult, frozen
 from ._tauq_result import TauQResult
 
 
-def _tau_param(result: G2FitResult, param: str | None) -> str:
+def tau_param(result, param: str | None) -> str:
+    """The relaxation time to use: ``param``, else ``tau`` or (two-tau models) ``tau1``."""
     if param is None:
         param = "tau" if "tau" in result.params else "tau1"
     if param not in result.params or not param.startswith("tau"):
         raise ValueError(f"{param!r} is not a relaxation time of model {result.model!r}")
     return param
+
+
+def check_q_alpha(q_range, alpha):
+    """``q_range`` as two floats (a None side: no limit) or None, ``alpha`` as a finite float
+    or None; ValueError/TypeError naming the argument otherwise (also for the SVI band)."""
+    if alpha is not None:
+        alpha = number("alpha", alpha)
+    if q_range is not None:
+        if isinstance(q_range, (str, bytes)) or np.ndim(q_range) != 1 or len(q_range) != 2:
+            raise ValueError(f"q_range must be a pair (q_min, q_max) in 1/A, got {q_range!r}")
+        # ±inf is accepted as "no limit" (the Diffusion tab passes inf for an open side)
+        lo, hi = (-np.inf if q_range[0] is None else number("q_range q_min", q_range[0], inf=True),
+                  np.inf if q_range[1] is None else number("q_range q_max", q_range[1], inf=True))
+        if not lo < hi:
+            raise ValueError(f"q_range {tuple(q_range)} is reversed or empty: q_min must be "
+                             "below q_max (1/A)")
+        q_range = (lo, hi)
+    return q_range, alpha
 
 
 def _check_args(result, q_range, alpha, bins):
@@ -31,17 +50,7 @@ def _check_args(result, q_range, alpha, bins):
         raise TypeError(
             f"fit_tauq needs a G2FitResult from fit_g2, not {type(result).__name__}: fit the "
             "g2 first, e.g. fit_tauq(fit_g2(file))")
-    if alpha is not None:
-        alpha = number("alpha", alpha)
-    if q_range is not None:
-        if isinstance(q_range, (str, bytes)) or np.ndim(q_range) != 1 or len(q_range) != 2:
-            raise ValueError(f"q_range must be a pair (q_min, q_max) in 1/A, got {q_range!r}")
-        lo, hi = (-np.inf if q_range[0] is None else number("q_range q_min", q_range[0]),
-                  np.inf if q_range[1] is None else number("q_range q_max", q_range[1]))
-        if not lo < hi:
-            raise ValueError(f"q_range {tuple(q_range)} is reversed or empty: q_min must be "
-                             "below q_max (1/A)")
-        q_range = (lo, hi)
+    q_range, alpha = check_q_alpha(q_range, alpha)
     if bins is not None:
         bins = columns(bins)
         have = np.unique(result.column)
@@ -140,7 +149,7 @@ def fit_tauq(
     NaN fit and a message saying so (not an error); ``message`` is ``"ok"`` otherwise.
     """
     q_range, alpha, bins = _check_args(result, q_range, alpha, bins)
-    param = _tau_param(result, param)
+    param = tau_param(result, param)
     tau, tau_err = result.param(param)
     tau_at_bound = np.array(
         [
