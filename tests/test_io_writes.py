@@ -225,3 +225,17 @@ def test_an_unwritable_folder_is_named_not_our_temporary(tmp_path, monkeypatch):
         write_csv(["a"], [[1]], tmp_path / "x.csv", "c")
     assert str(info.value) == f"cannot write {tmp_path / 'x.csv'}: no permission to write in folder {tmp_path}"
     assert names(tmp_path) == set()
+
+
+def test_a_command_line_names_its_option_and_the_folder_once(tmp_path):
+    """A write that fails anyway (the folder went away after the checks) reads as one
+    sentence naming the option, the path and the folder, never the temporary."""
+    from xpcsviewer._cli_args import write_failed
+
+    out = tmp_path / "gone" / "q.h5"
+    with pytest.raises(FileNotFoundError) as info:
+        write_json({"a": 1}, out)
+    said = write_failed(out, info.value)
+    assert said == f"cannot write --out {out}: folder {out.parent} does not exist"
+    assert write_failed(out, PermissionError(13, "Permission denied")) == (
+        f"cannot write --out {out}: Permission denied")
