@@ -49,7 +49,8 @@ def test_a_laptop_size_is_accepted_and_refusal_is_qt_free():
         (["{tmp}/f.txt", "--snapshot", "{tmp}/shots"], "FOLDER {tmp}/f.txt is a file xpcsviewer "
                                                         "cannot open"),
         (["{tmp}", "--demo", "--snapshot", "{tmp}/shots"], "give FOLDER or --demo, not both"),
-        (["{tmp}", "--select", "3"], "--select only apply with --snapshot DIR"),
+        (["{tmp}", "--select", "3"], "--select only applies with --snapshot DIR"),
+        (["{tmp}", "--size", "1366x768"], "--size only applies with --snapshot DIR"),
         (["{tmp}", "--select", "3", "--size", "1366x768"],
          "--select and --size only apply with --snapshot DIR"),
         (["{tmp}", "--snapshot", "{tmp}/f.hdf"], "--snapshot {tmp}/f.hdf is a file"),

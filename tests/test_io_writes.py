@@ -190,3 +190,52 @@ def test_kill_mid_write_leaves_inputs_and_our_temporaries_only(inputs, tmp_path,
     expect = {"run_1.hdf", "run_2.hdf", "next.hdf"} | ({"mean.hdf"} if point == "linked" else set())
     assert names(tmp_path) == expect
     assert xv.open(nxt.path).g2.shape[1] == 10
+
+
+def test_a_missing_or_wrong_folder_is_named_not_our_temporary(tmp_path):
+    """Every export through NewFile names the folder that is missing, never the hidden
+    ``.NAME.xpcsviewer-….tmp`` the OS error would carry."""
+    fit = xv.fit_g2(xv.open(REAL), bins=[2, 3], backend="numpy")
+    missing = tmp_path / "nodir" / "sub"
+    writes = [fit.to_json, fit.to_csv, xv.fit_tauq(fit).to_json, xv.fit_tauq(fit).to_csv,
+              lambda p: write_json({"a": 1}, p), lambda p: write_csv(["a"], [[1]], p, "c")]
+    for write in writes:
+        with pytest.raises(FileNotFoundError) as info:
+            write(missing / "x.json")
+        assert str(info.value) == f"cannot write {missing / 'x.json'}: folder {missing} does not exist"
+        assert "xpcsviewer-" not in str(info.value)
+    a_file = tmp_path / "a_file"
+    a_file.write_text("mine")
+    with pytest.raises(NotADirectoryError, match=f"{a_file} is not a folder"):
+        fit.to_json(a_file / "x.json")
+    assert names(tmp_path) == {"a_file"} and a_file.read_text() == "mine"
+
+
+def test_an_unwritable_folder_is_named_not_our_temporary(tmp_path, monkeypatch):
+    """The tests may run as root, who writes anywhere: the OS refusal is simulated."""
+    real_open = os.open
+
+    def refuse(path, *args, **kwargs):
+        if STALE.match(Path(path).name):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", refuse)
+    with pytest.raises(PermissionError) as info:
+        write_csv(["a"], [[1]], tmp_path / "x.csv", "c")
+    assert str(info.value) == f"cannot write {tmp_path / 'x.csv'}: no permission to write in folder {tmp_path}"
+    assert names(tmp_path) == set()
+
+
+def test_a_command_line_names_its_option_and_the_folder_once(tmp_path):
+    """A write that fails anyway (the folder went away after the checks) reads as one
+    sentence naming the option, the path and the folder, never the temporary."""
+    from xpcsviewer._cli_args import write_failed
+
+    out = tmp_path / "gone" / "q.h5"
+    with pytest.raises(FileNotFoundError) as info:
+        write_json({"a": 1}, out)
+    said = write_failed(out, info.value)
+    assert said == f"cannot write --out {out}: folder {out.parent} does not exist"
+    assert write_failed(out, PermissionError(13, "Permission denied")) == (
+        f"cannot write --out {out}: Permission denied")

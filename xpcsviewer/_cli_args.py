@@ -62,7 +62,10 @@ def write_failed(out: Path, exc: OSError, option: str = "--out") -> str:
     the reason without the temporary file's name that the OS error carries."""
     if isinstance(exc, FileExistsError):  # it appeared while we worked
         return f"{option} {out} exists; pass --overwrite to replace it"
-    return f"cannot write {option} {out}: {exc.strerror or exc}"
+    why = exc.strerror or str(exc)
+    # The atomic writer's own text already starts "cannot write PATH: " (io._atomic): once.
+    why = why.removeprefix(f"cannot write {out}: ")
+    return f"cannot write {option} {out}: {why}"
 
 
 def describe(exc: BaseException) -> str:

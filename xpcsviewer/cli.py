@@ -157,7 +157,8 @@ def _check(args: argparse.Namespace) -> str:
     if args.snapshot is None:
         given = [o for o, v in (("--select", args.select), ("--size", args.size)) if v]
         if given:
-            return f"{' and '.join(given)} only apply with --snapshot DIR"
+            verb = "applies" if len(given) == 1 else "apply"
+            return f"{' and '.join(given)} only {verb} with --snapshot DIR"
         return ""
     if args.snapshot.exists() and not args.snapshot.is_dir():
         return f"--snapshot {args.snapshot} is a file; give a folder for the images"

@@ -48,11 +48,14 @@ def write_json(payload: dict, path: str | Path | None, *, overwrite: bool = Fals
 
 
 def write_csv(
-    header: list[str], rows: list[list[Any]], path: str | Path | None, comment: str,
+    header: list[str], rows: list[list[Any]], path: str | Path | None, comment: str | dict,
     *, overwrite: bool = False,
 ) -> str:
     """A CSV table preceded by ``# `` comment lines (provenance); returns the text. Written
-    to ``path`` when given (an existing file only with ``overwrite=True``)."""
+    to ``path`` when given (an existing file only with ``overwrite=True``). A dict comment is
+    written as one line of strict JSON, NaN and inf as null (as :func:`write_json` does)."""
+    if isinstance(comment, dict):
+        comment = json.dumps(_clean(comment), allow_nan=False)
     buf = io.StringIO()
     for line in comment.splitlines():
         buf.write(f"# {line}\n")
@@ -70,3 +73,14 @@ def _fmt(v: Any) -> Any:
     if isinstance(v, (float, np.floating)):
         return repr(float(v)) if math.isfinite(v) else "nan"
     return v
+
+
+def check_index(i, n: int, what: str) -> int:
+    """``i`` as an index into ``n`` items called ``what`` ("file", "row"); negative counts
+    from the end as in Python. TypeError for a non-integer, IndexError naming ``n``."""
+    if isinstance(i, (bool, np.bool_)) or not isinstance(i, (int, np.integer)):
+        raise TypeError(f"{what} index must be an int, got {i!r} ({type(i).__name__})")
+    if not -n <= i < n:
+        raise IndexError(f"{what} {i} out of range: this fit has {n} {what}{'s' if n != 1 else ''}"
+                         f" (0..{n - 1})")
+    return int(i) % n

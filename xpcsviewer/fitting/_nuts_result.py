@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -89,4 +88,4 @@ class NUTSResult:
         """The summary table, one line per parameter; provenance as ``#`` comments."""
         cols = ["mean", "sd", "hdi_3%", "hdi_97%", "r_hat", "ess_bulk"]
         rows = [[name] + [s[c] for c in cols] for name, s in self.summary.items()]
-        return write_csv(["param", *cols], rows, path, json.dumps(self.provenance.to_dict()), overwrite=overwrite)
+        return write_csv(["param", *cols], rows, path, self.provenance.to_dict(), overwrite=overwrite)

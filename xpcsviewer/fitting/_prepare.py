@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ._args import check_bounds, check_fixed, check_t_range, columns, fixed_within
 from ._models import ModelSpec, default_bounds, get_model, initial_guess
 from ._transform import above, choose_kinds, to_internal
 
@@ -101,9 +102,17 @@ def per_file_bins(files: list, bins) -> list:
                 f"{missing}, unknown {unknown}"
             )
         return [keys[p] for p in paths]
-    items = [bins] if isinstance(bins, (int, np.integer)) else list(bins)
+    if isinstance(bins, (str, bytes)):
+        raise TypeError(f"bins must be column numbers (ints), not the text {bins!r}")
+    try:
+        items = list(bins)
+    except TypeError:  # one column (an int, or a float refused with a message below)
+        items = [bins]
+    if isinstance(bins, np.ndarray) and bins.ndim == 0:
+        items = [bins.item()]
     # A per-file selection is a list (or None) per file; a plain selection is a list of ints.
-    nested = [x is None or isinstance(x, (Sequence, np.ndarray)) for x in items]
+    nested = [x is None or (isinstance(x, (Sequence, np.ndarray)) and not isinstance(x, (str, bytes)))
+              for x in items]
     if items and all(nested):
         if len(items) != len(files):
             raise ValueError(
@@ -129,23 +138,13 @@ def _file_arrays(f, bins):
             f"n_tau = len(tau) = {t.size}"
         )
     n_bins = g2.shape[1]
-    cols = np.arange(n_bins) if bins is None else np.asarray(bins, dtype=int).reshape(-1)
+    cols = np.arange(n_bins) if bins is None else columns(bins)
     bad = cols[(cols < 0) | (cols >= n_bins)]
     if bad.size:
         raise ValueError(f"{path}: bins {bad.tolist()} out of range; it has {n_bins} g2 columns")
     q = getattr(f, "dynamic_q", None)
     q = np.full(n_bins, np.nan) if q is None else np.asarray(q, dtype=np.float64).reshape(-1)
     return path, t, g2[:, cols].T, err[:, cols].T, cols, q[cols]
-
-
-def _user_bounds(spec, bounds, lo, hi):
-    for name, pair in (bounds or {}).items():
-        i = spec.index(name)
-        a, b = pair
-        if a is not None:
-            lo[:, i] = float(a)
-        if b is not None:
-            hi[:, i] = float(b)
 
 
 def order_bounds(spec: ModelSpec, fixed: Mapping[str, float], lo, hi) -> None:
@@ -203,15 +202,11 @@ def build_problem(
     t_range: tuple[float, float] | None = None,
 ) -> FitProblem:
     spec = get_model(model)
-    fixed = {k: float(v) for k, v in (fixed or {}).items()}
-    for name in fixed:
-        spec.index(name)
+    fixed = check_fixed(spec, fixed)
     free = tuple(i for i, p in enumerate(spec.params) if p not in fixed)
     if not free:
         raise ValueError("every parameter is fixed; leave at least one free")
-    t_lo, t_hi = (-np.inf, np.inf) if t_range is None else (float(t_range[0]), float(t_range[1]))
-    if not t_lo < t_hi:
-        raise ValueError(f"t_range {t_range} is empty: the lower limit must be below the upper")
+    t_lo, t_hi = check_t_range(t_range)
 
     parts = [_file_arrays(f, b) for f, b in zip(files, per_file_bins(files, bins), strict=True)]
     n_rows = sum(p[4].size for p in parts)
@@ -254,7 +249,9 @@ def build_problem(
     t = np.where(in_range, t, 1.0)
     theta0 = initial_guess(model, *_sorted_by_delay(t, g2, mask))
     lo, hi = default_bounds(model, t, mask, theta0)
-    _user_bounds(spec, bounds, lo, hi)
+    check_bounds(spec, bounds, lo, hi, n_rows)
+    file_cols = [(p[0], c) for p in parts for c in p[4]]
+    fixed_within(spec, fixed, lo, hi, n_rows, lambda r: file_cols[r])
     order_bounds(spec, fixed, lo, hi)
     kinds = choose_kinds(lo, hi, tuple(p in spec.log_scale for p in spec.params))
     kinds = order_kinds(spec, fixed, kinds)

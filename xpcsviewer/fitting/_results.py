@@ -6,14 +6,13 @@ Arrays are NumPy, float64 and read-only.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
 
 import numpy as np
 
-from ._export import write_csv, write_json
+from ._export import check_index, write_csv, write_json
 from ._models import g2_model
 from ._provenance import Provenance
 
@@ -80,16 +79,22 @@ class G2FitResult:
         return np.array([s is not FitStatus.FAILED for s in self.status])
 
     def param(self, name: str) -> tuple[np.ndarray, np.ndarray]:
-        """Values and errors of parameter ``name``, each (n_rows,)."""
+        """Values and errors of parameter ``name``, each (n_rows,). ValueError for a name the
+        model does not have (the message lists those it has)."""
+        if name not in self.params:
+            raise ValueError(f"the {self.model!r} model has no parameter {name!r}; it has "
+                             f"{', '.join(self.params)}")
         i = self.params.index(name)
         return self.values[:, i], self.errors[:, i]
 
     def rows(self, file_index: int = 0) -> np.ndarray:
-        """Row indices belonging to file ``file_index``."""
-        return np.flatnonzero(self.file_index == file_index)
+        """Row indices belonging to file ``file_index`` (IndexError naming the file count)."""
+        return np.flatnonzero(self.file_index == check_index(file_index, len(self.paths), "file"))
 
     def curve(self, row: int, t: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-        """The fitted g2 of ``row`` at ``t`` (s; default 200 log-spaced delays over its data)."""
+        """The fitted g2 of ``row`` at ``t`` (s; default 200 log-spaced delays over its data).
+        IndexError naming the row count for a row the fit does not have."""
+        row = check_index(row, self.n_rows, "row")
         if t is None:
             tr = self.t[row][self.mask[row]] if self.mask[row].any() else self.t[row]
             tr = tr[np.isfinite(tr) & (tr > 0)]
@@ -102,21 +107,34 @@ class G2FitResult:
         header = ["file", "column", "q_1_per_A"]
         for p in self.params:
             header += [p, f"{p}_err"]
-        header += ["chi2_red", "n_points", "status", "message"]
+        header += ["chi2_red", "n_points", "weighted", "status", "message"]
         rows = []
         for r in range(self.n_rows):
             row = [self.paths[self.file_index[r]], int(self.column[r]), float(self.q[r])]
             for i in range(len(self.params)):
                 row += [float(self.values[r, i]), float(self.errors[r, i])]
-            row += [float(self.chi2_red[r]), int(self.n_points[r]), self.status[r].value]
-            rows.append(row + [self.message[r]])
+            row += [float(self.chi2_red[r]), int(self.n_points[r]), bool(self.weighted[r]),
+                    self.status[r].value]
+            rows.append(row + [self.row_message(r)])
         return header, rows
 
+    def row_message(self, row: int) -> str:
+        """``message[row]``, plus a warning for a bin fitted unweighted (no usable g2 error
+        bar): its chi2_red is the mean squared residual, not a goodness of fit."""
+        msg = self.message[row]
+        if self.weighted[row] or self.status[row] is FitStatus.FAILED:
+            return msg
+        scaled = not self.provenance.solver.get("absolute_sigma", False)
+        how = "errors scaled by chi2_red" if scaled else "errors assume sigma = 1"
+        return (f"{msg}; unweighted (no usable g2 error bar): {how}, chi2_red is the mean "
+                "squared residual, not a goodness of fit")
+
     def to_csv(self, path: str | Path | None = None, *, overwrite: bool = False) -> str:
-        """One line per row (bin); provenance as ``#`` comment lines. Returns the text."""
+        """One line per row (bin), with a ``weighted`` column (False: the bin had no usable
+        g2 error bar, see :meth:`row_message`); provenance as ``#`` comment lines in strict
+        JSON (an open ``t_range`` side is null, as in :meth:`to_json`). Returns the text."""
         header, rows = self.table()
-        comment = json.dumps(self.provenance.to_dict())
-        return write_csv(header, rows, path, comment, overwrite=overwrite)
+        return write_csv(header, rows, path, self.provenance.to_dict(), overwrite=overwrite)
 
     def to_dict(self) -> dict:
         return {
@@ -140,7 +158,7 @@ class G2FitResult:
                     "n_steps": self.n_steps[r],
                     "weighted": self.weighted[r],
                     "status": self.status[r].value,
-                    "message": self.message[r],
+                    "message": self.row_message(r),
                     "t_s": self.t[r][self.mask[r]],
                     "g2": self.g2[r][self.mask[r]],
                     "g2_err": self.g2_err[r][self.mask[r]],
@@ -150,7 +168,8 @@ class G2FitResult:
         }
 
     def of_file(self, file_index: int) -> G2FitResult:
-        """The rows of file ``file_index`` as a fit of that file alone (``file_index`` 0)."""
+        """The rows of file ``file_index`` as a fit of that file alone (``file_index`` 0).
+        IndexError naming the file count for a file the fit does not have."""
         rows = self.rows(file_index)
         picked = {name: frozen(getattr(self, name)[rows])
                   for name in ("values", "errors", "lower", "upper", "chi2_red", "n_points",

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from ._export import write_csv, write_json
+from ._export import check_index, write_csv, write_json
 from ._provenance import Provenance
 from ._results import G2FitResult
-from ._tauq import too_few_bins
+from ._tauq import check_q_alpha, tau_param, too_few_bins
 
 
 @dataclass(frozen=True, eq=False)
@@ -62,6 +61,11 @@ class SVIResult:
     provenance: Provenance
 
     def param(self, name: str) -> tuple[np.ndarray, np.ndarray]:
+        """Posterior mean and sd of ``name``, each (n_rows,); ValueError naming the model's
+        parameters for a name it does not have."""
+        if name not in self.params:
+            raise ValueError(f"the {self.model!r} model has no parameter {name!r}; it has "
+                             f"{', '.join(self.params)}")
         i = self.params.index(name)
         return self.mean[:, i], self.sd[:, i]
 
@@ -75,8 +79,12 @@ class SVIResult:
         """tau(q) band for one file; ``alpha`` None fits it, a number fixes it (2 gives D).
 
         With too few bins (as :func:`fit_tauq`: more bins than free parameters) the band is
-        NaN and ``message`` says why; nothing is raised."""
-        param = param or ("tau" if "tau" in self.params else "tau1")
+        NaN and ``message`` says why; nothing is raised for that. A wrong argument raises, as
+        in :func:`fit_tauq`: ``file_index`` out of range (IndexError), NaN/inf ``alpha``, a
+        reversed ``q_range`` (a None side: no limit), a ``param`` that is no tau (ValueError)."""
+        file_index = check_index(file_index, len(self.lsq.paths), "file")
+        q_range, alpha = check_q_alpha(q_range, alpha)
+        param = tau_param(self, param)
         i = self.params.index(param)
         q = np.asarray(self.lsq.q)
         rows = (
@@ -159,4 +167,4 @@ class SVIResult:
             for i in range(len(self.params)):
                 row += [self.mean[r, i], self.sd[r, i], self.ci_lo[r, i], self.ci_hi[r, i]]
             rows.append(row)
-        return write_csv(header, rows, path, json.dumps(self.provenance.to_dict()), overwrite=overwrite)
+        return write_csv(header, rows, path, self.provenance.to_dict(), overwrite=overwrite)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from ._export import write_csv, write_json
+from ._export import check_index, write_csv, write_json
 from ._provenance import Provenance
 
 
@@ -46,7 +45,9 @@ class TauQResult:
         return self.provenance.inputs
 
     def curve(self, file_index: int = 0, q: np.ndarray | None = None):
-        """The fitted power law of one file at ``q`` (default: 100 points over its used q)."""
+        """The fitted power law of one file at ``q`` (default: 100 points over its used q).
+        IndexError naming the file count for a file the fit does not have."""
+        file_index = check_index(file_index, len(self.paths), "file")
         if q is None:
             qs = self.q[self.used & (self.file_index == file_index)]
             q = np.geomspace(qs.min(), qs.max(), 100) if qs.size else np.geomspace(1e-3, 1e-1, 100)
@@ -114,4 +115,4 @@ class TauQResult:
             ]
             for k, p in enumerate(self.paths)
         ]
-        return write_csv(header, rows, path, json.dumps(self.provenance.to_dict()), overwrite=overwrite)
+        return write_csv(header, rows, path, self.provenance.to_dict(), overwrite=overwrite)

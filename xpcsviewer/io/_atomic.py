@@ -82,7 +82,9 @@ class NewFile:
     Use as a context manager: write to ``.tmp`` (a path; the file exists, empty), call
     ``install()`` when complete. Leaving the block without installing (an exception, a
     cancel) removes the temporary. Raises ``FileExistsError`` at creation and at install
-    when ``path`` exists and ``overwrite`` is False.
+    when ``path`` exists and ``overwrite`` is False, and an ``OSError`` naming ``path`` and
+    its folder (never the temporary) when the folder is missing (``FileNotFoundError``), not
+    a folder (``NotADirectoryError``) or not writable (``PermissionError``).
     """
 
     def __init__(self, path: str | Path, *, overwrite: bool = False) -> None:
@@ -94,11 +96,30 @@ class NewFile:
         self.tmp, self._fd = self._create()
         self.installed = False
 
+    def _refuse(self, exc: OSError) -> OSError:
+        """The error for a temporary that cannot be created, naming the destination and its
+        folder instead of the hidden temporary (a name the user never gave)."""
+        folder = self.path.parent
+        if isinstance(exc, FileNotFoundError) or not folder.exists():
+            return FileNotFoundError(f"cannot write {self.path}: folder {folder} does not exist")
+        if isinstance(exc, NotADirectoryError) or not folder.is_dir():
+            return NotADirectoryError(f"cannot write {self.path}: {folder} is not a folder")
+        if isinstance(exc, PermissionError):
+            return PermissionError(f"cannot write {self.path}: no permission to write in "
+                                   f"folder {folder}")
+        return OSError(exc.errno, f"cannot write {self.path} in folder {folder}: "
+                       f"{exc.strerror or exc}")
+
     def _create(self) -> tuple[Path, int]:
         while True:
             tmp = temp_name(self.path)
             # 0o666 and the process umask: the new file gets the permissions any file would
-            fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_RDWR, 0o666)
+            try:
+                fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_RDWR, 0o666)
+            except FileExistsError:
+                continue  # the same random name twice: draw again
+            except OSError as exc:
+                raise self._refuse(exc) from None
             if fcntl is None:
                 return tmp, fd
             fcntl.flock(fd, fcntl.LOCK_EX)
