@@ -44,7 +44,8 @@ def fit_g2(
         fixed: ``{param: value}`` held fixed, e.g. ``{"baseline": 1.0}``.
         bounds: ``{param: (lower, upper)}``; ``None`` keeps the default side, ``±inf``
             removes it. Bounds are imposed by a change of variables (``_transform.py``).
-        t_range: ``(t_min, t_max)`` in s; delays outside are left out.
+        t_range: ``(t_min, t_max)`` in s; delays outside are left out; ``None`` on a side
+            means no limit there.
         backend: ``"jax"`` or ``"numpy"``; default the active backend (ADR-001), except
             that a small single or stretched fit whose JAX program is not in memory yet
             (the first fit of a process) runs on NumPy, which agrees to 1e-7 and needs no
@@ -59,8 +60,11 @@ def fit_g2(
     a bin without any usable error bar is fitted unweighted. A bin that cannot be fitted
     (too few points, residuals that overflow) is returned with status ``failed`` and a
     message, never raised, on either backend. Errors raised (wrong arguments, not bad
-    data): unknown model or parameter, bins out of range, an empty ``t_range`` or one that
-    contains none of the usable delays of any file.
+    data; each names the argument, ``_args.py``): ``ValueError`` for an unknown model or
+    parameter, bins out of range or not whole numbers, a fixed value outside its parameter's
+    valid range or bounds, reversed bounds, a ``t_range`` that is not a pair, empty, or holds
+    none of the usable delays of any file; ``TypeError`` for bins or limits that are not
+    numbers.
     """
     files = as_file_list(files_or_file)
     # Every selection is padded into one (rows, delays) batch: one compiled call, any mix
