@@ -1,5 +1,6 @@
 """Two-time tab on a file with one damaged map: the bin list still holds every map, the
-damaged bin alone says so (naming the file and the map), the other bins are shown."""
+damaged bin alone says so (naming the file and the map), the other bins are shown. And the
+τ-per-window panel's title is whole at the tab's width in a 1366-px window."""
 
 from __future__ import annotations
 
@@ -58,3 +59,28 @@ def test_one_damaged_map_leaves_the_others_selectable(qtbot, damaged):
     assert view.bin_box.count() == 5 and not view.g2_plot.isHidden()
     np.testing.assert_array_equal(view.map.image_data(), data.matrix)
     assert view.map.image_data().shape == (500, 500)
+
+
+def test_tau_panel_title_is_whole_at_1366_px(qtbot, data_dir):
+    from dataclasses import replace
+
+    from xpcsviewer.gui.line import Line
+    from xpcsviewer.gui.tabs.twotime.controller import TwotimeController
+    from xpcsviewer.gui.tabs.twotime.view import TAU_TIP, TAU_TITLE, TwotimeView
+
+    f = xpcsviewer.open(data_dir / "aging_b_results.hdf")
+    controller = TwotimeController()
+    view = TwotimeView(controller)
+    qtbot.addWidget(view)
+    view.resize(1080, 640)  # the tab's area in a 1366 x 768 window
+    view.show()
+    qtbot.waitExposed(view)
+    data = controller.prepare([f], CancelToken(), _quiet)
+    ages = np.asarray(data.window_ages)
+    # the layout alone is under test: any τ series makes the panel show its fitted title
+    view.render(replace(data, fit_pending=False, tau_age=Line(ages, ages, "τ per window")))
+    qtbot.wait(1)
+    title = view.tau_plot.plot.titleLabel
+    assert title.text == TAU_TITLE and title.item.toPlainText() == TAU_TITLE  # not elided
+    assert view.tau_plot.toolTip() == TAU_TIP and "bootstrap" in TAU_TIP
+    f.close()
