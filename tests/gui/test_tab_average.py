@@ -151,3 +151,34 @@ def test_values_not_computed_show_a_dash_and_a_two_time_run_its_intensity(qtbot,
     assert cells["dstep_c_results.hdf"][2] == f"{float(np.mean(dstep.intensity_t[1])):.4g}"
     assert cells["dstep_c_results.hdf"][5] == "no multi-tau g2"
     dstep.close()
+
+
+def test_why_column_is_in_view_with_its_full_text_as_tooltip(qtbot, data_dir):
+    """Four files of three samples at the table's width in a 1366-px window (~560 px): the
+    "why" column is inside the table's view, at least as wide as its header, and each cell's
+    tooltip holds the whole reason."""
+    from xpcsviewer.gui._token import CancelToken
+    from xpcsviewer.gui.tabs.average.controller import AverageController
+    from xpcsviewer.gui.tabs.average.view import COLUMNS, AverageView
+
+    files = [xpcsviewer.open(data_dir / f"{n}_results.hdf")
+             for n in ("aging_b", "brownian_a", "dstep_c", "phi_c")]
+    controller = AverageController()
+    view = AverageView(controller)
+    qtbot.addWidget(view)
+    view.resize(1080, 600)
+    view.show()
+    qtbot.waitExposed(view)
+    view.render(controller.prepare(files, CancelToken(), lambda *_: None))
+    table, header = view.table, view.table.horizontalHeader()
+    assert 500 <= table.viewport().width() <= 620  # the width the user saw
+    why = COLUMNS.index("why")
+    left, width = header.sectionViewportPosition(why), header.sectionSize(why)
+    assert width >= header.sectionSizeHint(why)
+    assert 0 <= left and left + width <= table.viewport().width()  # the whole column: its header is centred
+    reasons = [table.item(r, why).text() for r in range(table.rowCount())]
+    assert "no multi-tau g2" in reasons and any("different partitions" in r for r in reasons)
+    for r, text in enumerate(reasons):
+        assert text in table.item(r, why).toolTip()
+    for f in files:
+        f.close()

@@ -146,3 +146,42 @@ def test_a_two_time_only_file_in_a_mixed_selection_is_named(qtbot, make_window, 
     assert view.last_data.left_out == ["dstep_c_results.hdf"]
     assert "dstep_c_results.hdf: not in the g2 fit" in view.summary.text()
     assert view.last_data.names == ["brownian_a_results.hdf"]
+
+
+def test_single_phi_files_beside_a_multi_phi_file_are_drawn_by_phi(qtbot, data_dir):
+    """phi_c (6 φ) selected with aging_b and brownian_a (one φ each): "by φ sector" draws
+    each single-φ file as one sector, in the legend, with its power law equal to the file's
+    isotropic one (the same bins); the multi-φ file keeps its six sectors."""
+    from xpcsviewer.fitting import fit_g2
+    from xpcsviewer.gui._token import CancelToken
+    from xpcsviewer.gui.tabs.diffusion.controller import DiffusionController
+    from xpcsviewer.gui.tabs.diffusion.view import DiffusionView
+
+    paths = [data_dir / f"{n}_results.hdf" for n in ("aging_b", "brownian_a", "phi_c")]
+    files = [xpcsviewer.open(p) for p in paths]
+    controller = DiffusionController()
+    view = DiffusionView(controller)
+    qtbot.addWidget(view)
+    controller.state.g2_fit = fit = fit_g2(files, model="single", backend="numpy")
+    controller.state.g2_phi = [f.dynamic_phi for f in files]
+    assert controller.state.by_phi  # the default
+    data = controller.prepare(paths, CancelToken(), lambda *_: None)
+    view.render(data)
+    per_file = [[s.phi for s in data.sectors if s.file_index == k] for k in range(3)]
+    assert per_file == [[0.0], [0.0], [-150.0, -90.0, -30.0, 30.0, 90.0, 150.0]]
+    items = view.tauq.plot.listDataItems()
+    names = [item.name() for item in items]
+    assert "aging_b_results.hdf φ=0°" in names and "brownian_a_results.hdf φ=0°" in names
+    assert len(items) == 2 * 8  # points and a power law per sector, all eight fitted
+    for k in (0, 1):  # one sector = the whole file: its points and D are the file's own
+        sector = next(s for s in data.sectors if s.file_index == k)
+        used = (data.free.file_index == k) & data.free.used
+        assert sector.rows.sum() == (fit.file_index == k).sum()
+        (points,) = [i for i in items if i.name() == f"{data.names[k]} φ=0°"]
+        np.testing.assert_allclose(points.getData()[0], np.log10(data.free.q[used]), rtol=1e-12)  # log axes
+        assert sector.value("fixed", "D") == data.fixed.D[k]
+    # their D is said once, in the summary; the multi-φ file's by-φ line stays
+    text = view.summary.text()
+    assert "phi_c_results.hdf: D by φ" in text and "aging_b_results.hdf: D by φ" not in text
+    for f in files:
+        f.close()

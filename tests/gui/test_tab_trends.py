@@ -93,7 +93,8 @@ def test_tau_at_a_bin_against_start_time_equals_fit_g2(qtbot, make_window, trend
     # the note names b's own q.
     q_a, q_b = files[0].dynamic_q[0], files[1].dynamic_q[0]
     title = view.plot.plot.titleLabel.text
-    assert f"tau across 4 files at a1's q={q_a:.4g} Å⁻¹" in title, title
+    assert f"tau across 3 files at a1's q={q_a:.4g} Å⁻¹" in title, title  # c is a gap
+    assert view.notes.text().startswith("3 of 4 files drawn; not drawn: c_results.hdf (no bin at")
     assert f"the others at their nearest bin (Δq ≤ {100 * abs(q_b / q_a - 1):.1f}%)" in title, title
     assert any(n.startswith(f"q={q_a:.4g} Å⁻¹ is a1's bin") and f"b q={q_b:.4g} Å⁻¹" in n
                for n in data.notes), data.notes
@@ -159,3 +160,53 @@ def test_the_title_names_the_bins_honestly():
     assert TrendsView.where([same, same], 3) == " across 3 files"
     assert TrendsView.where([near], 2).endswith("the other at its nearest bin (Δq ≤ 4.3%)")
     assert TrendsView.where([Trend("D (α = 2)", y, y)], 3) == " across 3 files"
+
+
+def _trends_view(qtbot, files):
+    from xpcsviewer.gui._token import CancelToken
+    from xpcsviewer.gui.tabs.trends.controller import TrendsController
+    from xpcsviewer.gui.tabs.trends.view import TrendsView
+
+    controller = TrendsController()
+    view = TrendsView(controller)
+    qtbot.addWidget(view)
+    view.resize(1000, 600)
+    data = controller.prepare(files, CancelToken(), lambda *_: None)
+    view.render(data)
+    view.show()
+    qtbot.waitExposed(view)
+    view.plot.plot.vb.updateAutoRange()  # pyqtgraph sets an auto range when it paints
+    return view, data
+
+
+def test_one_file_has_a_readable_y_axis(qtbot, data_dir):
+    """A single τ point (its range is only its error bar) gets a y range around it with at
+    least two labelled ticks, so its value can be read off the axis."""
+    f = xpcsviewer.open(data_dir / "aging_b_results.hdf")
+    view, data = _trends_view(qtbot, [f])
+    (tau,) = data.trends["tau"]
+    assert np.isfinite(tau.y[0]) and "across 1 file " in view.plot.plot.titleLabel.text
+    lo, hi = view.plot.plot.viewRange()[1]  # log10 units on this log axis
+    assert lo < np.log10(tau.y[0]) < hi and hi - lo >= 0.5
+    axis = view.plot.plot.getAxis("left")
+    values = [v for _, level in axis.tickValues(lo, hi, 400) for v in level]
+    labels = [s for s in axis.tickStrings(values, 1.0, 1.0) if s]
+    assert len(labels) >= 2
+    f.close()
+
+
+def test_the_title_counts_the_files_drawn(qtbot, data_dir):
+    """aging_b, brownian_a, dstep_c (two-time only) and phi_c (no bin at aging_b's first q):
+    two points, so the title says 2 files, and the note names the two left out and why."""
+    files = [xpcsviewer.open(data_dir / f"{n}_results.hdf")
+             for n in ("aging_b", "brownian_a", "dstep_c", "phi_c")]
+    view, data = _trends_view(qtbot, files)
+    (tau,) = data.trends["tau"]
+    assert np.isfinite(tau.y).sum() == 2
+    title = view.plot.plot.titleLabel.text
+    assert " across 2 files " in title and "across 3" not in title
+    head = view.notes.text().splitlines()[0]
+    assert head.startswith("2 of 4 files drawn; not drawn: ")
+    assert "phi_c_results.hdf (no bin at q=" in head and "dstep_c_results.hdf (no multi-tau g2" in head
+    for f in files:
+        f.close()

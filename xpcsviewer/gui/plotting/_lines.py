@@ -111,9 +111,12 @@ class LinePanel(NotedPanel, pg.GraphicsLayoutWidget):
         self.plot.clear()
         self.legend.clear()
         hidden = 0
+        shown_y: list[np.ndarray] = []  # y of every drawn point
+        ends: list[np.ndarray] = []  # and of its error bar's ends
         for position, line in enumerate(lines):
             x, y = ADAPTER.curve(line.x, line.y)
             keep = _visible(x, y, *self._log)
+            shown_y.append(y[keep])
             # NaN marks "no value here" (e.g. no frame pairs); only finite points count as hidden.
             hidden += int((np.isfinite(x) & np.isfinite(y) & ~keep).sum())
             colour = resolve(line.colour, position)
@@ -129,6 +132,8 @@ class LinePanel(NotedPanel, pg.GraphicsLayoutWidget):
             if line.err is not None:
                 err = ADAPTER.convert(line.err, np.float64)[keep]
                 self.plot.addItem(_error_bars(x[keep], y[keep], err, *self._log, pen))
+                ok = np.isfinite(err)
+                ends += [y[keep][ok] + np.abs(err[ok]), y[keep][ok] - np.abs(err[ok])]
         if scale is not None:
             self.colorbar.setColorMap(colormap(scale.colormap))
             self.colorbar.setLevels((scale.vmin, scale.vmax if scale.vmax > scale.vmin else scale.vmin + 1))
@@ -138,6 +143,8 @@ class LinePanel(NotedPanel, pg.GraphicsLayoutWidget):
         note = f"  ({hidden} non-positive points hidden on log axes)" if hidden else ""
         self.plot.setTitle(escape(self._title + note) or None)
         self.plot.enableAutoRange()
+        self._one_level_range(np.concatenate(shown_y or [np.empty(0)]),
+                              np.concatenate(ends or [np.empty(0)]))
         if drawn(self.plot):
             self.note.set("")
         elif empty_note:
@@ -147,6 +154,26 @@ class LinePanel(NotedPanel, pg.GraphicsLayoutWidget):
         else:
             self.note.set("no finite point to draw" + (" (non-positive values on log axes)"
                                                        if hidden else ""))
+
+    def _one_level_range(self, ys: np.ndarray, ends: np.ndarray) -> None:
+        """A single point (every drawn point at one y) spans no height: pyqtgraph's range is
+        then its error bar alone, or nothing, with no tick inside to read the value by (a log
+        axis labels only 1..9 x 10^k). Such a plot gets a y range around the value: at least
+        half a decade on log axes (two labelled ticks at least), ±10 % (±1 at 0) on linear
+        ones, and never less than the error bars (``ends``)."""
+        ys = np.unique(ys[np.isfinite(ys)])
+        if ys.size != 1:  # nothing drawn, or a real spread: pyqtgraph's own range
+            return
+        value = float(ys[0])
+        ends = ends[np.isfinite(ends)]
+        if self._log[1]:
+            ends = np.log10(ends[ends > 0])
+            centre, half = float(np.log10(value)), 0.25
+        else:
+            centre, half = value, 0.1 * abs(value) if value != 0 else 1.0
+        lo = min(centre - half, float(ends.min(initial=np.inf)))
+        hi = max(centre + half, float(ends.max(initial=-np.inf)))
+        self.plot.setYRange(lo, hi, padding=0.05)
 
     def _clear_data(self) -> None:
         self.plot.clear()

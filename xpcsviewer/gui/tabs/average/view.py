@@ -28,8 +28,15 @@ from .._base import TabView
 from .._model import Task
 from .controller import AverageController, AverageData
 
-COLUMNS = ("file", "sample", "mean I (ph/px/frame)", "g2 baseline", "used", "why")
+# Short headers, so that "why" is on screen beside the others in a 1366-px window (the
+# units header once pushed it out of view); each header's tooltip says it in full.
+COLUMNS = ("file", "sample", "mean I", "g2 baseline", "used", "why")
+HEADER_TIPS = ("the result file", "sample name (metadata)",
+               "mean intensity over the kept frames, photons per pixel per frame",
+               "mean g2 over the last delays (see 'baseline' above)",
+               "averaged, or REJECTED", "why a file is rejected (full text in the cell's tooltip)")
 REJECTED_RGB, MEAN_RGB = (150, 150, 150), INK
+FILE_MIN_PX = 90  # the file column gives up width for "why" down to this
 
 
 def _number(value: float, spec: str) -> str:
@@ -65,7 +72,10 @@ class AverageView(TabView):
         options.addStretch(1)
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setHorizontalHeaderLabels(COLUMNS)
+        for j, tip in enumerate(HEADER_TIPS):
+            self.table.horizontalHeaderItem(j).setToolTip(tip)
         self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setWordWrap(False)  # one line per file, cut with "…"; the tooltip has it all
         self.plot = LinePanel()
         split = QSplitter()
         split.setChildrenCollapsible(False)  # a narrow window never hides a plot
@@ -118,6 +128,7 @@ class AverageView(TabView):
                 item.setToolTip(tooltip(text))
                 self.table.setItem(i, j, item)
         self.table.resizeColumnsToContents()
+        self._fit_reasons()
         n_used = sum(r.used for r in data.rows)
         text = data.error or f"{n_used} of {len(data.rows)} files would be averaged."
         self.status.setText(" ".join([text, *data.notes]))
@@ -128,6 +139,23 @@ class AverageView(TabView):
         fig = self.figure(data)
         self.plot.set_axes(fig.x_label, fig.y_label, fig.log_x, fig.log_y, fig.title)
         self.plot.set_lines(fig.lines)
+
+    def _fit_reasons(self) -> None:
+        """The sized-to-contents columns before "why" leave it the rest of the table; the
+        file column gives up width (down to its header) so that "why" keeps at least its
+        header's width in view: a long reason is then cut, with the full text as tooltip."""
+        if not self.table.isVisible():  # not laid out yet: its width means nothing
+            return
+        header = self.table.horizontalHeader()
+        why = len(COLUMNS) - 1
+        need = header.sectionSizeHint(why) + 40  # the header and the first few characters
+        others = sum(header.sectionSize(j) for j in range(why))
+        spare = self.table.viewport().width() - others - need
+        if spare < 0:  # the file column keeps room for a short name ("a1_results…")
+            header.resizeSection(0, max(FILE_MIN_PX, header.sectionSize(0) + spare))
+        # "why" as the stretched last column: the rest of the view, not its longest reason
+        others = sum(header.sectionSize(j) for j in range(why))
+        header.resizeSection(why, max(need, self.table.viewport().width() - others))
 
     def figure(self, data: AverageData) -> LinesFigure:
         lines = [Line(tau, g2, name if used else f"{name} (rejected)", colour=None if used else REJECTED_RGB,

@@ -128,7 +128,7 @@ class DiffusionView(TabView):
         many = len(data.names) > 1
         for i, sector in enumerate(data.sectors):
             used = sector.rows & shown.used
-            name = f"{data.names[sector.file_index]} φ={sector.phi:g}°" if many else f"φ={sector.phi:g}°"
+            name = f"{data.names[sector.file_index]} {sector.label}" if many else sector.label
             points.append(Line(shown.q[used], shown.tau[used], name, shown.tau_err[used], i, symbol=True))
             result = getattr(sector, which)
             if np.isfinite(result.alpha[sector.file_index]):

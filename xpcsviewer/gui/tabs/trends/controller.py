@@ -77,6 +77,7 @@ class TrendsData:
     notes: list[str] = field(default_factory=list)  # gaps and why
     settings: dict | None = None
     message: str = ""  # why nothing is plotted
+    left_out: list[str] = field(default_factory=list)  # files given but not fitted (no g2)
 
 
 def parse_q_values(text: str) -> list[float]:
@@ -174,12 +175,12 @@ class TrendsController(TabController):
         import xpcsviewer
 
         settings = self.state.as_dict()
-        notes = [f"{f.name}: no multi-tau g2 (a two-time only run), left out"
-                 for f in files if f.g2 is None]
+        left_out = [f.name for f in files if f.g2 is None]
+        notes = [f"{name}: no multi-tau g2 (a two-time only run), left out" for name in left_out]
         files = [f for f in files if f.g2 is not None]
         if not files:
             return TrendsData([], {}, {}, {}, notes=notes, settings=settings,
-                              message="No file with multi-tau g2 to fit.")
+                              message="No file with multi-tau g2 to fit.", left_out=left_out)
         names = [f.name for f in files]
         x, x_labels = self._x_axes(files, notes)
         fit = self._fits(files, settings["model"], progress)
@@ -193,7 +194,8 @@ class TrendsController(TabController):
         notes += [f"{n}: τ(q): {m}" for n, m, d in zip(names, fixed.message, fixed.D, strict=True)
                   if not math.isfinite(d) and m]
         trends[INTENSITY_NAME] = [self._intensity(files, notes)]
-        return TrendsData(names, x, x_labels, trends, fit, free, fixed, notes, settings)
+        return TrendsData(names, x, x_labels, trends, fit, free, fixed, notes, settings,
+                          left_out=left_out)
 
     def _fits(self, files: list[Any], model: str, progress: Any) -> Any:
         """The g2 fits of ``files`` in their order: new ones fitted in one call, the rest

@@ -13,6 +13,7 @@ from ...plotting import Line, LinePanel, LinesFigure, export_panels_figure
 from .._base import TabView
 from .._model import parse_number
 from .controller import (
+    D_NAME,
     SCOPES,
     UNITS,
     X_ORDER,
@@ -23,6 +24,11 @@ from .controller import (
 )
 
 MODELS = ("single", "stretched", "double")
+
+
+def _log_y(quantity: str) -> bool:
+    """τ (tau, tau2 ...) and D are drawn on a log axis."""
+    return quantity.startswith("tau") or quantity == D_NAME
 
 
 def _combo(items: list[str], current: str, setter) -> QComboBox:
@@ -103,15 +109,48 @@ class TrendsView(TabView):
         series = [Line(x, t.y, t.label if many else "", t.err, j, symbol=True)
                   for j, t in enumerate(data.trends[quantity])]
         unit = f" ({UNITS[quantity]})" if quantity in UNITS else ""
-        title = f"{quantity}{self.where(data.trends[quantity], len(data.names))} ({data.fit.model} fits)"
+        n_drawn = int(self.drawn_files(data, quantity, x_name).sum())
+        title = f"{quantity}{self.where(data.trends[quantity], n_drawn)} ({data.fit.model} fits)"
         return series, data.x_labels[x_name], quantity + unit, title
+
+    @staticmethod
+    def drawn_files(data: TrendsData, quantity: str, x_name: str) -> np.ndarray:
+        """(n_files,) bool: the files with a point on the plot (a finite x and, in some
+        series, a finite y, > 0 on the log axes of τ and D)."""
+        x = np.asarray(data.x[x_name], np.float64)
+        ys = np.array([np.asarray(t.y, np.float64) for t in data.trends[quantity]])
+        ok = np.isfinite(ys) & ((ys > 0) if _log_y(quantity) else True)
+        return np.isfinite(x) & ok.any(axis=0)
+
+    def drawn_note(self, data: TrendsData) -> tuple[str, list[str]]:
+        """Which files have no point, and why (their own notes, else what they lack), and
+        the notes not said in it."""
+        quantity, x_name = self.quantity.currentText(), self.x_axis.currentText()  # as shown()
+        if quantity not in data.trends or x_name not in data.x:
+            return "", data.notes
+        drawn = self.drawn_files(data, quantity, x_name)
+        gone = [n for n, d in zip(data.names, drawn, strict=True) if not d] + data.left_out
+        if not gone:
+            return "", data.notes
+        rest = [n for n in data.notes if not any(n.startswith(f"{name}: ") for name in gone)]
+        why = []
+        for k, name in enumerate(data.names):
+            if drawn[k]:
+                continue
+            said = [n.removeprefix(f"{name}: ") for n in data.notes if n.startswith(f"{name}: ")]
+            if not np.isfinite(data.x[x_name][k]):
+                said.append(f"no {data.x_labels[x_name]}")
+            why.append(f"{name} ({'; '.join(said) or f'no {quantity} value'})")
+        why += [f"{name} (no multi-tau g2, a two-time only run)" for name in data.left_out]
+        total = len(data.names) + len(data.left_out)
+        return f"{int(drawn.sum())} of {total} files drawn; not drawn: " + ", ".join(why), rest
 
     @staticmethod
     def where(trend: list, n_files: int) -> str:
         """The title's " across n files" and which bins: the first file's, and, when another
         file's paired bin lies elsewhere, that the others are at their nearest (how far at
         most); each file's own q is in the notes below the plot."""
-        files = f" across {n_files} files"
+        files = f" across {n_files} file{'' if n_files == 1 else 's'}"
         bins = [t for t in trend if t.ref]
         if not bins:
             return files
@@ -129,11 +168,14 @@ class TrendsView(TabView):
             self.notes.setText("\n".join(data.notes))
             return
         series, x_label, y_label, title = self.shown(data)
-        log_y = y_label.startswith(("tau", "D "))
+        log_y = _log_y(self.quantity.currentText())  # the quantity shown() chose
         self.plot.set_axes(x_label, y_label, log_x=False, log_y=log_y, title=title)
         self.plot.set_lines(series)
-        self.notes.setText("\n".join(data.notes[:20])
-                           + (f"\n… {len(data.notes) - 20} more" if len(data.notes) > 20 else ""))
+        # Left-out files and their reasons first; the notes they come from are not repeated.
+        head, rest = self.drawn_note(data)
+        notes = ([head] if head else []) + rest
+        self.notes.setText("\n".join(notes[:20])
+                           + (f"\n… {len(notes) - 20} more" if len(notes) > 20 else ""))
 
     def show_message(self, text: str) -> None:
         self.notes.setText("")
@@ -145,6 +187,6 @@ class TrendsView(TabView):
             return None
         series, x_label, y_label, title = self.shown(data)
         keep = [s for s in series if np.isfinite(np.asarray(s.y, np.float64)).any()]
-        figure = LinesFigure(keep, x_label, y_label, log_y=y_label.startswith(("tau", "D ")),
+        figure = LinesFigure(keep, x_label, y_label, log_y=_log_y(self.quantity.currentText()),
                              title=title)
         return export_panels_figure(path, [figure], ncols=1)

@@ -21,6 +21,7 @@ import numpy as np
 from xpcsviewer.backends import ensure_numpy
 from xpcsviewer.compute import cut_at_age, cut_at_lag, g2_from_c2, one_pass, prepare_display
 from xpcsviewer.fitting import FitStatus, equal_windows, fit_aging, g2_model
+from xpcsviewer.io import XpcsFormatError
 
 from ..._events import State
 from ..._token import JobCancelled
@@ -43,7 +44,9 @@ class TwotimeState(State):
 
 @dataclass(frozen=True)
 class TwotimeData:
-    """``missing`` is set (and the arrays are None) when the file has no two-time map."""
+    """``missing`` is set (and the arrays are None) when there is no map to draw: the file
+    has none (``bins`` empty), or the chosen bin's map cannot be read (``bins`` still lists
+    every map the file holds, so another bin can be chosen)."""
 
     name: str
     settings: dict[str, Any]
@@ -100,8 +103,17 @@ class TwotimeController(TabController):
         note = ""
         if s["bin"] is not None and column != s["bin"]:
             note = f"roi {s['bin'] + 1} has no map in this file; nearest roi {column + 1} shown"
+        # roi numbers as the file and the correlator count them (label r = column r - 1).
+        # The list comes from the file's list of maps, read before (and without) any map:
+        # one damaged map must not hide the others.
+        labels = tuple(f"roi {col + 1}: {f.bin_label(col)}" for col in bins)
         progress(0.2, f"reading C2 of roi {column + 1}")
-        c2 = f.c2(column)
+        try:
+            c2 = f.c2(column)
+        except XpcsFormatError as exc:  # names the file and the map
+            return TwotimeData(f.name, s, missing=f"roi {column + 1}: {exc}. The other bins "
+                               "may read: choose one above.", column=column, bins=bins,
+                               bin_labels=labels, choice_note=note)
         t = np.asarray(c2.t, dtype=np.float64)
         token.raise_if_cancelled()
         b = one_pass()
@@ -129,8 +141,7 @@ class TwotimeController(TabController):
         extent = (float(dts[0] - step / 2), float(dts[-1] + step / 2),) * 2
         return TwotimeData(
             name=f.name, settings=s, column=column, bins=bins,
-            # roi numbers as the file and the correlator count them (label r = column r - 1)
-            bin_labels=tuple(f"roi {col + 1}: {f.bin_label(col)}" for col in bins), choice_note=note,
+            bin_labels=labels, choice_note=note,
             matrix=ensure_numpy(shown.matrix), extent=extent, factor=int(shown.factor),
             display_note=shown.note, lag_cut=lag_cut, age_cut=age_cut, lag_s=lag, age_s=age,
             window_g2=window_g2, window_ages=tuple(float(a) for a in ensure_numpy(from_c2.ages)),

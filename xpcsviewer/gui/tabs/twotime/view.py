@@ -33,6 +33,10 @@ from .._model import parse_number
 from .controller import TwotimeController, TwotimeData
 
 T_LABEL, AGE_LABEL, LAG_LABEL = "t₁ (s)", "age (t₁+t₂)/2 (s)", "lag t₂−t₁ (s)"
+# Short enough for a third of a 1366-px window; the detail is the panel's tooltip.
+TAU_TITLE = "τ per age window, ±1σ"
+TAU_TIP = ("τ of each age window: a single-exponential fit of that window's g2 from C2 (the "
+           "dashed curves in the g2 panel); error bars ±1σ from a block bootstrap over the window's age blocks.")
 
 
 class TwotimeView(TabView):
@@ -78,6 +82,7 @@ class TwotimeView(TabView):
         self.map.clicked.connect(self._map_clicked)
         self.g2_plot, self.lag_plot, self.age_plot = LinePanel(), LinePanel(), LinePanel()
         self.tau_plot = LinePanel()
+        self.tau_plot.setToolTip(TAU_TIP)
         # Top: map and g2 side by side (2 columns of 3); bottom: both cuts and tau vs age.
         self.grid = grid = QGridLayout()
         grid.addWidget(self.map, 0, 0, 1, 3)
@@ -119,16 +124,18 @@ class TwotimeView(TabView):
 
     # -- drawing ------------------------------------------------------------------------------
     def render(self, data: TwotimeData) -> None:
-        if data.missing:
-            self.show_message(data.missing)
-            return
-        self._map_alone(False)
+        # The file's maps, also when the chosen one cannot be read (another may).
         self.bin_box.blockSignals(True)
         self.bin_box.clear()
         for column, label in zip(data.bins, data.bin_labels, strict=True):
             self.bin_box.addItem(label, column)
-        self.bin_box.setCurrentIndex(data.bins.index(data.column))
+        if data.column in data.bins:
+            self.bin_box.setCurrentIndex(data.bins.index(data.column))
         self.bin_box.blockSignals(False)
+        if data.missing:
+            self.show_message(data.missing)
+            return
+        self._map_alone(False)
         live = self.state  # colour settings are applied without recomputing
         levels = self.map.set_image(data.matrix, extent=data.extent, colormap_name=live.colormap,
                                     levels=(live.vmin, live.vmax), label="C2")
@@ -183,8 +190,7 @@ class TwotimeView(TabView):
                                "vs multi-tau")
         tau = LinesFigure([] if data.tau_age is None else [data.tau_age], "window age (s)", "τ (s)",
                           legend=False,
-                          title="τ per age window, ±1σ block bootstrap (fits above)"
-                          if data.tau_age is not None else "τ per age window: "
+                          title=TAU_TITLE if data.tau_age is not None else "τ per age window: "
                           + ("being fitted" if data.fit_pending else "not fitted"))
         lag = LinesFigure([data.lag_cut], AGE_LABEL, "C2", legend=False,
                           title=f"along the diagonal at lag {data.lag_s:.3g} s")
