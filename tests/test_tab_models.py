@@ -78,3 +78,11 @@ def test_g2_overlays_at_most_a_readable_number_of_files_and_says_so():
     data = G2Controller().prepare([f] * (MAX_OVERLAY_FILES + 5), CancelToken(), lambda *a: None)
     assert len(data.files) == MAX_OVERLAY_FILES
     assert any(f"first {MAX_OVERLAY_FILES} of {MAX_OVERLAY_FILES + 5}" in n for n in data.notes)
+
+
+def test_every_overlaid_g2_file_has_its_own_colour():
+    """The overlay cap is the palette's length: a file past it would share a colour."""
+    from xpcsviewer.gui.tabs.g2.controller import MAX_OVERLAY_FILES
+    from xpcsviewer.gui.theme import THEMES
+
+    assert all(len(set(t.lines)) >= MAX_OVERLAY_FILES for t in THEMES.values())

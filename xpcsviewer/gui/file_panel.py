@@ -145,7 +145,10 @@ class FileTableModel(QAbstractTableModel):
                 return int(getattr(summary, "size_bytes", 0) or 0)
             return self._rows[index.row()][index.column()]
         notes = getattr(summary, "notes", ())
-        if Path(summary.path) in self._pending:  # a state of its own, not an error
+        # A state of its own, not an error. Only a Path is built when the summary holds a
+        # str: data() runs thousands of times per repaint of a 200-file table.
+        path = summary.path if isinstance(summary.path, Path) else Path(summary.path)
+        if self._pending and path in self._pending:
             if role == Qt.ItemDataRole.ToolTipRole:
                 return f"{summary.name}: being written; listed when complete"
             if role == Qt.ItemDataRole.ForegroundRole:

@@ -23,7 +23,11 @@ from ._partial import read_partial
 from ._settings import ParamSetting, describe, fit_kwargs
 
 T_LABEL = "t (s)"
-MAX_OVERLAY_FILES = 12  # files overlaid in the panels; more are named in a note
+# Files overlaid in the panels, one palette colour each (theme.py has 8: a ninth file would
+# share the first one's colour); more are named in a note and not even opened. Fewer series
+# per page also keeps the first render of a big selection short (12 files: 71-113 ms of GUI
+# thread, scripts/bench_g2_view.py).
+MAX_OVERLAY_FILES = 8
 G2_LABEL = "g2"
 
 
