@@ -13,6 +13,14 @@ import functools
 
 from ._models import get_model
 
+_traced = [0]  # init/advance traces in this process (a Python side effect runs only then)
+
+
+def traces() -> int:
+    """How many times this process has traced a NUTS program (``init`` or ``advance``):
+    a call that reuses a built program adds none (the warm-up tests check this)."""
+    return _traced[0]
+
 
 @functools.lru_cache(maxsize=16)
 def compiled(model: str, fixed_items: tuple, num_warmup: int, per_chunk: int, target_accept: float):
@@ -40,6 +48,7 @@ def compiled(model: str, fixed_items: tuple, num_warmup: int, per_chunk: int, ta
     init_kernel, sample_kernel = hmc(potential_fn_gen=potential_gen, algo="NUTS")
 
     def init_one(z0, key, args):
+        _traced[0] += 1
         return init_kernel(
             z0,
             num_warmup,
@@ -53,6 +62,8 @@ def compiled(model: str, fixed_items: tuple, num_warmup: int, per_chunk: int, ta
         )
 
     def advance_one(state, args):
+        _traced[0] += 1
+
         def step(s, _):
             s = sample_kernel(s, model_args=args)
             return s, (s.z, s.diverging)
