@@ -7,14 +7,27 @@ import json
 import threading
 
 import numpy as np
+import pytest
 from test_fit_support import load, truth
 
-from xpcsviewer.fitting import sample_g2
+from xpcsviewer.fitting import _kernel_cache, sample_g2
 
 COLUMN = 4  # a well-measured bin (chi2_red ~ 0.9)
 # The g2 tab's NUTS settings (warmup = draws, 10 pieces) with 500 draws and 2 chains: the
 # GUI test runs the same, so the suite compiles the sampler once (~15 s) instead of twice.
 OPTIONS = {"num_samples": 500, "num_warmup": 500, "num_chains": 2, "chunks": 10, "seed": 0}
+
+
+@pytest.fixture(autouse=True, scope="module")
+def plain_jit():
+    # This process samples through plain jax.jit, the reference: a first fit turns on the
+    # default disk cache, whose NUTS artifacts the export test checks in a child process.
+    # No cache folder, and none of the programs read from one earlier in this session.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_kernel_cache, "export_dir", lambda: None)
+        patch.setattr(_kernel_cache, "_loaded", {})
+        patch.setattr(_kernel_cache, "_via_export", set())
+        yield
 
 
 @functools.lru_cache(maxsize=1)
@@ -88,7 +101,7 @@ print(json.dumps(out))
 def test_nuts_through_the_export_cache_draws_what_plain_jit_draws(tmp_path):
     # A new process exports NUTS's init and advance (one trace each), then, with nothing
     # left in memory, loads them from disk without tracing; both runs draw what this
-    # process's plain jax.jit programs draw (no cache folder here) with the same seed.
+    # process's plain jax.jit programs draw (``plain_jit``) with the same seed.
     import os
     import subprocess
     import sys
