@@ -164,7 +164,7 @@ def programs(model: str, fixed_items: tuple, num_warmup: int, per_chunk: int,
 
     def init_fn(z0, keys, args):
         leaves = flat_args([z0[s] for s in sites], [keys], args)
-        seen.update(z0=leaves[0], keys=leaves[len(sites)])
+        seen.update(z0=dict(zip(sites, leaves, strict=False)), keys=leaves[len(sites)])
         return tuple(cached_call("nuts_init", static, build_init, leaves))
 
     def advance_fn(state, args):
@@ -175,7 +175,7 @@ def programs(model: str, fixed_items: tuple, num_warmup: int, per_chunk: int,
             init, advance = compiled(*static[1:])
             # The state's structure, from an abstract run of init (this builder runs only
             # when the program is traced anyway).
-            z0 = {s: jax.ShapeDtypeStruct(seen["z0"].shape, seen["z0"].dtype) for s in sites}
+            z0 = {s: jax.ShapeDtypeStruct(a.shape, a.dtype) for s, a in seen["z0"].items()}
             keys = jax.ShapeDtypeStruct(seen["keys"].shape, seen["keys"].dtype)
             treedef = jax.tree_util.tree_structure(jax.eval_shape(init, z0, keys, args))
 

@@ -3,7 +3,8 @@
 Tracing NumPyro's NUTS (``_nuts_kernel.compiled``: ``init`` and ``advance``) takes seconds
 (6-7 s for the single model, 7-20 s stretched, on a loaded 2-core machine) and JAX's
 persistent compilation cache does not skip the trace, so a first NUTS in a new process sat
-at 0 % that long (issue 16). A program is keyed by (model, fixed values, num_warmup, draws
+at 0 % that long (issue 16); with the programs' export artifacts on disk it still spends
+1.7-2.6 s reading them, importing numpyro and running the first eager steps. A program is keyed by (model, fixed values, num_warmup, draws
 per piece, target acceptance) in ``compiled``'s cache and by the shapes of its inputs (the
 chain count; one row of the delay bucket, ``_prepare._delay_bucket``: 48 covers files of 33
 to 48 delays) in each jit's cache. The warm-up runs :func:`sample_g2` itself on a synthetic
