@@ -56,13 +56,17 @@ def start_fit_warm_up(runner: JobRunner, nuts: dict[str, Any] | None = None,
 
         # In the job process when the app runs one (that is where the fits will run); a fit
         # asked for meanwhile stops it at its next program instead of queueing behind it.
-        done: dict = offload_background(warm_up, cancelled=lambda: token.cancelled,
-                                        progress=progress, **warm_up_options)
+        # One progress bar for both parts: the least squares fill its first half.
+        share = 0.5 if nuts else 1.0
+        done: dict = offload_background(
+            warm_up, cancelled=lambda: token.cancelled,
+            progress=lambda f, m="": progress(share * f, m), **warm_up_options)
         if nuts and not token.cancelled:
             # A second call: a job asked for meanwhile runs first (the process serves calls
             # in order) and one asked for later stops this at its next part.
-            done.update(offload_background(warm_up_nuts, cancelled=lambda: token.cancelled,
-                                           progress=progress, **nuts))
+            done.update(offload_background(
+                warm_up_nuts, cancelled=lambda: token.cancelled,
+                progress=lambda f, m="": progress(share + (1 - share) * f, m), **nuts))
         if token.cancelled:
             raise JobCancelled()
         return done
