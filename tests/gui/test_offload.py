@@ -61,6 +61,32 @@ def test_fit_in_the_process_equals_the_fit_on_the_thread(worker, brownian):
                                                              for k in same]
 
 
+def test_the_nuts_warm_up_builds_the_programs_the_first_nuts_uses(worker, brownian):
+    # The g2 tab's "Bayesian fit" in a new job process: after the warm-up (a synthetic bin of
+    # the same delay bucket) its first NUTS traces nothing, and draws what a NUTS without a
+    # warm-up draws. The shapes are the next test's, so the suite traces them once.
+    # (Built: traced, or read from the disk cache a first fit turns on; counted either way.)
+    from xpcsviewer.fitting import warm_up_nuts
+    from xpcsviewer.fitting._kernel_cache import cache_stats
+    from xpcsviewer.fitting._nuts_kernel import traces
+
+    def built():
+        return _remote(worker, traces), sum(_remote(worker, cache_stats).values())
+
+    options = {"num_samples": 60, "num_chains": 2, "chunks": 3}
+    before = built()
+    done = _remote(worker, warm_up_nuts, models=("single",), delays=(48,), **options)
+    assert list(done) == [("single", 48)]  # brownian_a's 48 delays: the same bucket
+    after = built()
+    assert after[1] >= before[1] + 2  # init and advance (and the least squares, once)
+    remote = _remote(worker, xv.sample_g2, fit_input(brownian), 3, **options)
+    assert built() == after  # the first NUTS traced, read and exported nothing
+    assert remote.num_draws == 60 and not remote.cancelled
+    local = xv.sample_g2(brownian, 3, **options)  # this process: no warm-up
+    for name in local.samples:
+        np.testing.assert_array_equal(remote.samples[name], local.samples[name])
+
+
 def test_nuts_in_the_process_draws_what_the_thread_draws(worker, brownian):
     seen = []
     remote = _remote(worker, xv.sample_g2, fit_input(brownian), 3, num_samples=60,

@@ -102,3 +102,29 @@ def test_a_real_process_closed_during_warm_up_exits_cleanly(tmp_path):
     assert done.returncode == 0, done.stderr[-3000:]
     assert "Fatal Python error" not in done.stderr and "terminate called" not in done.stderr
     assert "WARM-UP True True" in done.stdout  # it was running, was cancelled, and ended
+
+
+def test_the_warm_up_prepares_nuts_as_the_bayesian_fit_button_runs_it(make_window, qtbot,
+                                                                      monkeypatch):
+    # The NUTS part gets the g2 tab's defaults; that these options build the very program a
+    # real call then reuses is tests/gui/test_offload.py's warm-up test.
+    import xpcsviewer.fitting as fitting
+    from xpcsviewer.backends import set_backend
+    from xpcsviewer.gui.tabs.g2.controller import G2Controller, G2State
+
+    set_backend("jax")
+    calls = []
+    monkeypatch.setattr(fitting, "warm_up", lambda **kw: calls.append(("lsq", kw)) or {})
+    monkeypatch.setattr(fitting, "warm_up_nuts",
+                        lambda **kw: calls.append(("nuts", kw)) or {("single", 48): 0.0})
+    window = make_window()
+    job = start_fit_warm_up(window.runner)
+    qtbot.waitUntil(lambda: job.done, timeout=WAIT_MS)
+    assert [name for name, _ in calls] == ["lsq", "nuts"]  # NUTS after the least squares
+    nuts = calls[1][1]
+    assert callable(nuts.pop("cancelled")) and callable(nuts.pop("progress"))
+    button = G2Controller().bayes_kwargs(G2State().as_dict())
+    assert button["fixed"] is None and button["bounds"] is None
+    assert nuts == {"models": (button["model"],), "num_samples": button["num_samples"],
+                    "num_warmup": button["num_warmup"], "num_chains": button["num_chains"]}
+    assert nuts["num_samples"] == 500 and nuts["num_chains"] == 2  # the documented defaults

@@ -9,6 +9,7 @@ Qt-free and JAX-native (NumPy fallback for the least squares). See ``docs/fittin
 - :func:`posterior_g2` -- NumPyro SVI (Laplace-like normal guide) for all bins at once.
 - :func:`warm_up` / :func:`start_warm_up` -- build the least-squares programs ahead of the
   first fit (the latter on a daemon thread, for the GUI's start-up).
+- :func:`warm_up_nuts` -- build the NUTS programs of a first ``sample_g2`` ahead of it.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ _WHERE = {
     "fit_tauq": "_tauq",
     "TauQResult": "_tauq_result",
     "start_warm_up": "_warmup", "warm_up": "_warmup",
+    "warm_up_nuts": "_nuts_warmup",
 }
 
 if TYPE_CHECKING:  # for type checkers and IDEs; at run time __getattr__ imports
@@ -40,6 +42,7 @@ if TYPE_CHECKING:  # for type checkers and IDEs; at run time __getattr__ imports
     from ._models import MODELS, PARAM_UNITS, ModelSpec, g2_model
     from ._nuts import sample_g2
     from ._nuts_result import NUTSResult
+    from ._nuts_warmup import warm_up_nuts
     from ._provenance import Provenance
     from ._results import FitStatus, G2FitResult
     from ._svi import posterior_g2
@@ -69,6 +72,7 @@ __all__ = [
     "sample_g2",
     "start_warm_up",
     "warm_up",
+    "warm_up_nuts",
 ]
 
 
