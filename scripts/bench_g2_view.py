@@ -12,6 +12,7 @@ Usage: QT_QPA_PLATFORM=offscreen python scripts/bench_g2_view.py [--size 1366x76
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import shutil
 import tempfile
@@ -130,6 +131,10 @@ def main() -> None:
     window = MainWindow(QSettings(str(tmp / "s.ini"), QSettings.Format.IniFormat))
     window.resize(width, height)
     window.show()
+    # As gui/app.py does after start-up: what exists now lives for the session, and a full
+    # collection over it (run by whichever thread allocates) stalls the window 40-140 ms
+    # while its thread-CPU clock shows nothing (bench_gui_gaps.py measures the same way).
+    gc.freeze()
     keys = [d.controller.key for d in window.drivers]
 
     def idle() -> bool:

@@ -7,6 +7,7 @@ A mixin of :class:`~xpcsviewer.gui.main_window.MainWindow`: it uses the window's
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ from .live import FOLLOW_KEY, NEWEST_KEY, POLL_KEY
 from .session_file import SessionData
 
 SCAN_CHUNK = 64  # files summarized per background job: rows fill in ~2 s steps
+SCAN_PAUSE_S = 0.002  # after each file read in the background (see _summarize_next)
 
 
 class FolderMixin:
@@ -71,6 +73,10 @@ class FolderMixin:
                 token.raise_if_cancelled()
                 progress((done + i) / len(paths), f"{done + i} of {len(paths)} files read")
                 out.append(summarize(path))
+                # Give the GIL away between files: h5py holds it while it reads, and every
+                # call from Qt into Python on the window's thread then waits for it; without
+                # this pause the window stalled 90-230 ms at a time during a 200-file scan.
+                time.sleep(SCAN_PAUSE_S)
             return out
 
         def filled(summaries: list[Any]) -> None:
