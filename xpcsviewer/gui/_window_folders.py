@@ -7,7 +7,6 @@ A mixin of :class:`~xpcsviewer.gui.main_window.MainWindow`: it uses the window's
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from typing import Any
 
@@ -15,12 +14,11 @@ from PySide6.QtCore import Qt
 
 from ._words import counted
 from .folder_dialog import FolderDialog
-from .jobs import JobError
+from .jobs import JobError, give_way
 from .live import FOLLOW_KEY, NEWEST_KEY, POLL_KEY
 from .session_file import SessionData
 
 SCAN_CHUNK = 64  # files summarized per background job: rows fill in ~2 s steps
-SCAN_PAUSE_S = 0.002  # after each file read in the background (see _summarize_next)
 
 
 class FolderMixin:
@@ -73,10 +71,7 @@ class FolderMixin:
                 token.raise_if_cancelled()
                 progress((done + i) / len(paths), f"{done + i} of {len(paths)} files read")
                 out.append(summarize(path))
-                # Give the GIL away between files: h5py holds it while it reads, and every
-                # call from Qt into Python on the window's thread then waits for it; without
-                # this pause the window stalled 90-230 ms at a time during a 200-file scan.
-                time.sleep(SCAN_PAUSE_S)
+                give_way()
             return out
 
         def filled(summaries: list[Any]) -> None:

@@ -5,19 +5,16 @@ the tab's second job (a :class:`Task`) on the same runner, with progress and can
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from ..jobs import Job, JobError, JobRunner
+from ..jobs import Job, JobError, JobRunner, give_way
 from ..session import Session
 from ._base import TabView
 from ._model import Prepared, TabController, Task
-
-OPEN_PAUSE_S = 0.002  # after each file a tab's job opens (see _prepare)
 
 
 class TabDriver(QObject):
@@ -153,9 +150,7 @@ class TabDriver(QObject):
                 opened.append(path)
             except Exception as exc:  # noqa: BLE001 - a bad file must not stop the others
                 errors.append(f"{path.name}: {exc}")
-            # Give the GIL to the window between files (as the folder scan does): h5py holds
-            # it while it reads, and each call from Qt into Python waits for it meanwhile.
-            time.sleep(OPEN_PAUSE_S)
+            give_way()
         if not inputs:
             return Prepared(None, opened, errors)
         if limit is None:
