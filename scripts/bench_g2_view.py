@@ -107,6 +107,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--size", default="1920x1080", help="window size WxH")
     parser.add_argument("--fit", action="store_true", help="page through with fits shown too")
+    parser.add_argument("--thread-reads", action="store_true",
+                        help="read folder summaries on a job thread (before the reader process)")
     args = parser.parse_args()
     width, height = (int(v) for v in args.size.split("x"))
     from PySide6.QtCore import QSettings
@@ -131,6 +133,8 @@ def main() -> None:
     window = MainWindow(QSettings(str(tmp / "s.ini"), QSettings.Format.IniFormat))
     window.resize(width, height)
     window.show()
+    if not args.thread_reads:  # as gui/app.py does: folder summaries read in a process
+        window.runner.use_reader_process()
     # As gui/app.py does after start-up: what exists now lives for the session, and a full
     # collection over it (run by whichever thread allocates) stalls the window 40-140 ms
     # while its thread-CPU clock shows nothing (bench_gui_gaps.py measures the same way).

@@ -145,3 +145,33 @@ def test_the_kind_column_shows_short_words_whole_in_a_laptop_window(qtbot, data_
     panel.filter_edit.setText("twotime")
     assert sorted(panel.proxy.index(r, 0).data() for r in range(panel.proxy.rowCount())) == [
         "aging_b_results.hdf", "dstep_c_results.hdf"]
+
+
+def test_the_reader_process_fills_the_rows_as_scan_does(qtbot, make_window, idle, data_dir, tmp_path):
+    # The app reads summaries in a process of its own (h5py holds the GIL while it reads:
+    # on a job thread it stalled the window's paints). Same rows as scan(), read there.
+    for name in ("brownian_a_results.hdf", "phi_c_results.hdf", "dstep_c_results.hdf"):
+        shutil.copyfile(data_dir / name, tmp_path / name)
+    (tmp_path / "broken.h5").write_bytes(b"not hdf5")
+    window = make_window()
+    reader = window.runner.use_reader_process()
+    window.load_folder(tmp_path, select=2)
+    idle(window)
+    assert reader.alive and reader.remote_calls >= 1  # read there, not on the thread
+    scanned = xio.scan(tmp_path)
+    assert len(window.session.summaries) == len(scanned) == 4
+    assert all(_same(a, b) for a, b in zip(window.session.summaries, scanned, strict=True))
+    assert window.session.summaries[0].error  # broken.h5: a row with its problem
+    assert window.session.selected == [tmp_path / "brownian_a_results.hdf",
+                                       tmp_path / "dstep_c_results.hdf"]
+    window.runner.shutdown()
+    assert window.runner.reader is None and not reader.alive
+
+
+def test_summarize_many_stops_when_cancelled_and_reports_each_file(data_dir):
+    paths = [data_dir / "brownian_a_results.hdf", data_dir / "phi_c_results.hdf"]
+    heard = []
+    rows = xio.summarize_many(paths, progress=lambda f, m: heard.append((f, m)))
+    assert [r.n_bins for r in rows] == [xio.summarize(p).n_bins for p in paths]
+    assert heard == [(0.0, "reading brownian_a_results.hdf"), (0.5, "reading phi_c_results.hdf")]
+    assert xio.summarize_many(paths, cancel=lambda: True) == []

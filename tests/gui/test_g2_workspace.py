@@ -180,3 +180,80 @@ def test_a_big_selection_overlays_the_first_files_and_opens_no_others(qtbot, mak
     assert "overlaying the first 2 of 4 selected files" in view.notes_label.text()
     truth = xv.open(data_dir / "brownian_a_results.hdf")
     np.testing.assert_array_equal(view.last_data.files[1].g2[:, 0], truth.g2[:, 0])
+
+
+def test_a_new_panel_layout_is_laid_out_a_turn_before_its_data_and_never_painted_half_drawn(
+        qtbot, make_window, data_dir, phi_folder):
+    # Another panel count (here the 12 bins of brownian_a, then a page of phi_c's 59) re-lays out and
+    # resizes every plot: 30-40 ms, then the data and the paint as long again. The driver
+    # lays out first and draws on the next turn of the event loop (scripts/bench_g2_view.py:
+    # 200 files' longest gap 117-141 -> 44-74 ms); the half-drawn grid is not painted.
+    from PySide6.QtCore import QEvent, QObject
+
+    shutil.copy(data_dir / "brownian_a_results.hdf", phi_folder)
+    window = make_window(phi_folder, select=1)
+    window.resize(1920, 1080)
+    view = show_tab(qtbot, window, "g2")
+    qtbot.wait(300)
+    grid = view.grid
+    assert len(grid.plots) == 12 < grid.per_page  # brownian_a's bins
+
+    class Paints(QObject):
+        count = 0
+
+        def eventFilter(self, obj, event):  # noqa: N802 - Qt's name
+            self.count += event.type() == QEvent.Type.Paint
+            return False
+
+    paints = Paints(grid)
+    grid.viewport().installEventFilter(paints)
+    seen = []
+    real_stage, real_render = view.stage, view.render
+
+    def stage(data):
+        staged = real_stage(data)
+        seen.append(("stage", staged, paints.count, grid.updatesEnabled(), len(grid.plots)))
+        return staged
+
+    def render(data):
+        seen.append(("render", None, paints.count, grid.updatesEnabled(), len(grid.plots)))
+        real_render(data)
+
+    view.stage, view.render = stage, render
+    phi_c = phi_folder / "phi_c_results.hdf"
+    window.session.set_selected([phi_c])
+    window.session.set_current(phi_c)
+    qtbot.waitUntil(lambda: len(seen) == 2 and not window.current_driver().busy, timeout=30_000)
+    (_, staged, painted_at_stage, updates_at_stage, laid_out), render_call = seen
+    assert staged and laid_out == grid.per_page and not updates_at_stage  # hidden from paint
+    assert render_call[2] == painted_at_stage and not render_call[3]  # no paint in between
+    assert grid.updatesEnabled()
+    qtbot.waitUntil(lambda: paints.count > painted_at_stage, timeout=5000)
+    f = xv.open(phi_c)
+    assert [p.titleLabel.text for p in grid.plots] == \
+        [f"roi {k + 1}: q={f.dynamic_q[k]:.4g} Å⁻¹, φ={f.dynamic_phi[k]:.3g}°"
+         for k in range(grid.per_page)]
+
+    seen.clear()  # the same layout again: drawn in one go
+    view.state.y_per_panel = True
+    qtbot.waitUntil(lambda: len(seen) == 1, timeout=10_000)
+    assert seen[0][0] == "render"
+
+
+def test_a_staged_draw_that_is_superseded_paints_again(qtbot):
+    from xpcsviewer.gui.plotting import Line, Panel, PanelGrid
+
+    grid = PanelGrid()
+    qtbot.addWidget(grid)
+    grid.resize(1000, 450)
+    grid.show()
+    qtbot.waitExposed(grid)
+    t = np.geomspace(1e-3, 10, 40)
+    grid.set_panels([Panel("bin 1", [Line(t, 1 + np.exp(-t))])], 1, "t (s)", "g2")
+    assert grid.stage(3) and not grid.updatesEnabled() and len(grid.plots) == 3
+    assert not grid.stage(3)  # already laid out for 3
+    grid.unstage()  # the driver's call when newer data supersedes the staged one
+    assert grid.updatesEnabled()
+    assert grid.stage(1)
+    grid.show_message("nothing to show")  # a message ends a staged draw too
+    assert grid.updatesEnabled() and grid.plots == []

@@ -58,14 +58,21 @@ class FolderMixin:
         self._summarize_next(folder, generation, self.session.unsummarized(), 0)
 
     def _summarize_next(self, folder: Path, generation: int, paths: list[Path], done: int) -> None:
-        from xpcsviewer.io import summarize
+        from xpcsviewer.io import summarize, summarize_many
 
         if done >= len(paths):
             self._scanned(folder)
             return
         chunk = paths[done:done + SCAN_CHUNK]
+        reader = self.runner.reader
 
         def work(token: Any, progress: Any) -> list[Any]:
+            if reader is not None:  # the app's reader process: this thread only waits
+                return reader.call(summarize_many, (chunk,), {
+                    "progress": lambda f, _m="": progress(
+                        (done + f * len(chunk)) / len(paths),
+                        f"{done + round(f * len(chunk))} of {len(paths)} files read"),
+                    "cancel": lambda: token.cancelled}, token)
             out = []
             for i, path in enumerate(chunk):
                 token.raise_if_cancelled()

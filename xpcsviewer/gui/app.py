@@ -68,6 +68,9 @@ def run(folder: Path | None = None, demo: bool = False, snapshot: Path | None = 
     # the programs of the first fit are built (or read from disk) there while the user
     # picks files.
     window.runner.use_worker_process()
+    # Folder summaries are read in a process of their own: h5py holds the GIL while it
+    # reads, and a job thread doing so stalled the window's paints (jobs.use_reader_process).
+    window.runner.use_reader_process()
     start_fit_warm_up(window.runner)
     # What exists now (Qt, JAX, pyqtgraph, the window) lives for the whole session: keep it
     # out of the cyclic collector, whose full passes over it stalled the event loop for

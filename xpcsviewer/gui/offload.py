@@ -92,7 +92,8 @@ class WorkerProcess:
     :meth:`start` and kept until :meth:`close`. Thread-safe; every failure to start or a
     child that dies makes the calls run on their own thread instead."""
 
-    def __init__(self) -> None:
+    def __init__(self, name: str = "xpcsviewer-jobs") -> None:
+        self.name = name  # the child's process name (and its result reader thread's)
         self._lock = threading.Lock()
         self._ids = itertools.count(1)
         self._inboxes: dict[int, queue.Queue] = {}
@@ -119,11 +120,11 @@ class WorkerProcess:
             self._tasks, self._results = ctx.Queue(), ctx.Queue()
             self._cancel = ctx.Value("q", -1)
             self._started_at = time.perf_counter()
-            self._proc = ctx.Process(target=_worker.serve, name="xpcsviewer-jobs", daemon=True,
+            self._proc = ctx.Process(target=_worker.serve, name=self.name, daemon=True,
                                      args=(self._tasks, self._results, self._cancel,
                                            setup or current_setup()))
             self._proc.start()
-            self._reader = threading.Thread(target=self._dispatch, name="xpcsviewer-jobs-reader",
+            self._reader = threading.Thread(target=self._dispatch, name=f"{self.name}-results",
                                             daemon=True)
             self._reader.start()
 

@@ -17,7 +17,7 @@ from ._images import DetectorImage, ImageReadCancelled, is_result_file, parse_fr
 from ._intensity import FrameTrace
 from ._qmap_file import read_qmap_file, write_qmap_file
 from ._records import C2Map, Metadata, QMap
-from ._scan import FileSummary, list_folder, scan, summarize
+from ._scan import FileSummary, list_folder, scan, summarize, summarize_many
 from ._segments import SegmentScale
 from ._tree import TreeNode, read_tree
 from ._watch import FolderEvent, FolderWatcher
@@ -52,6 +52,7 @@ __all__ = [
     "scan",
     "shared_budget",
     "summarize",
+    "summarize_many",
     "write_qmap_file",
     "write_result_file",
 ]

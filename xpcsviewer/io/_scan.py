@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -89,6 +90,22 @@ def summarize(path: Path) -> FileSummary:
         return _error_row(path, exc.problem, size, mtime)
     except (OSError, MemoryError) as exc:  # the gate wraps these; a last guard for the listing
         return _error_row(path, f"cannot be read: {exc}", size, mtime)
+
+
+def summarize_many(paths: list[Path], progress: Any = None, cancel: Any = None) -> list[FileSummary]:
+    """:func:`summarize` of each of ``paths``, in order. ``progress(fraction, message)`` hears
+    of each file before it is read; ``cancel()`` returning True stops the loop early (the rows
+    read so far are returned). The viewer runs this in its reader process, one chunk of a
+    folder at a time, so that h5py, which holds the GIL while it reads, never holds it in the
+    window's process."""
+    out = []
+    for i, path in enumerate(paths):
+        if cancel is not None and cancel():
+            break
+        if progress is not None:
+            progress(i / max(len(paths), 1), f"reading {Path(path).name}")
+        out.append(summarize(path))
+    return out
 
 
 def list_folder(folder: str | Path) -> list[FileSummary]:

@@ -28,6 +28,16 @@ class TabView(QWidget):
     def show_message(self, text: str) -> None:
         raise NotImplementedError
 
+    def stage(self, data: Any) -> bool:
+        """Do the first part of drawing ``data`` now, when it is costly (e.g. a new panel
+        layout), and return True; the driver then calls :meth:`render` on the next turn of
+        the event loop, so that neither part holds the window over 100 ms (issue 13). The
+        view must not paint the half-drawn state between the two. False: nothing staged."""
+        return False
+
+    def unstage(self) -> None:
+        """A staged draw will not be rendered (newer data is on its way): paint again."""
+
     def export_figure(self, path: Path) -> Path | None:
         """Write the tab's figure through matplotlib; ``None`` when the tab has none."""
         return None

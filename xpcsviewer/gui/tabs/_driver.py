@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from ..jobs import Job, JobError, JobRunner, give_way
 from ..session import Session
@@ -163,8 +163,16 @@ class TabDriver(QObject):
             errors += [f"{f.name}: {n}" for n in self._session.new_notes(f)]
         return Prepared(data, opened, errors)
 
-    def _show(self, job: Job, prepared: Prepared) -> None:
+    def _show(self, job: Job, prepared: Prepared, staged: bool = False) -> None:
         if job is not self._job:
+            if staged:  # superseded between the two parts: the next result draws
+                self.view.unstage()
+            return
+        if not staged and prepared.data is not None and self.view.stage(prepared.data):
+            # Part of the drawing is done (e.g. 12 panels laid out: 30-40 ms); the rest on
+            # the next turn of the event loop, after the window has had its timers and input.
+            # The job stays this tab's until then (busy), so a newer one supersedes it.
+            QTimer.singleShot(0, lambda: self._show(job, prepared, staged=True))
             return
         self._job = None
         for message in prepared.errors:

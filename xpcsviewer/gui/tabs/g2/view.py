@@ -165,6 +165,21 @@ class G2View(TabView):
             self.render(self.last_data)
 
     # -- drawing --------------------------------------------------------------------------------
+    def stage(self, data: G2Data) -> bool:
+        """A new number of panels (another file, bin range or φ mode) is laid out first."""
+        if not data.files or self.state.view_mode != "panels":
+            return False
+        _, start, stop = page_of(len(data.slots), self.grid.per_page, self._page_for(data))
+        return self.grid.stage(stop - start)
+
+    def unstage(self) -> None:
+        self.grid.unstage()
+
+    def _page_for(self, data: G2Data) -> int:
+        """The page to show: the one in the state, or the first for other files."""
+        paths = tuple(f.path for f in data.files)
+        return self.state.page if paths == getattr(self, "_paged_paths", paths) else 0
+
     def render(self, data: G2Data) -> None:
         self._cancel_bayes_unless([f.path for f in data.files])
         n_max = max(data.n_slots_all, 1)
@@ -198,12 +213,11 @@ class G2View(TabView):
             self._render_map(data)
             self.stack.setCurrentWidget(self.map)
             return
-        paths = tuple(f.path for f in data.files)
-        if paths != getattr(self, "_paged_paths", paths) and self.state.page:
+        if self._page_for(data) != self.state.page:
             # Other files: start again from their first page. Set without the change event:
             # this render is already the one that event would ask for.
             object.__setattr__(self.state, "page", 0)
-        self._paged_paths = paths
+        self._paged_paths = tuple(f.path for f in data.files)
         page, start, stop = page_of(len(data.slots), self.grid.per_page, self.state.page)
         n_pages = max(1, -(-len(data.slots) // self.grid.per_page))
         self.page_label.setText(f"bins {data.first_slot + start + 1}–{data.first_slot + stop} "
