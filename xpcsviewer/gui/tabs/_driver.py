@@ -82,8 +82,10 @@ class TabDriver(QObject):
         name = self.controller.current_field
         if name is None:
             return
-        current = self._session.current
-        value = str(current) if current is not None and current in self.paths() else None
+        current, paths = self._session.current, self.paths()
+        if self.controller.open_limit is not None:  # files past it are not even opened
+            paths = paths[:self.controller.open_limit]
+        value = str(current) if current is not None and current in paths else None
         if quiet:
             object.__setattr__(self.controller.state, name, value)
         else:
