@@ -46,6 +46,7 @@ class TabDriver(QObject):
         for key in controller.follows:
             if key in session.shared:
                 self._follow(key)
+        self._follow_current(quiet=True)
         # Connected once: the task's end is told by job identity (its progress comes through
         # the job's own on_progress).
         runner.job_finished.connect(self._task_finished)
@@ -70,7 +71,25 @@ class TabDriver(QObject):
             if key in self.controller.follows:
                 self._follow(key)  # a setting like any other: invalidates the tab
         elif reason == "listing" or self.paths() != self._shown_paths:
+            self._follow_current(quiet=True)  # the one refresh below reads it
             self.invalidate()
+        else:
+            self._follow_current()  # a setting: invalidates the tab only when it changed
+
+    def _follow_current(self, quiet: bool = False) -> None:
+        """Set the controller's ``current_field`` to the current file's path while it is
+        among the tab's files, else to None (``quiet``: without the change event)."""
+        name = self.controller.current_field
+        if name is None:
+            return
+        current, paths = self._session.current, self.paths()
+        if self.controller.open_limit is not None:  # files past it are not even opened
+            paths = paths[:self.controller.open_limit]
+        value = str(current) if current is not None and current in paths else None
+        if quiet:
+            object.__setattr__(self.controller.state, name, value)
+        else:
+            setattr(self.controller.state, name, value)
 
     def _follow(self, key: str) -> None:
         setattr(self.controller.state, self.controller.follows[key], self._session.shared[key])

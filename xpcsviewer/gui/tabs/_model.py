@@ -92,6 +92,9 @@ class TabController:
     # Shared keys this tab writes, and {shared key: state field} it follows (module doc).
     publishes: tuple[str, ...] = ()
     follows: Mapping[str, str] = MappingProxyType({})
+    # A state field the driver sets to the session's current file (its path as str) while
+    # that file is among the tab's files, else None (the g2 overlay pairs bins to it).
+    current_field: str | None = None
 
     def __init__(self, **preferences: Any) -> None:
         self.state = self.state_class(**self.initial_state(preferences))

@@ -2,8 +2,10 @@
 
 A file's g2 columns are its compact roi labels (label r is column r - 1), so column k of
 one file is in general another (q, φ) cell than column k of the next file. Panels are
-therefore built around the first (reference) file's bins, and each other file contributes
-the bin nearest in (q, φ) (``compute.bins.match_bins``); bins without a partner are named.
+therefore built around a reference file's bins (the session's current file when it is
+overlaid, else the first one), and each other file contributes the bin nearest in (q, φ)
+(``compute.bins.match_bins``); bins without a partner are named. Colours follow the files'
+order in the selection, whichever file is the reference.
 
 φ modes (``G2State.phi_mode``):
 - ``each``: one panel per (q, φ) bin;
@@ -139,18 +141,28 @@ class Slot:
     tip: str = ""
 
 
-def _pairs(files: list[FileG2]) -> list[Any]:
-    ref = files[0]
-    return [None] + [match_bins(ref.q, ref.phi, f.q, f.phi) for f in files[1:]]
+def reference_index(paths: list[str], reference: str | None) -> int:
+    """Index of the reference file among the overlaid ``paths``: the session's current file
+    (``reference``) when it is overlaid, else the first file."""
+    return paths.index(reference) if reference in paths else 0
 
 
-def slots(files: list[FileG2], mode: str) -> tuple[list[Slot], list[str], int]:
+def _pairs(files: list[FileG2], r: int) -> dict[int, Any]:
+    """{file index: ``match_bins`` of its bins to the reference file ``r``'s}."""
+    ref = files[r]
+    return {k: match_bins(ref.q, ref.phi, f.q, f.phi) for k, f in enumerate(files) if k != r}
+
+
+def slots(files: list[FileG2], mode: str, reference: int = 0) -> tuple[list[Slot], list[str], int]:
     """All panels for ``files`` (already transformed), notes on unpaired bins, and the
-    number of colours used."""
-    ref, many = files[0], len(files) > 1
-    pairs = _pairs(files)
+    number of colours used. Panels are the bins of ``files[reference]`` (the current file
+    when it is overlaid), the other files paired to them; a member's colour is its file's
+    index (its place in the selection), so colours do not move with the reference."""
+    r = reference if 0 <= reference < len(files) else 0
+    ref, many = files[r], len(files) > 1
+    pairs = _pairs(files, r)
     notes, differ = [], []
-    for k, m in enumerate(pairs[1:], start=1):
+    for k, m in pairs.items():
         if m.same_partition:
             continue
         if (m.partner < 0).all() and (np.unique(ref.phi).size > 1) != (np.unique(files[k].phi).size > 1):
@@ -163,12 +175,12 @@ def slots(files: list[FileG2], mode: str) -> tuple[list[Slot], list[str], int]:
         notes.append(f"partitions differ from {ref.name}'s, bins paired by nearest q, φ: "
                      + "; ".join(differ))
     if mode == "per_q":
-        return _per_q(files, pairs), notes, max(1, np.unique(ref.phi).size * len(files))
+        return _per_q(files, pairs, r), notes, max(1, np.unique(ref.phi).size * len(files))
     out = []
     for c in range(ref.n_bins):
-        members = [Member(0, c, ref.name if many else "data", 0)]
+        members = [Member(r, c, ref.name if many else "data", r)]
         shifted, missing = [], []
-        for k, m in enumerate(pairs[1:], start=1):
+        for k, m in pairs.items():
             p = int(m.partner[c])
             if p < 0:
                 missing.append(file_stem(files[k].name))
@@ -176,12 +188,13 @@ def slots(files: list[FileG2], mode: str) -> tuple[list[Slot], list[str], int]:
             members.append(Member(k, p, files[k].name, k))
             if abs(m.dq_rel[c]) > 1e-6 or m.dphi[c] > 1e-6:
                 shifted.append((k, p, float(m.dq_rel[c]), float(m.dphi[c])))
+        members.sort(key=lambda member: member.file_index)  # drawn in selection order
         title, tip = _title(ref.labels[c], files, shifted, missing)
         out.append((ref.q[c], ref.phi[c], Slot(title, tuple(members), tip=tip)))
     # A bin of another file with no partner in the reference gets a panel of its own, so
     # every bin of every file is shown (and fitted), in q order among the others. Whose bin
     # it is goes in the title (a note in the panel would sit on its first points).
-    for k, m in enumerate(pairs[1:], start=1):
+    for k, m in pairs.items():
         f = files[k]
         for o in m.orphans:
             title = f"{f.labels[o]}\nonly in {file_stem(f.name)}"
@@ -190,8 +203,8 @@ def slots(files: list[FileG2], mode: str) -> tuple[list[Slot], list[str], int]:
     return [slot for _, _, slot in out], notes, len(files)
 
 
-def _per_q(files: list[FileG2], pairs: list[Any]) -> list[Slot]:
-    ref = files[0]
+def _per_q(files: list[FileG2], pairs: dict[int, Any], r: int) -> list[Slot]:
+    ref = files[r]
     sectors = np.unique(np.round(ref.phi, 9))
     out = []
     for group in np.unique(ref.q_index):
@@ -200,7 +213,7 @@ def _per_q(files: list[FileG2], pairs: list[Any]) -> list[Slot]:
         for c in cols:
             colour = int(np.searchsorted(sectors, np.round(ref.phi[c], 9)))
             for k, f in enumerate(files):
-                p = c if k == 0 else int(pairs[k].partner[c])
+                p = c if k == r else int(pairs[k].partner[c])
                 if p < 0:
                     continue
                 name = f"{f.name} " if len(files) > 1 else ""

@@ -18,7 +18,7 @@ from ..._events import State
 from ..._words import counted
 from ...offload import fit_input, offload
 from .._model import TabController
-from ._bins import FileG2, Slot, load, slots, transform
+from ._bins import FileG2, Slot, load, reference_index, slots, transform
 from ._partial import read_partial
 from ._settings import ParamSetting, describe, fit_kwargs
 
@@ -49,7 +49,10 @@ class G2State(State):
     phi_pick: float | None = None  # φ (degrees) of the sector shown in "one" mode
     page = 0  # page of panels shown (as many as fit the window at a readable size)
     show_partial = False  # g2 after each part of a boost_corr -np run (when stored)
-    _transient = frozenset({"fit_request"})
+    # Path (str) of the session's current file when it is overlaid, else None: its bins are
+    # the panels (set by the tab driver, see TabController.current_field; not saved).
+    reference: str | None = None
+    _transient = frozenset({"fit_request", "reference"})
 
     def decode(self, name: str, value: Any) -> Any:
         if name != "params":
@@ -61,7 +64,8 @@ class G2State(State):
 @dataclass(frozen=True)
 class G2Data:
     """What the g2 tab shows: ``files`` as plotted (after the φ mode), ``slots`` the panels
-    of the bin range (all pages), ``columns`` the reference file's columns in them."""
+    of the bin range (all pages), ``columns`` the reference file's (``files[reference]``)
+    columns in them."""
 
     files: list[FileG2]
     columns: list[int]
@@ -74,8 +78,9 @@ class G2Data:
     n_colours: int = 1
     n_slots_all: int = 0  # panels of the whole file, before the bin range
     first_slot: int = 0  # index of slots[0] among them
-    sectors: list[float] = field(default_factory=list)  # φ of the first file, degrees
+    sectors: list[float] = field(default_factory=list)  # φ of the reference file, degrees
     partial: dict[str, Any] = field(default_factory=dict)  # path -> g2 per part (_partial.py)
+    reference: int = 0  # index in ``files`` of the file whose bins the panels are
 
     def fit_row(self, file_index: int, column: int) -> int | None:
         """Row of ``fit`` for (file, column), or None when not fitted."""
@@ -109,10 +114,14 @@ class G2Controller(TabController):
     render_only = frozenset({"y_per_panel", "view_mode", "bayes_column", "bayes_samples",
                              "bayes_chains", "page"})
     publishes = ("g2_phi", "g2_fit")  # the Diffusion tab follows both
+    current_field = "reference"
 
     def __init__(self, **preferences: Any) -> None:
         super().__init__(**preferences)
         self.bayes: dict[tuple[str, int], Any] = {}  # (path, column) -> NUTSResult
+        # (what was fitted, fit): another reference file re-pairs the panels but fits the
+        # same (file, column) set, so the last fit is kept rather than computed again
+        self._last_fit: tuple[tuple[Any, ...], Any] | None = None
 
     def results(self, data: G2Data | None) -> dict[str, Any]:
         """The fits shown, and per file the φ of each fitted column (published first, so a
@@ -128,7 +137,7 @@ class G2Controller(TabController):
     def prepare(self, files: list[Any], token: Any, progress: Any, not_opened: int = 0) -> G2Data:
         """``files`` open (the first ``open_limit`` that open), ``not_opened`` more selected."""
         settings = self.state.as_dict()
-        loaded, notes, sectors = [], [], []
+        loaded, notes, raw_phi, opened = [], [], [], []
         if len(files) + not_opened > MAX_OVERLAY_FILES:
             # Panels of 200 overlaid files are unreadable and drawing them froze the window
             # for seconds (4,000 curves a page): the first ones are overlaid, and said so.
@@ -142,7 +151,8 @@ class G2Controller(TabController):
                 continue
             token.raise_if_cancelled()
             raw = load(f, weights=settings["phi_mode"] == "average")
-            sectors = sectors or sorted({round(float(p), 6) for p in raw.phi})
+            raw_phi.append(raw.phi)
+            opened.append(f)
             loaded.append(transform(raw, settings["phi_mode"], settings["phi_pick"]))
         if not loaded:
             return G2Data([], [], settings, notes=notes or ["no file with g2"])
@@ -150,19 +160,30 @@ class G2Controller(TabController):
         if settings["show_partial"]:
             partial, partial_notes = read_partial([f for f in files if f.g2 is not None])
             notes += partial_notes
-        every, pair_notes, n_colours = slots(loaded, settings["phi_mode"])
+        r = reference_index([f.path for f in loaded], settings["reference"])
+        every, pair_notes, n_colours = slots(loaded, settings["phi_mode"], r)
         first, last = shown_range(len(every), settings["bin_first"], settings["bin_last"])
         shown = every[first:last + 1]
-        columns = sorted({m.column for s in shown for m in s.members if m.file_index == 0})
+        columns = sorted({m.column for s in shown for m in s.members if m.file_index == r})
         data = G2Data(loaded, columns, settings, notes=notes + pair_notes, slots=shown,
                       n_colours=n_colours, n_slots_all=len(every), first_slot=first,
-                      sectors=sectors, partial=partial)
+                      sectors=sorted({round(float(p), 6) for p in raw_phi[r]}), partial=partial,
+                      reference=r)
         if not settings["fit_on"]:
             return data
         token.raise_if_cancelled()
+        # Same files (objects: a file re-read from disk is another), φ mode, fit settings
+        # and bins as the last fit, and no "Fit" press since: only the reference changed.
+        key = (tuple(opened), settings["phi_mode"], settings["phi_pick"], settings["fit_request"],
+               fit_kwargs(settings, data.fit_bins()))
+        last = self._last_fit
+        if last is not None and len(last[0]) == len(key) and _same_key(last[0], key):
+            return _replace(data, fit=last[1], fit_kwargs=key[-1])
         n_fit = sum(len(b) for b in data.fit_bins())
         progress(0.5, f"fitting {counted(n_fit, 'bin')} of {counted(len(loaded), 'file')}")
-        return self.fit(data)
+        data = self.fit(data)
+        self._last_fit = (key, data.fit) if data.fit is not None else None
+        return data
 
     def fit(self, data: G2Data) -> G2Data:
         """``data`` with the batched least-squares fit of the shown bins (as plotted: a φ
@@ -238,6 +259,13 @@ class G2Controller(TabController):
                 result.to_json(path.with_name(f"{path.stem}_nuts_{Path(file_path).stem}_bin{column}.json"),
                                overwrite=True)
         return path
+
+
+def _same_key(a: tuple[Any, ...], b: tuple[Any, ...]) -> bool:
+    """Fit keys equal: the same file objects (``is``: equality would compare arrays) and
+    equal settings."""
+    return (len(a[0]) == len(b[0]) and all(x is y for x, y in zip(a[0], b[0], strict=True))
+            and a[1:] == b[1:])
 
 
 def _replace(data: G2Data, **changes: Any) -> G2Data:

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...export_names import file_stem
 from ...plotting import (
     G2MapPanel,
     Line,
@@ -28,14 +29,13 @@ from ...plotting import (
     PanelGrid,
     escape,
     export_grid_figure,
-    note_label,
-    tooltip,
 )
 from ...theme import active
 from .._base import TabView
 from .._model import Task
 from ._bins import PHI_MODES, page_of
 from ._fit_panel import FitPanel
+from ._notes_row import NotesRow
 from ._partial import part_curves
 from ._settings import describe
 from ._table import FitTable, nuts_summary
@@ -51,6 +51,17 @@ def normalised(g2: np.ndarray) -> np.ndarray:
     tail = np.nanmean(g2[:, -5:], axis=1, keepdims=True)
     with np.errstate(invalid="ignore", divide="ignore"):
         return (g2 - tail) / (head - tail)
+
+
+class _Split(QSplitter):
+    """A splitter that calls ``resized()`` once it has laid out its new size."""
+
+    resized: Any = None
+
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        if self.resized is not None:
+            self.resized()
 
 
 class G2View(TabView):
@@ -97,7 +108,7 @@ class G2View(TabView):
         self.prev_page.clicked.connect(lambda: setattr(s, "page", max(0, s.page - 1)))
         self.next_page.clicked.connect(lambda: setattr(s, "page", s.page + 1))
         self.page_label = QLabel("")
-        self.notes_label = note_label("")  # plain text that wraps: never widens the window
+        self.notes_label = NotesRow()  # one line, opened by a click: never widens the window
         self.notes_label.setStyleSheet(f"color: {active().note};")
         self.notes_label.hide()
         paging = QHBoxLayout()
@@ -105,11 +116,9 @@ class G2View(TabView):
                        self.partial):
             paging.addWidget(widget)
         paging.addStretch(1)
-        # Notes get a row of their own, at most three lines (the whole text in the tooltip):
-        # beside the paging buttons a long note grew into a column that ate the panels.
-        # From the top: centred, a fourth line cut the first in half too (1366 px window).
-        self.notes_label.setMaximumHeight(3 * self.notes_label.fontMetrics().lineSpacing() + 1)
-        self.notes_label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        # Notes get a row of their own (beside the paging buttons a long note grew into a
+        # column that ate the panels), one line unless opened: three lines of "partitions
+        # differ" cost a row of panels at 1366x768.
 
         self.grid = PanelGrid()
         self.map = G2MapPanel()
@@ -133,16 +142,30 @@ class G2View(TabView):
         top.addWidget(left)
         top.addWidget(self.fit_panel)
         top.setStretchFactor(0, 1)
-        split = QSplitter(Qt.Orientation.Vertical)
+        split = _Split(Qt.Orientation.Vertical)
+        split.resized = lambda: None if self._table_dragged else self._size_table()
         split.setChildrenCollapsible(False)  # a narrow window never hides a plot
         split.addWidget(top)
         split.addWidget(self.table)
         split.setSizes([700, 170])
+        self.split = split
+        self._table_dragged = False  # the user's own table height is kept from then on
+        split.splitterMoved.connect(lambda *_: setattr(self, "_table_dragged", True))
         layout = QVBoxLayout(self)
         layout.addWidget(split)
         s.changed.connect(self._sync_options)
         self.grid.capacity_changed.connect(self._capacity_changed)
         self._sync_options("")
+
+    def _size_table(self) -> None:
+        """The fit table's default height: its old share (170 of 870 px) of a tall tab, but
+        110 px (a header and three rows) below 800 px: at 1366x768 that share cost the grid
+        its second row of panels. The table scrolls, and dragging the splitter sets another
+        height, kept from then on."""
+        total = sum(self.split.sizes())
+        if total > 0:
+            table = round(total * 170 / 870) if total >= 800 else min(110, total // 3)
+            self.split.setSizes([total - table, table])
 
     def _sync_options(self, name: str) -> None:
         s = self.state
@@ -189,7 +212,7 @@ class G2View(TabView):
             widget.blockSignals(was)
         if data.files:  # the spinners show the range plotted, clamped to what exists
             self._show_range(data.first_slot + 1, data.first_slot + len(data.slots))
-        self.fit_panel.set_bin_count(data.files[0].n_bins if data.files else 0)
+        self.fit_panel.set_bin_count(data.files[data.reference].n_bins if data.files else 0)
         self.fit_panel.set_has_data(bool(data.files))
         self._fill_phi_pick(data)
         if not data.files:
@@ -206,8 +229,7 @@ class G2View(TabView):
                                 [f.phi for f in data.files])
             self._table_for = table_for
         self.table.setVisible(data.fit is not None)  # no fit: the panels get the height
-        self.notes_label.setText("; ".join(data.notes))
-        self.notes_label.setToolTip(tooltip("; ".join(data.notes)))
+        self.notes_label.set_notes("; ".join(data.notes))
         self.notes_label.setVisible(bool(data.notes))
         if self.state.view_mode == "map":
             self._render_map(data)
@@ -237,12 +259,13 @@ class G2View(TabView):
 
     def _fill_phi_pick(self, data: G2Data) -> None:
         """The φ sectors of the reference file, the one shown in "one" mode selected."""
+        ref = data.files[data.reference].phi if data.files else []
         was = self.phi_pick.blockSignals(True)
         if [self.phi_pick.itemData(i) for i in range(self.phi_pick.count())] != data.sectors:
             self.phi_pick.clear()
             for phi in data.sectors:
                 self.phi_pick.addItem(f"{phi:g}°", phi)
-        shown = data.files[0].phi if data.files and data.settings["phi_mode"] == "one" else []
+        shown = ref if data.settings["phi_mode"] == "one" else []
         if len(shown):
             self.phi_pick.setCurrentIndex(max(0, self.phi_pick.findData(round(float(shown[0]), 6))))
         self.phi_pick.blockSignals(was)
@@ -256,6 +279,8 @@ class G2View(TabView):
         else:
             names = ", ".join(f.name for f in data.files[:2]) + (
                 f" +{len(data.files) - 2} more" if len(data.files) > 2 else "")
+        if len(data.files) > 1:  # whose bins the panels are (the current file, when overlaid)
+            names += f" (bins of {file_stem(data.files[data.reference].name)})"
         if data.fit_kwargs is None:
             fit = "fitting off (press Fit)"
         elif data.fit_error:
@@ -317,10 +342,11 @@ class G2View(TabView):
         return curve
 
     def _render_map(self, data: G2Data) -> None:
-        f = data.files[0]
+        f = data.files[data.reference]  # the file whose bins the panels are
         cols = [c for c in data.columns if c < f.n_bins]
         values = normalised(np.asarray(f.g2[:, cols], dtype=np.float64).T)
-        others = f" ({len(data.files) - 1} more selected; map shows the first)" if len(data.files) > 1 else ""
+        others = (f" ({len(data.files) - 1} more selected; the map shows the current one)"
+                  if len(data.files) > 1 else "")
         self.map.set_map(f.t, values, [f"{f.q[c]:.4g}" + ("" if not np.isfinite(f.phi[c]) or
                                                            np.unique(f.phi).size < 2
                                                            else f", {f.phi[c]:.3g}°") for c in cols],
@@ -357,7 +383,10 @@ class G2View(TabView):
     # -- Bayesian fit of one bin (the tab's second job, run by its driver) ------------------------
     def start_bayes(self) -> Any:
         data, s = self.last_data, self.state
-        files = [] if data is None else [f for f in data.files if s.bayes_column < f.n_bins]
+        # the reference file (whose bins the panels are) first, then the others
+        ordered = [] if data is None else [data.files[data.reference]] + [
+            f for k, f in enumerate(data.files) if k != data.reference]
+        files = [f for f in ordered if s.bayes_column < f.n_bins]
         if not files:
             self.fit_panel.bayes_status.setText("Select a file with that bin first.")
             return None
