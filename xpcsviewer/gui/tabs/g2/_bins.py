@@ -190,7 +190,7 @@ def slots(files: list[FileG2], mode: str, reference: int = 0) -> tuple[list[Slot
                 shifted.append((k, p, float(m.dq_rel[c]), float(m.dphi[c])))
         members.sort(key=lambda member: member.file_index)  # drawn in selection order
         title, tip = _title(ref.labels[c], files, shifted, missing)
-        out.append((ref.q[c], ref.phi[c], Slot(title, tuple(members), tip=tip)))
+        out.append((_order(ref.q[c], ref.phi[c]), Slot(title, tuple(members), tip=tip)))
     # A bin of another file with no partner in the reference gets a panel of its own, so
     # every bin of every file is shown (and fitted), in q order among the others. Whose bin
     # it is goes in the title (a note in the panel would sit on its first points).
@@ -198,9 +198,16 @@ def slots(files: list[FileG2], mode: str, reference: int = 0) -> tuple[list[Slot
         f = files[k]
         for o in m.orphans:
             title = f"{f.labels[o]}\nonly in {file_stem(f.name)}"
-            out.append((f.q[o], f.phi[o], Slot(title, (Member(k, int(o), f.name, k),))))
-    out.sort(key=lambda item: (item[0], np.nan_to_num(item[1])))
-    return [slot for _, _, slot in out], notes, len(files)
+            out.append((_order(f.q[o], f.phi[o]), Slot(title, (Member(k, int(o), f.name, k),))))
+    out.sort(key=lambda item: item[0])  # stable: equal (q, φ) keep the reference's first
+    return [slot for _, slot in out], notes, len(files)
+
+
+def _order(q: float, phi: float) -> tuple[float, float]:
+    """A panel's place: by q, then φ (a φ average, NaN, as 0). Plain floats: numpy's
+    ``nan_to_num`` per panel was half of ``slots`` for a 3,600-bin file (90 of 170 ms)."""
+    q, phi = float(q), float(phi)
+    return q, (0.0 if phi != phi else phi)
 
 
 def _per_q(files: list[FileG2], pairs: dict[int, Any], r: int) -> list[Slot]:
