@@ -126,8 +126,13 @@ def test_overlays_pair_bins_by_q_and_name_each_files_q(qtbot, make_window, data_
     assert sorted(s.members[0].column for s in orphans) == sorted(m.orphans.tolist())
     assert all(s.title.endswith("\nonly in brownian_a") for s in orphans)
     assert "partitions differ" in view.notes_label.text()
+    # The reference's bins first, in q order, then the other files' bins without a partner
+    # (in q order): page 1 starts with the current file's bins.
     qs = [data.files[s.members[0].file_index].q[s.members[0].column] for s in data.slots]
-    assert qs == sorted(qs)  # panels in q order
+    kinds = [len(s.members) == 1 and s.members[0].file_index != 0 for s in data.slots]
+    assert kinds == sorted(kinds) and kinds[0] is False and kinds[-1] is True
+    n_ref = kinds.index(True)
+    assert qs[:n_ref] == sorted(qs[:n_ref]) and qs[n_ref:] == sorted(qs[n_ref:])
 
 
 def test_a_long_file_key_fits_the_grid_and_tells_the_files_apart(qtbot):

@@ -8,7 +8,7 @@ colours and styles of the screen, taken from the light theme: exports go on pape
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,7 @@ from ._legend_mpl import figure_legend, outside_legend
 from ._lines import ColorScale
 from ._mpl_text import drop_crowded_minor_labels, plain, verbatim_texts, wrapped
 from ._panel_grid import Panel, grid_shape, shared_y_range
+from ._panel_items import fit_colour
 
 _ADAPTER = MatplotlibAdapter()
 # pyqtgraph's colour map names -> matplotlib's (the grey map is colorcet's linear grey).
@@ -153,10 +154,17 @@ def export_panels_figure(path: Path, panels: list[LinesFigure | MapFigure], *, n
     return _save(figure, path)
 
 
+def _fit_rgb(colour: Any, n_colours: int) -> tuple[int, int, int]:
+    c = fit_colour(colour, n_colours, LIGHT)
+    return c.red(), c.green(), c.blue()
+
+
 def export_grid_figure(path: Path, panels: list[Panel], x_label: str, y_label: str,
-                       title: str = "", shared_y: bool = True) -> Path:
+                       title: str = "", shared_y: bool = True, n_colours: int = 1) -> Path:
     """The g2 grid: one small subplot per panel (log x), one legend below the grid; PNG,
-    SVG or PDF by the suffix of ``path``."""
+    SVG or PDF by the suffix of ``path``. The panels' lines are fits, drawn over the points
+    in the screen's fit colours (``n_colours`` files: ink for one, else a deeper shade of
+    each file's colour), so that they contrast with the points on paper too."""
     rows, cols = grid_shape(len(panels))
     figure = _figure(2.4 * cols, 1.9 * rows + 0.4)
     axes = figure.subplots(rows, cols, sharex=True, sharey=shared_y, squeeze=False)
@@ -170,7 +178,8 @@ def export_grid_figure(path: Path, panels: list[Panel], x_label: str, y_label: s
             x, lo, hi = (_ADAPTER.convert(a, np.float64) for a in panel.band)
             ax.fill_between(x, lo, hi, color="tab:red", alpha=0.25, linewidth=0,
                             label="94 % credible band")
-        _draw_lines(ax, [*panel.points, *panel.lines], ms=2.5, lw=0.6)
+        fits = [replace(line, colour=_fit_rgb(line.colour, n_colours)) for line in panel.lines]
+        _draw_lines(ax, [*panel.points, *fits], ms=2.5, lw=0.6)
         if panel.note:
             ax.text(0.03, 0.05, panel.note, transform=ax.transAxes, color="red", fontsize=6,
                     wrap=True)

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 
+from ..line import resolve
 from ..theme import active
 from ._lines import pen_for
 from ._notes import escape, tooltip
@@ -214,14 +215,15 @@ def _detach(plot: pg.PlotItem, item: Any) -> None:
     plot.vb.queueUpdateAutoRange()
 
 
-def fit_colour(index: int, n_colours: int) -> Any:
-    """A fit line's colour: the theme's ink for one file (black on white, light grey on
+def fit_colour(index: Any, n_colours: int, theme: Any = None) -> Any:
+    """A fit line's QColor: the theme's ink for one file (black on white, light grey on
     dark: it contrasts with any point colour), else a deeper (light theme) or paler (dark
-    theme) shade of its file's colour."""
-    theme = active()
+    theme) shade of its file's colour. ``theme``: the active one by default (exports pass
+    the light theme: paper)."""
+    theme = theme or active()
     if n_colours <= 1:
         return pg.mkColor(theme.foreground)
-    base = pen_for(index, n_colours).color()
+    base = pg.mkColor(resolve(index, 0, theme))
     return base.darker(180) if theme.name == "light" else base.lighter(150)
 
 

@@ -4,7 +4,8 @@ A file's g2 columns are its compact roi labels (label r is column r - 1), so col
 one file is in general another (q, φ) cell than column k of the next file. Panels are
 therefore built around a reference file's bins (the session's current file when it is
 overlaid, else the first one), and each other file contributes the bin nearest in (q, φ)
-(``compute.bins.match_bins``); bins without a partner are named. Colours follow the files'
+(``compute.bins.match_bins``); bins without a partner are named and come after the
+reference's bins (each kind in q order). Colours follow the files'
 order in the selection, whichever file is the reference.
 
 φ modes (``G2State.phi_mode``):
@@ -190,22 +191,25 @@ def slots(files: list[FileG2], mode: str, reference: int = 0) -> tuple[list[Slot
                 shifted.append((k, p, float(m.dq_rel[c]), float(m.dphi[c])))
         members.sort(key=lambda member: member.file_index)  # drawn in selection order
         title, tip = _title(ref.labels[c], files, shifted, missing)
-        out.append((_order(ref.q[c], ref.phi[c]), Slot(title, tuple(members), tip=tip)))
+        out.append(((0, *_order(ref.q[c], ref.phi[c])), Slot(title, tuple(members), tip=tip)))
     # A bin of another file with no partner in the reference gets a panel of its own, so
-    # every bin of every file is shown (and fitted), in q order among the others. Whose bin
-    # it is goes in the title (a note in the panel would sit on its first points).
+    # every bin of every file is shown (and fitted), after the reference's bins (in q order
+    # among them they pushed the current file's bins to page 3 when another file had many
+    # bins below its q range). Whose bin it is goes in the title (a note in the panel would
+    # sit on its first points).
     for k, m in pairs.items():
         f = files[k]
         for o in m.orphans:
             title = f"{f.labels[o]}\nonly in {file_stem(f.name)}"
-            out.append((_order(f.q[o], f.phi[o]), Slot(title, (Member(k, int(o), f.name, k),))))
-    out.sort(key=lambda item: item[0])  # stable: equal (q, φ) keep the reference's first
+            member = Member(k, int(o), f.name, k)
+            out.append(((1, *_order(f.q[o], f.phi[o])), Slot(title, (member,))))
+    out.sort(key=lambda item: item[0])  # stable: equal keys keep their file order
     return [slot for _, slot in out], notes, len(files)
 
 
 def _order(q: float, phi: float) -> tuple[float, float]:
-    """A panel's place: by q, then φ (a φ average, NaN, as 0). Plain floats: numpy's
-    ``nan_to_num`` per panel was half of ``slots`` for a 3,600-bin file (90 of 170 ms)."""
+    """A panel's place among its kind: by q, then φ (a φ average, NaN, as 0). Plain
+    floats: numpy's ``nan_to_num`` per panel was half of ``slots`` for a 3,600-bin file."""
     q, phi = float(q), float(phi)
     return q, (0.0 if phi != phi else phi)
 

@@ -378,7 +378,7 @@ class G2View(TabView):
             return None
         return export_grid_figure(path, self.panels(data), T_LABEL, G2_LABEL,
                                   title=self.heading(data, rich=False),
-                                  shared_y=not self.state.y_per_panel)
+                                  shared_y=not self.state.y_per_panel, n_colours=data.n_colours)
 
     # -- Bayesian fit of one bin (the tab's second job, run by its driver) ------------------------
     def start_bayes(self) -> Any:
