@@ -23,7 +23,8 @@ def test_every_followed_key_is_published_and_lands_in_a_state_field():
     follows = {spec.key: dict(spec.controller.follows) for spec in TABS}
     assert follows["diffusion"] == {"g2_fit": "g2_fit", "g2_phi": "g2_phi"}
     assert follows["twotime"] == {"picked_bin": "bin"}
-    assert publishers == {"picked_bin": ["saxs_2d", "qmap"], "g2_phi": ["g2"], "g2_fit": ["g2"]}
+    assert publishers == {"picked_bin": ["saxs_2d", "qmap"], "g2_phi": ["g2"], "g2_fit": ["g2"],
+                          "wrote": ["average"]}
     for spec in TABS:
         fields = spec.controller.state_class.field_names()
         for key, field in spec.controller.follows.items():

@@ -72,6 +72,13 @@ def test_average_writes_a_new_readable_file(qtbot, make_window, tab, idle, one_s
     with xpcsviewer.open(out) as averaged:
         np.testing.assert_allclose(averaged.g2[:, 0], view.last_data.mean, rtol=1e-6)
     assert {p: _digest(p) for p in inputs} == before  # inputs untouched
+    # The new file is listed without F5 (the folder is not followed), readable, with its
+    # bins; the selection is kept.
+    session = window.session
+    qtbot.waitUntil(lambda: out in session.readable_paths(), timeout=20_000)
+    row = next(s for s in session.summaries if s.path == out)
+    assert not row.error and row.n_bins == xpcsviewer.open(inputs[0]).n_bins
+    assert session.selected == inputs
     assert view.write_to(out) is None and "exists" in view.status.text()
     # The write ran on the window's one runner, through the tab's driver, which listens
     # to it once: a write adds no connection (each once added two that stayed).

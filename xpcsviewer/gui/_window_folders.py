@@ -146,6 +146,25 @@ class FolderMixin:
         if self.follow_option(NEWEST_KEY):
             self.session.set_current(event.path)
 
+    def file_written(self, path: Path) -> None:
+        """A file this window wrote (the Average tab's result): when it is in the folder on
+        show, read its summary in the background and add its row, keeping the selection,
+        as the live folder does. Elsewhere, nothing to list."""
+        from xpcsviewer.io import summarize
+
+        path = Path(path)
+        folder = self.session.folder
+        if folder is None or path.parent.resolve() != Path(folder).resolve():
+            return
+        row = Path(folder) / path.name  # as the listing names it
+        self.runner.submit(f"read {row.name}", lambda token, progress: summarize(row),
+                           on_result=lambda summary: self._written_listed(row, summary))
+
+    def _written_listed(self, path: Path, summary: Any) -> None:
+        if path.parent == self.session.folder:  # not after a switch of folder
+            self.session.file_event("complete", path, summary)
+            self.statusBar().showMessage(f"Listed {path.name}", 10000)
+
     def _scan_failed(self, folder: Path, error: JobError) -> None:
         self.scan_job = None
         self.report_error(f"Could not list {folder}: {error}")

@@ -89,6 +89,8 @@ class MainWindow(FolderMixin, SessionMixin, ExportMixin, QMainWindow):
 
     # -- tabs ---------------------------------------------------------------------------------
     def _session_changed(self, reason: str) -> None:
+        if reason == "shared:wrote":  # a tab wrote a result file: list it
+            self.file_written(self.session.shared["wrote"])
         for driver in self.drivers:
             driver.session_changed(reason)
         current = self.session.current

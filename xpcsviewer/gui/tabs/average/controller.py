@@ -73,6 +73,9 @@ class AverageController(TabController):
     title = "Average"
     files_from = "overlay"
     state_class = AverageState
+    # The path of each result file written: the window lists it when it is in the folder
+    # on show (a file the viewer wrote appears without F5 or a live folder).
+    publishes = ("wrote",)
 
     def empty_message(self) -> str:
         return "Add the files of one sample to the selection; they are averaged here."

@@ -219,6 +219,7 @@ class AverageView(TabView):
 
     def _written(self, result: Any) -> None:
         self.written = result.path
+        self.controller.publish("wrote", Path(result.path))
         self.progress.setValue(100)
         self._write_ended(f"Wrote {result.path} ({len(result.average.report.used)} files averaged).")
 
