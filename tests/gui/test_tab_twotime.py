@@ -113,14 +113,19 @@ def test_bin_choice_survives_file_switches(qtbot, make_window, tab, idle, mixed_
     window.session.set_current(paths["demo_aging.hdf"])  # bins 2, 4, 6, 8: nearest to 7 is 6
     idle(window)
     assert view.last_data.column == 6 and "nearest roi 7" in view.note.text()
+    assert view.map.colorbar.isVisible() and view.edits["vmin"].placeholderText().startswith("auto (")
     window.session.set_current(paths["brownian_a_results.hdf"])  # no two-time at all
     idle(window)
     assert view.last_data.missing and "no two-time" in view.map.note.text
+    # Nothing of the previous file's map stays: no colour scale, no automatic limits.
+    assert not view.map.colorbar.isVisible()
+    assert [view.edits[k].placeholderText() for k in ("vmin", "vmax")] == ["auto", "auto"]
     assert view.tau_plot.line_data() == [] and view.last_data.tau_age is None
     assert view.export_figure(mixed_folder / "none.png") is None
     window.session.set_current(paths["aging_b_results.hdf"])  # the asked-for bin comes back
     idle(window)
     assert view.state.bin == 7 and view.last_data.column == 7 and not view.last_data.choice_note
+    assert view.map.colorbar.isVisible()
 
 
 def test_clicking_the_map_moves_both_cuts(qtbot, make_window, tab, idle, data_dir):

@@ -142,6 +142,7 @@ class ImagePanel(NotedPanel, pg.GraphicsLayoutWidget):
         if not shown_levels[1] > shown_levels[0]:
             shown_levels = (shown_levels[0], shown_levels[0] + 1.0)
         self._draw(shown, shown_levels, extent)
+        self.colorbar.show()
         self.colorbar.setColorMap(colormap(colormap_name))
         self.colorbar.setLevels(shown_levels)
         self.colorbar.setLabel("right", escape(f"log₁₀ {label}" if log else label))
@@ -214,6 +215,8 @@ class ImagePanel(NotedPanel, pg.GraphicsLayoutWidget):
             self._guides.append(item)
 
     def _clear_data(self) -> None:
+        # No image, no colour scale: the previous file's levels must not stay on show.
+        self.colorbar.hide()
         self.image.clear()
         self.set_mask_overlay(None)
         self.set_partition(None)

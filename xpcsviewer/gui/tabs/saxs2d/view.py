@@ -74,6 +74,8 @@ class Saxs2dView(TabView):
 
     def show_message(self, text: str) -> None:
         self.panel.show_message(text)
+        for edit in (self.vmin_edit, self.vmax_edit):  # no image: no automatic limits
+            edit.setPlaceholderText("auto")
         self.readout.setText(" ")
 
     def pick(self, column: int, row: int) -> int | None:

@@ -200,6 +200,8 @@ class TwotimeView(TabView):
 
     def show_message(self, text: str) -> None:
         self.map.show_message(text)
+        for edit in (self.edits["vmin"], self.edits["vmax"]):  # no map: no automatic limits
+            edit.setPlaceholderText("auto")
         for panel in self.line_panels:
             panel.show_message("")
         self._map_alone(True)
