@@ -218,8 +218,12 @@ def test_fit_settings_survive_file_switch_and_export(qtbot, make_window, data_di
     for suffix in ("png", "svg", "pdf"):
         assert view.export_figure(tmp_path / f"g2.{suffix}").stat().st_size > 1000
 
+    assert view.page_label.isVisible() and view.next_page.isVisible()
     s.view_mode = "map"  # render-only: same data, one image
     assert view.map.values.shape == (6, 48)
+    assert not view.page_label.isVisible() and not view.next_page.isVisible()  # no pages
+    s.view_mode = "panels"
+    assert view.page_label.isVisible() and view.page_label.text().startswith("bins 1–")
 
 
 def test_bayesian_fit_runs_and_cancel_stops_it(qtbot, make_window, one_file, monkeypatch):

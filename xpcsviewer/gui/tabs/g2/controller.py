@@ -216,7 +216,7 @@ class G2Controller(TabController):
 
         result = offload(
             xpcsviewer.sample_g2, fit_input(file), column, **self.bayes_kwargs(settings),
-            progress=lambda fraction, message="": progress(fraction, message or f"NUTS bin {column}"),
+            progress=lambda fraction, message="": progress(fraction, message or f"NUTS roi {column + 1}"),
             cancel=lambda: token.cancelled)
         token.raise_if_cancelled()
         return result

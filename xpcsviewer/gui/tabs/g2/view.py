@@ -231,7 +231,10 @@ class G2View(TabView):
         self.table.setVisible(data.fit is not None)  # no fit: the panels get the height
         self.notes_label.set_notes("; ".join(data.notes))
         self.notes_label.setVisible(bool(data.notes))
-        if self.state.view_mode == "map":
+        paged = self.state.view_mode != "map"  # the map shows the whole bin range at once
+        for widget in (self.prev_page, self.page_label, self.next_page):
+            widget.setVisible(paged)
+        if not paged:
             self._render_map(data)
             self.stack.setCurrentWidget(self.map)
             return
@@ -397,7 +400,7 @@ class G2View(TabView):
                 "NUTS fits one of the file's own bins: choose φ mode 'each (q, φ) bin'.")
             return None
         job = self.controller.start(Task(
-            f"NUTS {f.name} bin {column}",
+            f"NUTS {f.name} roi {column + 1}",  # roi label = column + 1
             lambda opened, token, progress: self.controller.run_bayes(opened[0], column, settings,
                                                                       token, progress),
             paths=(Path(f.path),),
@@ -409,7 +412,7 @@ class G2View(TabView):
         self._bayes_path = f.path
         self.fit_panel.cancel_button.setEnabled(True)
         self.fit_panel.progress.setValue(0)
-        self.fit_panel.bayes_status.setText(f"NUTS on bin {column} of {f.name} …")
+        self.fit_panel.bayes_status.setText(f"NUTS on roi {column + 1} of {f.name} …")
         return job
 
     def cancel_bayes(self) -> None:
@@ -430,6 +433,6 @@ class G2View(TabView):
         self.controller.store_bayes(path, column, result)
         r_hat, ess, div = nuts_summary(result)
         self.fit_panel.progress.setValue(100)
-        self._bayes_ended(f"NUTS bin {column}: R-hat {r_hat}, bulk ESS {ess}, divergences {div}")
+        self._bayes_ended(f"NUTS roi {column + 1}: R-hat {r_hat}, bulk ESS {ess}, divergences {div}")
         if self.last_data is not None:
             self.render(self.last_data)
