@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 
+from .._words import listed
 from ..line import RGB, Line, resolve
 from ._axes import log_axes
 from ._colormaps import colormap
@@ -71,6 +72,48 @@ def _error_bars(x: np.ndarray, y: np.ndarray, err: np.ndarray, log_x: bool, log_
                            bottom=centre - np.log10(lo), pen=pen)
 
 
+NAMED_LINES = 12  # lines drawn one item each and named in the legend; the rest grouped
+MORE_NAMES = 40  # names of the grouped lines listed in the legend's tooltip
+
+
+LONG_LINE = 512  # points above which a line is drawn 1 px wide, downsampled (pyqtgraph peak)
+CROWD_POINTS = 256  # points kept of each grouped line: its min and max per part
+
+
+def _thin(pen: Any) -> Any:
+    thin = pg.mkPen(pen)
+    thin.setWidthF(1.0)
+    return thin
+
+
+def _peaks(x: np.ndarray, y: np.ndarray, parts: int) -> tuple[np.ndarray, np.ndarray]:
+    """``(x, y)`` cut into ``parts`` runs of consecutive points, each drawn as its minimum
+    and maximum y at the run's first x (pyqtgraph's "peak" downsampling): the outline of a
+    long trace, spikes included, in 2 * parts points. NaN-free input (kept points)."""
+    n = x.size // parts * parts
+    runs_y = y[:n].reshape(parts, -1)
+    out_x = np.repeat(x[:n:n // parts], 2)
+    out_y = np.column_stack([runs_y.min(axis=1), runs_y.max(axis=1)]).ravel()
+    if n < x.size:  # the points left over after whole runs
+        out_x = np.concatenate([out_x, x[n:]])
+        out_y = np.concatenate([out_y, y[n:]])
+    return out_x, out_y
+
+
+class _Drawn:
+    """What a ``set_lines`` call drew: each line's shown y, the error bars' ends (for the
+    one-level range) and the count of finite points hidden by log axes."""
+
+    def __init__(self) -> None:
+        self.shown_y: list[np.ndarray] = []
+        self.ends: list[np.ndarray] = []
+        self.hidden = 0
+
+    def add_ends(self, y: np.ndarray, err: np.ndarray) -> None:
+        ok = np.isfinite(err)
+        self.ends += [y[ok] + np.abs(err[ok]), y[ok] - np.abs(err[ok])]
+
+
 class LinePanel(NotedPanel, pg.GraphicsLayoutWidget):
     """A plot of :class:`~xpcsviewer.gui.line.Line` objects with an optional colour bar.
     Points hidden on log axes (non-positive) are counted in the title rather than dropped
@@ -107,33 +150,28 @@ class LinePanel(NotedPanel, pg.GraphicsLayoutWidget):
     def set_lines(self, lines: list[Line], scale: ColorScale | None = None,
                   legend: bool = True, empty_note: str = "") -> None:
         """Draw ``lines``; when none has a point to show, the plot says ``empty_note`` (or
-        that nothing is finite / positive on these axes)."""
+        that nothing is finite / positive on these axes). The first ``NAMED_LINES`` are
+        items of their own, named in the legend; the rest (200 overlaid files) are drawn
+        as one item per look (colour, style), unnamed, with one legend row counting them."""
         self.plot.clear()
         self.legend.clear()
-        hidden = 0
-        shown_y: list[np.ndarray] = []  # y of every drawn point
-        ends: list[np.ndarray] = []  # and of its error bar's ends
-        for position, line in enumerate(lines):
-            x, y = ADAPTER.curve(line.x, line.y)
-            keep = _visible(x, y, *self._log)
-            shown_y.append(y[keep])
-            # NaN marks "no value here" (e.g. no frame pairs); only finite points count as hidden.
-            hidden += int((np.isfinite(x) & np.isfinite(y) & ~keep).sum())
-            colour = resolve(line.colour, position)
-            pen = pg.mkPen(colour, width=1 if line.symbol else 2,
-                           style=_DASH if line.dashed else _SOLID)
-            name = (line.label or None) if legend else None
-            if line.symbol or keep.sum() == 1:  # a single point is no line: show it as a point
-                item = self.plot.plot(x[keep], y[keep], pen=None, symbol="o", symbolSize=6,
-                                      symbolPen=pen, symbolBrush=colour, name=name)
-            else:
-                item = self.plot.plot(x[keep], y[keep], pen=pen, name=name)
-            item.setToolTip(tooltip(line.label) if line.label else "")
-            if line.err is not None:
-                err = ADAPTER.convert(line.err, np.float64)[keep]
-                self.plot.addItem(_error_bars(x[keep], y[keep], err, *self._log, pen))
-                ok = np.isfinite(err)
-                ends += [y[keep][ok] + np.abs(err[ok]), y[keep][ok] - np.abs(err[ok])]
+        self._drawn = _Drawn()
+        named, rest = lines[:NAMED_LINES], lines[NAMED_LINES:]
+        for position, line in enumerate(named):
+            self._draw_one(position, line, legend)
+        if rest:
+            self._draw_grouped(rest, len(named))
+            if legend:
+                # pyqtgraph lays its legend out again per entry (O(n²): 0.6 s for 200)
+                more = pg.PlotDataItem([], [], pen=None)
+                self.legend.addItem(more, f"… {len(rest)} more (hover: names)")
+                self.legend.setToolTip(tooltip("\n".join(
+                    [ln.label for ln in rest[:MORE_NAMES] if ln.label]
+                    + ([f"… {len(rest) - MORE_NAMES} more"] if len(rest) > MORE_NAMES else []))))
+        else:
+            self.legend.setToolTip("")
+        hidden = self._drawn.hidden
+        shown_y, ends = self._drawn.shown_y, self._drawn.ends
         if scale is not None:
             self.colorbar.setColorMap(colormap(scale.colormap))
             self.colorbar.setLevels((scale.vmin, scale.vmax if scale.vmax > scale.vmin else scale.vmin + 1))
@@ -154,6 +192,76 @@ class LinePanel(NotedPanel, pg.GraphicsLayoutWidget):
         else:
             self.note.set("no finite point to draw" + (" (non-positive values on log axes)"
                                                        if hidden else ""))
+
+    def _draw_one(self, position: int, line: Line, legend: bool) -> None:
+        x, y, keep, pen, colour = self._prepared(position, line)
+        name = (line.label or None) if legend else None
+        if line.symbol or keep.sum() == 1:  # a single point is no line: show it as a point
+            item = self.plot.plot(x[keep], y[keep], pen=None, symbol="o", symbolSize=6,
+                                  symbolPen=pen, symbolBrush=colour, name=name)
+        elif keep.sum() > LONG_LINE:
+            # Drawn at the screen's resolution (min and max per pixel column, in view) with a
+            # 1 px pen: Qt strokes a 2 px antialiased polyline of a noisy trace very slowly,
+            # ~2 s per 10,000 frames (200 overlaid intensity traces froze the window for
+            # 100 s); a 1 px line of the same points takes a few ms, and reads better.
+            item = self.plot.plot(x[keep], y[keep], pen=_thin(pen), name=name)
+            item.setDownsampling(auto=True, method="peak")
+            item.setClipToView(True)
+        else:
+            item = self.plot.plot(x[keep], y[keep], pen=pen, name=name)
+        item.setToolTip(tooltip(line.label) if line.label else "")
+        if line.err is not None:
+            err = ADAPTER.convert(line.err, np.float64)[keep]
+            self.plot.addItem(_error_bars(x[keep], y[keep], err, *self._log, pen))
+            self._drawn.add_ends(y[keep], err)
+
+    def _draw_grouped(self, lines: list[Line], start: int) -> None:
+        """``lines`` (their positions from ``start``) as one item per look: the curves of a
+        look joined end to end with a NaN between them (``connect="finite"``), the points of
+        a look in one scatter, the error bars of a look in one item."""
+        groups: dict[tuple, list[tuple]] = {}
+        for position, line in enumerate(lines, start=start):
+            x, y, keep, pen, colour = self._prepared(position, line)
+            points = bool(line.symbol or keep.sum() == 1)
+            err = (None if line.err is None
+                   else ADAPTER.convert(line.err, np.float64)[keep])
+            xk, yk = x[keep], y[keep]
+            if not points and xk.size > CROWD_POINTS:  # one of many: its outline is enough
+                xk, yk = _peaks(xk, yk, CROWD_POINTS // 2)
+            groups.setdefault((colour, points, bool(line.dashed)), []).append(
+                (xk, yk, err, pen, line.label))
+        gap = np.array([np.nan])
+        for (colour, points, _), members in groups.items():
+            pen = members[0][3]
+            if len(members) == 1:  # a look of its own (a colour scale): its data as given
+                xs, ys = members[0][0], members[0][1]
+            else:
+                xs = np.concatenate([part for m in members for part in (m[0], gap)])
+                ys = np.concatenate([part for m in members for part in (m[1], gap)])
+            if points:
+                item = self.plot.plot(xs, ys, pen=None, symbol="o", symbolSize=6,
+                                      symbolPen=pen, symbolBrush=colour)
+            else:
+                item = self.plot.plot(xs, ys, pen=_thin(pen), connect="finite")  # 1 px: above
+            item.setToolTip(tooltip(listed([m[4] for m in members if m[4]])))
+            with_err = [m for m in members if m[2] is not None]
+            if with_err:
+                ex, ey, ee = (np.concatenate([m[i] for m in with_err]) for i in range(3))
+                self.plot.addItem(_error_bars(ex, ey, ee, *self._log, pen))
+                self._drawn.add_ends(ey, ee)
+
+    def _prepared(self, position: int, line: Line) -> tuple:
+        """(x, y, kept mask, pen, colour) of ``line`` at ``position``, its shown points and
+        hidden count recorded."""
+        x, y = ADAPTER.curve(line.x, line.y)
+        keep = _visible(x, y, *self._log)
+        self._drawn.shown_y.append(y[keep])
+        # NaN marks "no value here" (e.g. no frame pairs); only finite points count as hidden.
+        self._drawn.hidden += int((np.isfinite(x) & np.isfinite(y) & ~keep).sum())
+        colour = resolve(line.colour, position)
+        pen = pg.mkPen(colour, width=1 if line.symbol else 2,
+                       style=_DASH if line.dashed else _SOLID)
+        return x, y, keep, pen, colour
 
     def _one_level_range(self, ys: np.ndarray, ends: np.ndarray) -> None:
         """A single point (every drawn point at one y) spans no height: pyqtgraph's range is

@@ -11,6 +11,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from .._words import listed
 from ..jobs import Job, JobError, JobRunner, give_way
 from ..session import Session
 from ._base import TabView
@@ -226,7 +227,7 @@ class TabDriver(QObject):
         if job is not self._job:
             return
         self._job = None
-        names = ", ".join(p.name for p in self.paths())
+        names = listed([p.name for p in self.paths()])
         message = f"{self.controller.title} could not show {names}: {error}"
         self._report(message)
         self.view.show_message(message)

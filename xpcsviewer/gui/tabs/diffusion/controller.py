@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from ..._events import State
+from ..._words import listed
 from .._model import TabController
 from ._sectors import SectorFit, sector_fits
 
@@ -100,7 +101,7 @@ def _no_fit_message(paths: list[Any]) -> str:
         except (XpcsFormatError, OSError):
             continue
     if without and len(without) == len(paths):
-        return (f"{', '.join(without)}: no multi-tau g2 in this file (a two-time only run), "
+        return (f"{listed(without)}: no multi-tau g2 in this file (a two-time only run), "
                 "so no τ(q): see the Two-time tab.")
     return NO_FIT
 

@@ -14,6 +14,7 @@ from xpcsviewer.backends import ensure_numpy
 from xpcsviewer.compute import power_spectrum, rebin_intensity
 
 from ..._events import State
+from ..._words import listed
 from .._model import TabController
 
 I_LABEL = "I (photons/pixel/frame)"
@@ -54,7 +55,7 @@ class IntensityData:
         """The sentence that says which files have no trace ("" when all have one)."""
         if not self.missing:
             return ""
-        names = ", ".join(self.missing)
+        names = listed(self.missing)
         verb = "has" if len(self.missing) == 1 else "have"
         return (f"{names} {verb} no intensity-vs-time trace (averaged files keep none: "
                 "they have no frames of their own)")

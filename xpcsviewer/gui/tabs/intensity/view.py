@@ -6,6 +6,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QSpinBox, QVBoxLayout, QWidget
 
+from ..._words import listed
 from ...plotting import Line, LinePanel, LinesFigure, export_panels_figure
 from .._base import TabView
 from .controller import I_LABEL, IntensityController, IntensityData
@@ -37,11 +38,11 @@ class IntensityView(TabView):
         asked = int(data.settings["rebin"])
         factor = data.traces[0].factor if data.traces else asked
         short = [tr.file for tr in data.traces if tr.last_block != tr.factor]
-        note = f"; last point of {', '.join(short)} averages fewer frames" if short else ""
+        note = f"; last point of {listed(short)} averages fewer frames" if short else ""
         note += f"; {data.note}" if data.note else ""
         whole = [f"{tr.file} ({tr.n_frames} frames)" for tr in data.traces if tr.factor < asked]
         if whole:  # the factor was cut to the run length: each such trace is a single point
-            note += f"; rebin {asked} ≥ the frames of {', '.join(whole)}: one point, the run's mean"
+            note += f"; rebin {asked} ≥ the frames of {listed(whole)}: one point, the run's mean"
         if data.missing:
             note += f"; {data.missing_note()}"
         traces = [Line(tr.t, tr.intensity, tr.file) for tr in data.traces]
