@@ -20,6 +20,7 @@ from PySide6.QtGui import QColor
 import xpcsviewer as xv
 from xpcsviewer.gui.line import MARKER_GLYPHS, MARKERS, palette
 from xpcsviewer.gui.plotting import _export
+from xpcsviewer.gui.plotting._panel_grid import MIN_PANEL_PX
 from xpcsviewer.gui.plotting._panel_points import PointsItem
 from xpcsviewer.gui.tabs.g2._bins import load, slots
 from xpcsviewer.gui.tabs.g2.controller import G2Data
@@ -128,6 +129,12 @@ def test_overlaid_phi_files_per_q_colour_sector_shape_file_and_the_key_fits(
     assert key.count(MARKER_GLYPHS["s"]) == key.count(MARKER_GLYPHS["^"]) == 1
     assert "cold" in key and "warm" in key
     assert _inside(view, view.grid.heading.item)
+    # its second key line costs no panel its readable size, and sits above the panels
+    heading = view.grid.heading.item.sceneBoundingRect()
+    for plot in view.grid.plots:
+        rect = plot.sceneBoundingRect()
+        assert rect.width() >= MIN_PANEL_PX[0] - 10 and rect.height() >= MIN_PANEL_PX[1] - 10
+        assert rect.top() >= heading.bottom() - 1
 
     # the export: the same shapes and the same key
     figures = []

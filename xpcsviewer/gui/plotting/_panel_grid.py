@@ -124,20 +124,15 @@ def distinct_parts(names: list[str]) -> list[str]:
 def _key_lines(parts: list[tuple[list[str], list[tuple[str, str]]]], metrics: QFontMetricsF,
                width: float) -> list[list[tuple[str, str, str]]]:
     """The key's lines of (name, colour, glyph): the non-empty ``parts`` (names with their
-    (colour, glyph)) on one line when each keeps a fair share of ``width`` px (the longer
-    part's names elided to what the other leaves), else a line each, elided to ``width``."""
+    (colour, glyph)) on one line when all their names fit ``width`` px whole, else a line
+    each, its names elided to ``width`` (a second line rather than file names cut to a few
+    characters beside the φ sectors)."""
     parts = [(names, styles) for names, styles in parts if names]
     extra = metrics.horizontalAdvance("●   ")
-    if len(parts) == 2:
-        need = [sum(metrics.horizontalAdvance(n) + extra for n in names) for names, _ in parts]
-        floor = [len(names) * (metrics.horizontalAdvance("abcdef…") + extra) for names, _ in parts]
-        short = int(need[1] < need[0])  # the shorter part keeps its names whole
-        if need[short] + max(floor[1 - short], min(need[1 - short], width - need[short])) <= width:
-            names = list(parts[short][0])
-            rest = elided_names(parts[1 - short][0], metrics, width - need[short])
-            both = [names, rest] if short == 0 else [rest, names]
-            return [[(n, *style) for (_, styles), shown in zip(parts, both, strict=True)
-                     for n, style in zip(shown, styles, strict=True)]]
+    need = sum(metrics.horizontalAdvance(n) + extra for names, _ in parts for n in names)
+    if len(parts) > 1 and need <= width:
+        return [[(n, *style) for names, styles in parts
+                 for n, style in zip(names, styles, strict=True)]]
     return [[(n, *style) for n, style in zip(elided_names(names, metrics, width), styles,
                                              strict=True)]
             for names, styles in parts]
