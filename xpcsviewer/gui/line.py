@@ -27,6 +27,8 @@ class Line:
     palette colour (one per file, so a file keeps its colour across panels), an RGB 0..255
     tuple, or :data:`INK`. symbol: points with error bars (measured data) rather than a line
     (derived curves, fits); dashed: a line drawn dashed (fits, rejected, reference).
+    marker: the points' shape, one of :data:`MARKERS` (matplotlib's codes): where colour
+    already tells one thing apart (φ sectors), the shape tells the files apart.
     """
 
     x: Any
@@ -36,6 +38,19 @@ class Line:
     colour: int | RGB | None = None
     symbol: bool = False
     dashed: bool = False
+    marker: str = "o"
+
+
+#: Point shapes in order of use (matplotlib's marker codes), one per overlaid file up to the
+#: g2 tab's cap of 8 files, and the glyph that stands for each in a text key.
+MARKERS: tuple[str, ...] = ("o", "s", "^", "D", "v", "<", ">", "*")
+MARKER_GLYPHS: dict[str, str] = {"o": "●", "s": "■", "^": "▲", "D": "◆", "v": "▼", "<": "◀",
+                                 ">": "▶", "*": "★"}
+
+
+def marker(index: int) -> str:
+    """Shape ``index`` (cycling) of :data:`MARKERS`."""
+    return MARKERS[index % len(MARKERS)]
 
 
 def palette(index: int, theme: Theme | None = None) -> RGB:

@@ -16,7 +16,7 @@ import numpy as np
 
 from xpcsviewer.backends import MatplotlibAdapter
 
-from ..line import Line, resolve
+from ..line import INK, Line, marker, resolve
 from ..theme import LIGHT
 from ._legend_mpl import figure_legend, outside_legend
 from ._lines import ColorScale
@@ -75,14 +75,15 @@ def _save(figure: Any, path: Path) -> Path:
 
 def _draw_lines(axes: Any, lines: list[Line], *, legend: bool = True, ms: float = 3.5,
                 lw: float = 0.8) -> None:
-    """Points (``symbol``) with error bars, and lines, solid or dashed, each in its colour."""
+    """Points (``symbol``, in their ``marker`` shape) with error bars, and lines, solid or
+    dashed, each in its colour."""
     for position, line in enumerate(lines):
         x, y = _ADAPTER.curve(line.x, line.y)
         colour = tuple(c / 255 for c in resolve(line.colour, position, LIGHT))
         label = (line.label or None) if legend else None
         err = None if line.err is None else _ADAPTER.convert(line.err, np.float64)
         if line.symbol:
-            axes.errorbar(x, y, yerr=err, fmt="o", ms=ms, lw=lw, color=colour, label=label)
+            axes.errorbar(x, y, yerr=err, fmt=line.marker, ms=ms, lw=lw, color=colour, label=label)
         elif err is None:
             axes.plot(x, y, "--" if line.dashed else "-", lw=1.2, color=colour, label=label)
         else:
@@ -160,11 +161,15 @@ def _fit_rgb(colour: Any, n_colours: int) -> tuple[int, int, int]:
 
 
 def export_grid_figure(path: Path, panels: list[Panel], x_label: str, y_label: str,
-                       title: str = "", shared_y: bool = True, n_colours: int = 1) -> Path:
+                       title: str = "", shared_y: bool = True, n_colours: int = 1,
+                       key: tuple[list[str], list[str]] | None = None) -> Path:
     """The g2 grid: one small subplot per panel (log x), one legend below the grid; PNG,
     SVG or PDF by the suffix of ``path``. The panels' lines are fits, drawn over the points
-    in the screen's fit colours (``n_colours`` files: ink for one, else a deeper shade of
-    each file's colour), so that they contrast with the points on paper too."""
+    in the screen's fit colours (``n_colours`` colours: ink for one, else a deeper shade of
+    each colour), so that they contrast with the points on paper too. ``key``: (a name per
+    colour, a name per point shape) as on screen (``PanelGrid.set_panels``' legend and
+    markers); with shapes the legend is that key (circles in the colours, then the shapes
+    in ink), else it names the first panel's curves."""
     rows, cols = grid_shape(len(panels))
     figure = _figure(2.4 * cols, 1.9 * rows + 0.4)
     axes = figure.subplots(rows, cols, sharex=True, sharey=shared_y, squeeze=False)
@@ -193,8 +198,25 @@ def export_grid_figure(path: Path, panels: list[Panel], x_label: str, y_label: s
         if i % cols == 0:
             ax.set_ylabel(y_label, fontsize=7)
     first = axes.flat[0]
-    if len(panels[0].points) > 1 or panels[0].lines or panels[0].band is not None:
+    if key is not None and key[1]:
+        _key_legend(figure, *key)
+    elif len(panels[0].points) > 1 or panels[0].lines or panels[0].band is not None:
         figure_legend(figure, first)  # below the grid: no panel's data under it
     if title:
         figure.suptitle(wrapped(plain(title), 2.3 * cols, 9), fontsize=9)
     return _save(figure, path)
+
+
+def _key_legend(figure: Any, colours: list[str], shapes: list[str]) -> None:
+    """A legend below the grid of ``colours`` (a circle each, palette order) and ``shapes``
+    (``line.MARKERS`` order, in ink; "" for a shape no curve has), as the screen's key."""
+    from matplotlib.lines import Line2D
+
+    ink = tuple(c / 255 for c in resolve(INK, 0, LIGHT))
+    handles = [Line2D([], [], ls="", marker="o", ms=4, color=tuple(c / 255 for c in resolve(i, 0, LIGHT)))
+               for i in range(len(colours))]
+    handles += [Line2D([], [], ls="", marker=marker(k), ms=4, color=ink)
+                for k, name in enumerate(shapes) if name]  # "": a shape no curve has
+    labels = [*colours, *(name for name in shapes if name)]
+    figure.legend(handles, labels, loc="outside lower center", ncols=min(len(labels), 6),
+                  fontsize=6, frameon=False)

@@ -17,9 +17,9 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont, QFontMetricsF
+from PySide6.QtGui import QColor, QFont, QFontMetricsF
 
-from ..line import Line
+from ..line import INK, MARKER_GLYPHS, Line, marker, resolve
 from ._lines import pen_for
 from ._notes import drawn, escape, tooltip
 from ._panel_items import PanelItems
@@ -121,6 +121,23 @@ def distinct_parts(names: list[str]) -> list[str]:
     return [("…" if head else "") + c + ("…" if tail else "") for c in cores]
 
 
+def _key_lines(parts: list[tuple[list[str], list[tuple[str, str]]]], metrics: QFontMetricsF,
+               width: float) -> list[list[tuple[str, str, str]]]:
+    """The key's lines of (name, colour, glyph): the non-empty ``parts`` (names with their
+    (colour, glyph)) on one line when all their names fit ``width`` px whole, else a line
+    each, its names elided to ``width`` (a second line rather than file names cut to a few
+    characters beside the φ sectors)."""
+    parts = [(names, styles) for names, styles in parts if names]
+    extra = metrics.horizontalAdvance("●   ")
+    need = sum(metrics.horizontalAdvance(n) + extra for names, _ in parts for n in names)
+    if len(parts) > 1 and need <= width:
+        return [[(n, *style) for names, styles in parts
+                 for n, style in zip(names, styles, strict=True)]]
+    return [[(n, *style) for n, style in zip(elided_names(names, metrics, width), styles,
+                                             strict=True)]
+            for names, styles in parts]
+
+
 def elided_names(names: list[str], metrics: QFontMetricsF, width: float) -> list[str]:
     """``names`` as a key line "● a  ● b ..." fitting ``width`` px: first without a result
     file's ending ("_results.hdf") and the start and end they all share, then the longest
@@ -181,7 +198,8 @@ class PanelGrid(pg.GraphicsLayoutWidget):
         # of the widget); whenever that happens, give it the whole view back.
         self.ci.geometryChanged.connect(self._fill_view)
         self.heading.setMaximumHeight(44)
-        self._heading_parts: tuple[str, list[str], int] | None = None  # heading, legend, colours
+        # heading, legend (a name per colour), colours, markers (a name per shape)
+        self._heading_parts: tuple[str, list[str], int, list[str]] | None = None
         # Error bars and axes are straight lines along the pixel grid: smoothing them only
         # costs time. Fit lines and symbols keep their own antialiasing (pyqtgraph's option).
         self.setAntialiasing(False)
@@ -280,20 +298,32 @@ class PanelGrid(pg.GraphicsLayoutWidget):
             self.ci.setGeometry(self.range)
 
     def _set_heading(self) -> None:
-        """The heading line and the colour key below it, each name elided in its middle
-        (where file names of a series differ least) so the key fits the widget's width; the
-        full names are in the heading's tooltip."""
-        heading, legend, n_colours = self._heading_parts
-        if legend:
+        """The heading line and the key below it, each name elided in its middle (where
+        file names of a series differ least) so the key fits the widget's width; the full
+        names are in the heading's tooltip. With ``markers`` (a key of shapes: one per file,
+        the colours then name something else, e.g. φ sectors) the shapes follow the colours
+        in the ink colour, on the same line when both fit, else on a line of their own."""
+        heading, legend, n_colours, markers = self._heading_parts
+        if legend or markers:
             font = QFont(self.heading.item.font())
             font.setPointSizeF(10)
-            names = elided_names(legend, QFontMetricsF(font), self.width() - _MARGIN_PX - 8)
-            keys = "  ".join(f"<span style='color:{pen_for(i, n_colours).color().name()}'>"
-                             f"●</span> {escape(name)}" for i, name in enumerate(names))
-            heading = f"{heading}<br>{keys}" if heading else keys
-            self.heading.setToolTip(tooltip("\n".join(legend)) if names != legend else "")
+            metrics = QFontMetricsF(font)
+            width = self.width() - _MARGIN_PX - 8
+            ink = QColor(*resolve(INK)).name()
+            colours = [(pen_for(i, n_colours).color().name(), "●") for i in range(len(legend))]
+            shapes = [(ink, MARKER_GLYPHS[marker(k)]) for k, name in enumerate(markers) if name]
+            named = [name for name in markers if name]  # "": a shape no curve has
+            lines = _key_lines([(legend, colours), (named, shapes)], metrics, width)
+            shown = [name for line in lines for name, _, _ in line]
+            keys = ["  ".join(f"<span style='color:{colour}'>{glyph}</span> {escape(name)}"
+                              for name, colour, glyph in line) for line in lines]
+            heading = "<br>".join([heading, *keys] if heading else keys)
+            every = [*legend, *named]
+            self.heading.setToolTip(tooltip("\n".join(every)) if shown != every else "")
         else:
             self.heading.setToolTip("")
+        # Room for the heading and two key lines (shapes apart from colours) at most.
+        self.heading.setMaximumHeight(44 if heading.count("<br>") < 2 else _HEADING_PX)
         if self.heading.text != heading:  # a new text re-lays out the grid
             self.heading.setText(heading, size="10pt", color=None)  # None: the foreground colour
 
@@ -329,10 +359,12 @@ class PanelGrid(pg.GraphicsLayoutWidget):
 
     def set_panels(self, panels: list[Panel], n_colours: int, x_label: str, y_label: str,
                    shared_y: bool = True, legend: list[str] | None = None,
-                   heading: str = "") -> None:
+                   heading: str = "", markers: list[str] | None = None) -> None:
         """``legend``: one name per colour, shown once above the grid (a legend inside a
-        small panel would hide its data); fits are the lines, data the points. ``heading`` is
-        rich text (user strings in it escaped by the caller); legend names are plain."""
+        small panel would hide its data); fits are the lines, data the points. ``markers``:
+        one name per point shape (``line.MARKERS`` order), keyed in the ink colour after the
+        colours; none: every series is a circle. ``heading`` is rich text (user strings in
+        it escaped by the caller); legend and marker names are plain."""
         self.unstage()
         self.ci.layout.setHorizontalSpacing(_SPACING_PX)
         self.ci.layout.setVerticalSpacing(_SPACING_PX)
@@ -340,7 +372,7 @@ class PanelGrid(pg.GraphicsLayoutWidget):
         self.notes = [p.note for p in panels]
         self.message = ""
         rows, cols = grid_shape(len(panels), self.capacity()[1])
-        self._heading_parts = (heading, list(legend or []), n_colours)
+        self._heading_parts = (heading, list(legend or []), n_colours, list(markers or []))
         self._set_heading()
         y_range = shared_y_range(panels) if shared_y else None
         shown_items = self._items[:len(self.plots)]

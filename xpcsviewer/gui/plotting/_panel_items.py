@@ -83,7 +83,7 @@ class PanelItems:
                 if not np.isfinite(err).all():  # nan_to_num is slow: only where needed
                     err = np.nan_to_num(err)
             item.set_points(x[keep], y[keep], err, _styles(s.colour, n_colours)[0],
-                            s.label or None)
+                            s.label or None, s.marker)
             wanted.append(item)  # its error bars too: at log10 t on the log-x plot
         for i, s in enumerate(panel.lines):
             x, y = ADAPTER.curve(s.x, s.y)

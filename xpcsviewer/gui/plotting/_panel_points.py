@@ -19,24 +19,46 @@ import numpy as np
 import pyqtgraph as pg
 from pyqtgraph.Qt.internals import PrimitiveArray
 from PySide6.QtCore import QLineF, QPointF, QRectF, QSizeF, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPixmap
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPixmap, QPolygonF
 
 from ._axes import LogAxis
 
 _SYMBOL_PX = 4  # symbol diameter, before its 2 px outline (pyqtgraph's symbolSize=4)
-_PIXMAPS: dict[tuple[int, float], QPixmap] = {}  # (rgba, device pixel ratio) -> symbol
+_PIXMAPS: dict[tuple[int, str, float], QPixmap] = {}  # (rgba, shape, pixel ratio) -> symbol
 # A pixmap outliving the application crashes the interpreter's exit; atexit handlers run
 # before PySide's own, which destroys the application.
 atexit.register(_PIXMAPS.clear)
 
+# The shapes other than the circle (line.MARKERS), as polygons in units of the circle's
+# radius, y down. A little larger than the circle (about its area, a triangle more): at
+# 4 px a square or triangle of the circle's width reads as a dot again.
+_STAR = [(1.45 * (0.42 if k % 2 else 1.0) * math.sin(k * math.pi / 5),
+          -1.45 * (0.42 if k % 2 else 1.0) * math.cos(k * math.pi / 5)) for k in range(10)]
+_SHAPES: dict[str, list[tuple[float, float]]] = {
+    "s": [(-0.9, -0.9), (0.9, -0.9), (0.9, 0.9), (-0.9, 0.9)],
+    "^": [(0.0, -1.3), (1.2, 0.8), (-1.2, 0.8)],
+    "v": [(0.0, 1.3), (1.2, -0.8), (-1.2, -0.8)],
+    "<": [(-1.3, 0.0), (0.8, -1.2), (0.8, 1.2)],
+    ">": [(1.3, 0.0), (-0.8, -1.2), (-0.8, 1.2)],
+    "D": [(0.0, -1.3), (1.3, 0.0), (0.0, 1.3), (-1.3, 0.0)],
+    "*": _STAR,
+}
 
-def _symbol(colour: QColor, dpr: float) -> QPixmap:
-    """A filled circle with a 2 px outline of ``colour``, ``_SYMBOL_PX`` across, drawn once
-    per colour and pixel ratio."""
-    key = (colour.rgba(), dpr)
+
+def symbol_side(shape: str = "o") -> float:
+    """Width of ``shape``'s pixmap in px (logical): the symbol and its outline."""
+    reach = max((max(abs(x), abs(y)) for x, y in _SHAPES.get(shape, [])), default=1.0)
+    return _SYMBOL_PX * reach + 4  # the outline reaches 1 px past the shape on each side
+
+
+def _symbol(colour: QColor, dpr: float, shape: str = "o") -> QPixmap:
+    """A filled ``shape`` (``line.MARKERS``; a circle ``_SYMBOL_PX`` across, the others
+    about its area) with a 2 px outline of ``colour``, drawn once per colour, shape and
+    pixel ratio."""
+    key = (colour.rgba(), shape, dpr)
     pixmap = _PIXMAPS.get(key)
     if pixmap is None:
-        side = _SYMBOL_PX + 4  # the outline reaches 1 px past the circle on each side
+        side = symbol_side(shape)
         pixmap = QPixmap(math.ceil(side * dpr), math.ceil(side * dpr))
         pixmap.setDevicePixelRatio(dpr)
         pixmap.fill(Qt.GlobalColor.transparent)
@@ -45,7 +67,11 @@ def _symbol(colour: QColor, dpr: float) -> QPixmap:
         painter.setPen(pg.mkPen(colour, width=2))
         painter.setBrush(pg.mkBrush(colour))
         r = _SYMBOL_PX / 2
-        painter.drawEllipse(QRectF(side / 2 - r, side / 2 - r, 2 * r, 2 * r))
+        if shape in _SHAPES:
+            c = pixmap.width() / dpr / 2
+            painter.drawPolygon(QPolygonF([QPointF(c + r * x, c + r * y) for x, y in _SHAPES[shape]]))
+        else:  # a circle, as before shapes existed
+            painter.drawEllipse(QRectF(side / 2 - r, side / 2 - r, 2 * r, 2 * r))
         painter.end()
         _PIXMAPS[key] = pixmap
     return pixmap
@@ -53,7 +79,7 @@ def _symbol(colour: QColor, dpr: float) -> QPixmap:
 
 class PointsItem(pg.GraphicsObject):
     """One series of a panel: symbols at (x, y) and, when given, ±err bars, in the colour
-    of ``set_points``. A data item to the plot (``listDataItems``, ``name``, ``getData``,
+    and shape (``line.MARKERS``) of ``set_points``. A data item to the plot (``listDataItems``, ``name``, ``getData``,
     ``dataBounds``, log-x mode) without a ``PlotDataItem``'s machinery: making one of those
     and adding it to a plot (curve and scatter children, menu entries) was most of the time
     the window froze when 12 overlaid files first needed 84 more of them.
@@ -70,6 +96,7 @@ class PointsItem(pg.GraphicsObject):
         self._log_x = False
         self._name: str | None = None
         self._colour = QColor(0, 0, 0)
+        self._shape = "o"
         self._rect: QRectF | None = None  # bounds cached until new data or a new view
         self._fragments = PrimitiveArray(QPainter.PixmapFragment, 10)
         self._lines = PrimitiveArray(QLineF, 4)
@@ -84,9 +111,10 @@ class PointsItem(pg.GraphicsObject):
         return self._name
 
     def set_points(self, x: np.ndarray, y: np.ndarray, err: np.ndarray | None,
-                   colour: QColor, name: str | None = None) -> None:
+                   colour: QColor, name: str | None = None, shape: str = "o") -> None:
         """``x`` (n,) > 0 when the plot is log-x, ``y`` (n,) finite, ``err`` (n,) one sigma
-        (finite, or None for no bars); float arrays in the plot's units."""
+        (finite, or None for no bars); float arrays in the plot's units; ``shape`` one of
+        ``line.MARKERS``."""
         self._raw_x = np.asarray(x, np.float64)
         self._y = np.asarray(y, np.float64)
         self._err = None if err is None else np.asarray(err, np.float64)
@@ -94,7 +122,16 @@ class PointsItem(pg.GraphicsObject):
             self._colour = QColor(colour)
             self._pen = pg.mkPen(self._colour, width=1)
         self._name = name
+        self._shape = shape
         self._relayout()
+
+    def shape_name(self) -> str:
+        """The points' shape (``line.MARKERS``)."""
+        return self._shape
+
+    def colour(self) -> QColor:
+        """The points' colour."""
+        return QColor(self._colour)
 
     def setLogMode(self, xState: bool, yState: bool) -> None:  # noqa: N802, N803 - pyqtgraph's
         if bool(xState) != self._log_x:
@@ -120,7 +157,7 @@ class PointsItem(pg.GraphicsObject):
         return float(np.min(self._y - err)), float(np.max(self._y + err))
 
     def pixelPadding(self) -> float:  # noqa: N802 - pyqtgraph's name
-        return (_SYMBOL_PX + 4) / 2
+        return symbol_side(self._shape) / 2
 
     # -- drawing -------------------------------------------------------------------------------
     def viewTransformChanged(self) -> None:  # noqa: N802 - pyqtgraph's name
@@ -153,7 +190,7 @@ class PointsItem(pg.GraphicsObject):
             p.setPen(self._pen)
             p.drawLines(*self._lines.drawargs())
         dpr = widget.devicePixelRatioF() if widget is not None else 1.0
-        pixmap = _symbol(self._colour, dpr)
+        pixmap = _symbol(self._colour, dpr, self._shape)
         side = pixmap.width()
         self._fragments.resize(xs.size)
         frags = self._fragments.ndarray()

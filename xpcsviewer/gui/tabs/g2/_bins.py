@@ -10,7 +10,7 @@ order in the selection, whichever file is the reference.
 
 φ modes (``G2State.phi_mode``):
 - ``each``: one panel per (q, φ) bin;
-- ``per_q``: one panel per q, one curve per φ (colour = φ sector);
+- ``per_q``: one panel per q, one curve per φ (colour = φ sector; shape = file);
 - ``average``: one panel per q with the pixel-weighted φ average (``compute.bins``);
 - ``one``: only the φ sector nearest ``phi_pick`` degrees.
 Bins are labelled 1-based, as the file's roi labels and boost_corr's ``-d 2-4`` are.
@@ -121,12 +121,16 @@ def transform(f: FileG2, mode: str, phi_pick: float | None) -> FileG2:
 @dataclass(frozen=True)
 class Member:
     """One curve of a panel: column ``column`` of file ``file_index``, its legend ``label``
-    and colour index."""
+    and colour index; ``marker``, the index of its points' shape (``line.MARKERS``), and
+    ``key``, its colour's name in the key when that is not ``label`` (the per-q mode of
+    several files: colour = φ sector, shape = file)."""
 
     file_index: int
     column: int
     label: str
     colour: int
+    marker: int = 0
+    key: str = ""
 
 
 @dataclass(frozen=True)
@@ -176,7 +180,7 @@ def slots(files: list[FileG2], mode: str, reference: int = 0) -> tuple[list[Slot
         notes.append(f"partitions differ from {ref.name}'s, bins paired by nearest q, φ: "
                      + "; ".join(differ))
     if mode == "per_q":
-        return _per_q(files, pairs, r), notes, max(1, np.unique(ref.phi).size * len(files))
+        return _per_q(files, pairs, r), notes, max(1, np.unique(np.round(ref.phi, 9)).size)
     out = []
     for c in range(ref.n_bins):
         members = [Member(r, c, ref.name if many else "data", r)]
@@ -215,6 +219,10 @@ def _order(q: float, phi: float) -> tuple[float, float]:
 
 
 def _per_q(files: list[FileG2], pairs: dict[int, Any], r: int) -> list[Slot]:
+    """One panel per q ring of the reference file. A curve's colour is its φ sector (the
+    reference's sector its bin pairs with: the same φ has the same colour in every file)
+    and its shape its file (the file's place in the selection): a colour per (file, φ)
+    was 24 colours for 4 files of 6 sectors from a palette of 8, repeating."""
     ref = files[r]
     sectors = np.unique(np.round(ref.phi, 9))
     out = []
@@ -228,8 +236,8 @@ def _per_q(files: list[FileG2], pairs: dict[int, Any], r: int) -> list[Slot]:
                 if p < 0:
                     continue
                 name = f"{f.name} " if len(files) > 1 else ""
-                members.append(Member(k, p, f"{name}φ={f.phi[p]:.3g}°",
-                                      colour + k * sectors.size))
+                members.append(Member(k, p, f"{name}φ={f.phi[p]:.3g}°", colour, k,
+                                      f"φ={ref.phi[c]:.3g}°"))
         q = float(np.average(ref.q[cols], weights=ref.weights[cols]))
         out.append(Slot(f"q bin {len(out) + 1}: q={q:.4g} Å⁻¹, {cols.size} φ", tuple(members)))
     return out

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...export_names import file_stem
+from ...line import marker
 from ...plotting import (
     G2MapPanel,
     Line,
@@ -245,13 +246,14 @@ class G2View(TabView):
         self._paged_paths = tuple(f.path for f in data.files)
         page, start, stop = page_of(len(data.slots), self.grid.per_page, self.state.page)
         n_pages = max(1, -(-len(data.slots) // self.grid.per_page))
-        self.page_label.setText(f"bins {data.first_slot + start + 1}–{data.first_slot + stop} "
+        what = "q rings" if data.settings.get("phi_mode") == "per_q" else "bins"  # a panel each
+        self.page_label.setText(f"{what} {data.first_slot + start + 1}–{data.first_slot + stop} "
                                 f"of {data.n_slots_all} (page {page + 1}/{n_pages})")
         self.prev_page.setEnabled(page > 0)
         self.next_page.setEnabled(page < n_pages - 1)
         self.grid.set_panels(self.panels(data, start, stop), data.n_colours, T_LABEL, G2_LABEL,
                              shared_y=not self.state.y_per_panel, heading=self.heading(data),
-                             legend=self.legend(data))
+                             legend=self.legend(data), markers=self.markers(data))
         self.stack.setCurrentWidget(self.grid)
 
     def _show_range(self, first: int, last: int) -> None:
@@ -304,8 +306,19 @@ class G2View(TabView):
         names: dict[int, str] = {}
         for slot in data.slots:
             for m in slot.members:
-                names.setdefault(m.colour, m.label)
+                names.setdefault(m.colour, m.key or m.label)
         return [names.get(i, "") for i in range(data.n_colours)]
+
+    @staticmethod
+    def markers(data: G2Data) -> list[str]:
+        """One name per point shape (``line.MARKERS`` order) where the shapes tell the files
+        apart (the per-q mode of several files: colours are φ sectors there), "" for a file
+        with no curve in the panels (e.g. not φ-resolved: nothing pairs); else none."""
+        members = [m for slot in data.slots for m in slot.members]
+        if not any(m.marker for m in members):
+            return []
+        drawn = {m.file_index for m in members}
+        return [f.name if k in drawn else "" for k, f in enumerate(data.files)]
 
     def panels(self, data: G2Data, start: int = 0, stop: int | None = None) -> list[Panel]:
         """Panels for ``data.slots[start:stop]`` (one page; all by default)."""
@@ -314,7 +327,8 @@ class G2View(TabView):
             points, lines, band, note = [], [], None, slot.note
             for m in slot.members:
                 f, c = data.files[m.file_index], m.column
-                points.append(Line(f.t, f.g2[:, c], m.label, f.g2_err[:, c], m.colour, symbol=True))
+                points.append(Line(f.t, f.g2[:, c], m.label, f.g2_err[:, c], m.colour, symbol=True,
+                                   marker=marker(m.marker)))
                 lines += [Line(t, y, f"{m.label} {part}", colour=data.n_colours + k)  # own colours
                           for k, (t, y, part) in enumerate(part_curves(data.partial, f, c))]
                 row = data.fit_row(m.file_index, c)
@@ -381,7 +395,8 @@ class G2View(TabView):
             return None
         return export_grid_figure(path, self.panels(data), T_LABEL, G2_LABEL,
                                   title=self.heading(data, rich=False),
-                                  shared_y=not self.state.y_per_panel, n_colours=data.n_colours)
+                                  shared_y=not self.state.y_per_panel, n_colours=data.n_colours,
+                                  key=(self.legend(data), self.markers(data)))
 
     # -- Bayesian fit of one bin (the tab's second job, run by its driver) ------------------------
     def start_bayes(self) -> Any:
