@@ -24,7 +24,7 @@ from xpcsviewer.fitting import PARAM_UNITS as UNITS
 from ...plotting import INK, Line, LinePanel, LinesFigure, export_panels_figure, note_label
 from .._base import TabView
 from .._model import parse_number
-from ._sectors import sector_lines
+from ._sectors import sector_lines, sector_table
 from .controller import (
     Q_LABEL,
     TAU_LABEL,
@@ -197,7 +197,8 @@ class DiffusionView(TabView):
         text = summary_lines(data)
         if data.sectors and self.state.by_phi:  # coloured by φ, as the window shows it
             points, lines, title = self._sector_series(data, shown)
-            text += sector_lines(data.sectors, data.names)
+            for head, rows in sector_table(data.sectors, data.names):  # on paper a table:
+                text += [head, *(f"    {row}" for row in rows)]  # a line per φ, none cut mid-value
         else:
             title = "τ(q) from the g2 fits"
             for k, name in enumerate(data.names):
