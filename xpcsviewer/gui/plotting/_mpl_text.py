@@ -10,6 +10,7 @@ theirs as mathtext (10⁻³).
 from __future__ import annotations
 
 import html
+import math
 import re
 import textwrap
 from typing import Any
@@ -35,16 +36,26 @@ def drawn_tick_labels(axis: Any) -> list[Any]:
 
 
 def few_log_labels(axis: Any) -> None:
-    """A log axis labelled at 1, 2 and 5 per decade in plain numbers (0.002, 0.005, 0.01),
-    as the screen does, rather than one 10⁻² over a q range of one decade; the labels that
-    still crowd are thinned after layout (:func:`drop_crowded_minor_labels`)."""
-    from matplotlib.ticker import FuncFormatter, LogLocator
+    """A log axis over up to three decades labelled at 1, 2 and 5 per decade in plain
+    numbers (0.002, 0.005, 0.01), as the screen does, rather than one 10⁻² over a q range
+    of one decade; over more decades (a g2 time axis) at the decades only, as 10⁻⁵. Labels
+    that still crowd are thinned after layout (:func:`drop_crowded_minor_labels`)."""
+    from matplotlib.ticker import FuncFormatter, LogFormatterSciNotation, LogLocator
 
-    plain_number = FuncFormatter(lambda value, _pos: f"{value:g}")
+    sci = LogFormatterSciNotation()
+    sci.set_axis(axis)
+
+    def label(value: float, pos: Any) -> str:
+        lo, hi = sorted(axis.get_view_interval())
+        if lo > 0 and hi / lo <= 1e3:
+            return f"{value:g}"
+        exponent = math.log10(value) if value > 0 else math.nan
+        return sci(value, pos) if abs(exponent - round(exponent)) < 1e-6 else ""
+
     axis.set_major_locator(LogLocator(10.0))
     axis.set_minor_locator(LogLocator(10.0, subs=(2.0, 5.0)))
-    axis.set_major_formatter(plain_number)
-    axis.set_minor_formatter(plain_number)
+    axis.set_major_formatter(FuncFormatter(label))
+    axis.set_minor_formatter(FuncFormatter(label))
 
 
 def _crowded(axis: Any, renderer: Any) -> bool:
