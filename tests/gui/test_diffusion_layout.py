@@ -99,8 +99,8 @@ def test_every_diffusion_mode_exports_laid_out(qtbot, fits, key, tmp_path, monke
 
 
 def test_diffusion_at_1280x720_keeps_both_plots_readable(qtbot, make_window, tmp_path, data_dir):
-    """Three files, φ-resolved (nine sectors in τ(q)'s legend): neither plot is squeezed
-    beside a legend, and each bottom axis draws its q tick labels."""
+    """Three files, φ-resolved (eight sectors in τ(q)'s legend) and plain: neither plot is
+    squeezed beside a legend, and each bottom axis draws its q tick labels."""
     from PySide6.QtGui import QImage, QPainter
 
     folder = tmp_path / "three"
@@ -118,18 +118,22 @@ def test_diffusion_at_1280x720_keeps_both_plots_readable(qtbot, make_window, tmp
                     timeout=WAIT_MS)
     wait_idle(qtbot, window)
     assert view.state.by_phi and len(view.last_data.sectors) == 8
-    qtbot.wait(50)  # the legends' layout
     image = QImage(8, 8, QImage.Format.Format_ARGB32)
-    for panel in (view.tauq, view.params):
-        data_box = panel.plot.vb.sceneBoundingRect()
-        assert data_box.width() >= READABLE_PX, (panel.plot.titleLabel.text, data_box.width())
-        assert data_box.right() <= panel.width() + 1
-        painter = QPainter(image)
-        try:
-            ticks = [text for _rect, _flags, text in
-                     panel.plot.getAxis("bottom").generateDrawSpecs(painter)[2]]
-        finally:
-            painter.end()
-        assert len(ticks) >= 3, ticks
-        assert all(float(t) > 0 for t in ticks)  # q values, not blanks
-    assert not view.params.legend.isVisible() or not view.params.legend.items
+    for by_phi in (True, False):  # by φ: nine sectors in the legend; plain: files and laws
+        view.state.by_phi = by_phi
+        wait_idle(qtbot, window)
+        qtbot.wait(50)  # the legends' layout
+        for panel in (view.tauq, view.params):
+            data_box = panel.plot.vb.sceneBoundingRect()
+            assert data_box.width() >= READABLE_PX, (by_phi, panel.plot.titleLabel.text,
+                                                     data_box.width())
+            assert data_box.right() <= panel.width() + 1
+            painter = QPainter(image)
+            try:
+                ticks = [text for _rect, _flags, text in
+                         panel.plot.getAxis("bottom").generateDrawSpecs(painter)[2]]
+            finally:
+                painter.end()
+            assert len(ticks) >= 3, ticks
+            assert all(float(t) > 0 for t in ticks)  # q values, not blanks
+        assert not view.params.legend.items  # its colours are τ(q)'s: one legend for both
