@@ -7,8 +7,10 @@ from pathlib import Path
 
 import numpy as np
 from conftest import show_tab, wait_idle
+from PySide6.QtCore import Qt
 
 import xpcsviewer
+from xpcsviewer.gui.line import INK
 from xpcsviewer.gui.tabs.diffusion.controller import NO_FIT
 
 WAIT_MS = 120_000
@@ -77,17 +79,35 @@ def test_phi_resolved_diffusion_on_the_multi_phi_file(qtbot, make_window, tmp_pa
     data, fit = view.last_data, g2.last_data.fit
     phi = g2.last_data.files[0].phi
     assert sorted(s.phi for s in data.sectors) == sorted(set(phi.tolist())) and len(data.sectors) == 6
+    said = []  # each sector's α and D, as the tab writes them
     for sector in data.sectors:
         cols = np.flatnonzero(np.isclose(phi, sector.phi))
         ref = xpcsviewer.fit_tauq(fit, alpha=2.0, bins=cols)
+        ref_free = xpcsviewer.fit_tauq(fit, alpha=None, bins=cols)
         assert sector.value("fixed", "D") == ref.D[0]
+        assert sector.value("free", "alpha") == ref_free.alpha[0]
+        assert sector.value("free", "alpha_err") == ref_free.alpha_err[0]
         d, err = sector.value("fixed", "D"), sector.value("fixed", "D_err")
         assert abs(d - truth) < max(4 * err, 0.1 * truth), (sector.phi, d, err)
+        # isotropic Brownian motion: α near 2 in every direction (phi_c's sectors 1.75-2.24)
+        assert abs(ref_free.alpha[0] - 2.0) < max(4 * ref_free.alpha_err[0], 0.3), sector.phi
+        said.append(f"{sector.label}: α = {ref_free.alpha[0]:.3f} ± {ref_free.alpha_err[0]:.3f}, "
+                    f"D = {ref.D[0]:.3g} ± {ref.D_err[0]:.2g}")
     assert abs(data.fixed.D[0] - truth) / truth < 0.05  # the isotropic fit, all 59 bins
-    assert "D by φ" in view.summary.text() and "roi 1–" in view.summary.text()
+    text = view.summary.text()
+    assert "phi_c_results.hdf by φ (D in Å²/s at α = 2)" in text and "roi 1–" in text
+    for words in said:
+        assert words in text, words
     assert view.params.isVisibleTo(view)  # the parameter-vs-q panel comes back, by φ too
     items = view.tauq.plot.listDataItems()
-    assert len(items) == 12  # six sectors: points and a power law each
+    assert len(items) == 13  # six sectors: points and a power law each; the isotropic law
+    # The isotropic power law (all φ together) is drawn over the sectors: fit_tauq's curve.
+    iso = xpcsviewer.fit_tauq(fit, alpha=None)
+    (line,) = [i for i in items if i.name() == f"all φ, α = {iso.alpha[0]:.2f}"]
+    assert line is items[-1] and line.opts["pen"].style() == Qt.PenStyle.DashLine
+    q, tau = iso.curve(0)
+    np.testing.assert_allclose(line.getData()[1], np.log10(tau), rtol=1e-12)  # log axes
+    np.testing.assert_allclose(line.getData()[0], np.log10(q), rtol=1e-12)
     # The figure export draws what the window shows: τ(q) coloured by φ, the sectors' D.
     from xpcsviewer.gui.tabs.diffusion import view as view_module
 
@@ -99,11 +119,14 @@ def test_phi_resolved_diffusion_on_the_multi_phi_file(qtbot, make_window, tmp_pa
     points = [line for line in tauq.lines if line.symbol]
     laws = [line for line in tauq.lines if line.dashed]
     assert [s.label for s in points] == [f"φ={sector.phi:g}°" for sector in data.sectors]
-    assert [s.colour for s in points] == list(range(6)) and len(laws) == 6
-    assert [s.colour for s in laws] == list(range(6))
+    assert [s.colour for s in points] == list(range(6)) and len(laws) == 7
+    assert [s.colour for s in laws] == [*range(6), INK]  # the sectors', then all φ in ink
+    assert laws[-1].label == f"all φ, α = {iso.alpha[0]:.2f}"
+    np.testing.assert_array_equal(laws[-1].y, iso.curve(0)[1])
     for series, sector in zip(points, data.sectors, strict=True):
         np.testing.assert_array_equal(series.x, data.fixed.q[sector.rows & data.fixed.used])
-    assert "D by φ" in exported["text"]
+    for words in said:  # α and D per φ in the export's text too
+        assert words in exported["text"], words
     out = window.export_csv(tmp_path / "d.csv")
     assert "per phi sector" in out.read_text()
     points = (tmp_path / "d_points.csv").read_text().splitlines()
@@ -172,7 +195,8 @@ def test_single_phi_files_beside_a_multi_phi_file_are_drawn_by_phi(qtbot, data_d
     items = view.tauq.plot.listDataItems()
     names = [item.name() for item in items]
     assert "aging_b_results.hdf φ=0°" in names and "brownian_a_results.hdf φ=0°" in names
-    assert len(items) == 2 * 8  # points and a power law per sector, all eight fitted
+    assert len(items) == 2 * 8 + 1  # points and a power law per sector, all eight fitted;
+    assert items[-1].name() == f"phi_c_results.hdf: all φ, α = {data.free.alpha[2]:.2f}"  # + phi_c's
     for k in (0, 1):  # one sector = the whole file: its points and D are the file's own
         sector = next(s for s in data.sectors if s.file_index == k)
         used = (data.free.file_index == k) & data.free.used
@@ -182,6 +206,6 @@ def test_single_phi_files_beside_a_multi_phi_file_are_drawn_by_phi(qtbot, data_d
         assert sector.value("fixed", "D") == data.fixed.D[k]
     # their D is said once, in the summary; the multi-φ file's by-φ line stays
     text = view.summary.text()
-    assert "phi_c_results.hdf: D by φ" in text and "aging_b_results.hdf: D by φ" not in text
+    assert "phi_c_results.hdf by φ" in text and "aging_b_results.hdf by φ" not in text
     for f in files:
         f.close()

@@ -20,7 +20,7 @@ from ..line import INK, Line, marker, resolve
 from ..theme import LIGHT
 from ._legend_mpl import figure_legend, outside_legend
 from ._lines import ColorScale
-from ._mpl_text import drop_crowded_minor_labels, plain, verbatim_texts, wrapped
+from ._mpl_text import drop_crowded_minor_labels, few_log_labels, plain, verbatim_texts, wrapped
 from ._panel_grid import Panel, grid_shape, shared_y_range
 from ._panel_items import fit_colour
 
@@ -102,6 +102,8 @@ def _lines_panel(figure: Any, axes: Any, panel: LinesFigure) -> None:
         s = panel.scale
         mappable = ScalarMappable(Normalize(s.vmin, s.vmax), _MPL_CMAPS.get(s.colormap, s.colormap))
         figure.colorbar(mappable, ax=axes, label=s.label)
+    if panel.log_x:
+        few_log_labels(axes.xaxis)
     if panel.legend:
         outside_legend(axes, fontsize=6)
 
@@ -126,12 +128,15 @@ def export_panels_figure(path: Path, panels: list[LinesFigure | MapFigure], *, n
     and ``footnote`` a line below everything."""
     ncols = max(1, min(ncols, len(panels)))
     nrows = -(-len(panels) // ncols)
-    n_text = len(text.splitlines())
     # Legends sit right of their axes: give them their own room, not the axes'.
     legends = any(isinstance(p, LinesFigure) and p.legend and any(x.label for x in p.lines)
                   for p in panels)
-    figure = _figure(4.2 * ncols + (1.8 if legends else 0.0),
-                     3.4 * nrows + 0.3 + _TEXT_LINE_IN * n_text)
+    width = 4.2 * ncols + (1.8 if legends else 0.0)
+    # Results text is wrapped to the figure's width: a line wider than the figure left
+    # constrained layout no room for the axes ("not applied"), squeezing and clipping all.
+    text = wrapped(text, width - 0.3, 7) if text else ""
+    n_text = len(text.splitlines())
+    figure = _figure(width, 3.4 * nrows + 0.3 + _TEXT_LINE_IN * n_text)
     ratios = [3.4] * nrows + ([_TEXT_LINE_IN * n_text + 0.1] if n_text else [])
     grid = figure.add_gridspec(len(ratios), ncols, height_ratios=ratios)
     for index, panel in enumerate(panels):

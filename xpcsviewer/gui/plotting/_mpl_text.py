@@ -10,6 +10,7 @@ theirs as mathtext (10⁻³).
 from __future__ import annotations
 
 import html
+import math
 import re
 import textwrap
 from typing import Any
@@ -34,19 +35,61 @@ def drawn_tick_labels(axis: Any) -> list[Any]:
             and lo - slack <= t.get_position()[index] <= hi + slack]
 
 
-def drop_crowded_minor_labels(figure: Any) -> None:
-    """Log axes over less than a few decades label minor ticks too (2×10⁻³, 3×10⁻³ …);
-    in a small panel those run into each other. Where two labels of one axis overlap after
-    layout, the minor labels are dropped (the major ones and the ticks stay)."""
-    from matplotlib.ticker import NullFormatter
+def few_log_labels(axis: Any) -> None:
+    """A log axis over up to three decades labelled at 1, 2 and 5 per decade in plain
+    numbers (0.002, 0.005, 0.01), as the screen does, rather than one 10⁻² over a q range
+    of one decade; over more decades (a g2 time axis) at the decades only, as 10⁻⁵. Labels
+    that still crowd are thinned after layout (:func:`drop_crowded_minor_labels`)."""
+    from matplotlib.ticker import FuncFormatter, LogFormatterSciNotation, LogLocator
 
-    figure.canvas.draw()  # place everything at the figure's size first
-    renderer = figure.canvas.get_renderer()
-    for axes in figure.axes:
-        for axis in (axes.xaxis, axes.yaxis):
-            boxes = [t.get_window_extent(renderer) for t in drawn_tick_labels(axis)]
-            if any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1:]):
+    sci = LogFormatterSciNotation()
+    sci.set_axis(axis)
+
+    def label(value: float, pos: Any) -> str:
+        lo, hi = sorted(axis.get_view_interval())
+        if lo > 0 and hi / lo <= 1e3:
+            return f"{value:g}"
+        exponent = math.log10(value) if value > 0 else math.nan
+        return sci(value, pos) if abs(exponent - round(exponent)) < 1e-6 else ""
+
+    axis.set_major_locator(LogLocator(10.0))
+    axis.set_minor_locator(LogLocator(10.0, subs=(2.0, 5.0)))
+    axis.set_major_formatter(FuncFormatter(label))
+    axis.set_minor_formatter(FuncFormatter(label))
+
+
+def _crowded(axis: Any, renderer: Any) -> bool:
+    """Two labels of ``axis`` overlap or touch (closer than 5 pt: "0.0050 0.0075" reads as one number)."""
+    pad = renderer.points_to_pixels(2.5)
+    boxes = [t.get_window_extent(renderer).padded(pad) for t in drawn_tick_labels(axis)]
+    return any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
+
+
+def drop_crowded_minor_labels(figure: Any) -> None:
+    """Tick labels that run into each other in a small panel are thinned after layout:
+    first a log axis' minor labels are dropped (2×10⁻³, 3×10⁻³ …; the ticks stay), then an
+    axis still crowded gets fewer major ticks (a linear q axis wrote 0.0050.0100.015), until
+    no two labels of one axis overlap."""
+    from matplotlib.ticker import LogLocator, MaxNLocator, NullFormatter
+
+    for attempt in range(5):
+        # Place everything at the figure's size first; twice, as constrained layout settles
+        # over two draws (the first places legends and texts, the second the axes by them).
+        figure.canvas.draw()
+        figure.canvas.draw()
+        renderer = figure.canvas.get_renderer()
+        crowded = [axis for axes in figure.axes for axis in (axes.xaxis, axes.yaxis)
+                   if _crowded(axis, renderer)]
+        if not crowded:
+            return
+        for axis in crowded:
+            if attempt == 0:
                 axis.set_minor_formatter(NullFormatter())
+                continue
+            n = max(2, len(axis.get_majorticklocs()) // 2)
+            log = axis.get_scale() == "log"
+            axis.set_major_locator(LogLocator(10.0, numticks=n) if log else MaxNLocator(n))
+            axis.set_minor_formatter(NullFormatter())
 
 
 def wrapped(text: str, width_in: float, fontsize: float) -> str:

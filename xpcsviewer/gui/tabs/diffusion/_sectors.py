@@ -75,16 +75,25 @@ def sector_fits(fit: Any, phis: list[np.ndarray] | None, q_range: Any) -> list[S
     return out
 
 
-def sector_lines(sectors: list[SectorFit], names: list[str]) -> list[str]:
-    """Per file: D ± error for each φ (α = 2), in words for the tab."""
-    lines = []
+def sector_table(sectors: list[SectorFit], names: list[str]) -> list[tuple[str, list[str]]]:
+    """Per file with several φ: a heading and, per φ sector, α ± error (α fitted) and
+    D ± error (α = 2, Å²/s) in words (the values are ``fit_tauq``'s per sector)."""
+    out = []
     for k, name in enumerate(names):
         mine = [s for s in sectors if s.file_index == k]
-        if len(mine) < 2:  # one sector: its D is the file's own, already in the summary
+        if len(mine) < 2:  # one sector: its α and D are the file's own, already in the summary
             continue
-        parts = []
+        rows = []
         for s in mine:
-            d, e = s.value("fixed", "D"), s.value("fixed", "D_err")
-            parts.append(f"{s.label}: " + (f"{d:.3g} ± {e:.2g}" if np.isfinite(d) else "—"))
-        lines.append(f"{name}: D by φ (Å²/s, α = 2): " + ";  ".join(parts))
-    return lines
+            a, ae = s.value("free", "alpha"), s.value("free", "alpha_err")
+            d, de = s.value("fixed", "D"), s.value("fixed", "D_err")
+            alpha = f"α = {a:.3f} ± {ae:.3f}" if np.isfinite(a) else "α: —"
+            diff = f"D = {d:.3g} ± {de:.2g}" if np.isfinite(d) else "D: —"
+            rows.append(f"{s.label}: {alpha}, {diff}")
+        out.append((f"{name} by φ (D in Å²/s at α = 2):", rows))
+    return out
+
+
+def sector_lines(sectors: list[SectorFit], names: list[str]) -> list[str]:
+    """:func:`sector_table` as one line per file, for the tab (its label wraps them)."""
+    return [f"{head} " + ";  ".join(rows) for head, rows in sector_table(sectors, names)]

@@ -21,10 +21,10 @@ from PySide6.QtWidgets import (
 
 from xpcsviewer.fitting import PARAM_UNITS as UNITS
 
-from ...plotting import Line, LinePanel, LinesFigure, export_panels_figure, note_label
+from ...plotting import INK, Line, LinePanel, LinesFigure, export_panels_figure, note_label
 from .._base import TabView
 from .._model import parse_number
-from ._sectors import sector_lines
+from ._sectors import sector_lines, sector_table
 from .controller import (
     Q_LABEL,
     TAU_LABEL,
@@ -121,8 +121,9 @@ class DiffusionView(TabView):
         self.tauq.set_lines(points + lines)
 
     def _sector_series(self, data: DiffusionData, shown: Any) -> tuple[list[Line], list[Line], str]:
-        """τ(q) points and power laws per φ sector (colour = sector), and their title: the
-        window and the export draw the same."""
+        """τ(q) points and power laws per φ sector (colour = sector), then each multi-φ
+        file's isotropic power law (all φ together, ink dashed, on top), and their title:
+        the window and the export draw the same."""
         which = "free" if self.state.alpha_free else "fixed"
         points, lines = [], []
         many = len(data.names) > 1
@@ -134,8 +135,31 @@ class DiffusionView(TabView):
             if np.isfinite(result.alpha[sector.file_index]):
                 q, tau = result.curve(sector.file_index)
                 lines.append(Line(q, tau, colour=i, dashed=True))
+        for k, name in enumerate(data.names):
+            # a file of one sector: its sector's law is already its isotropic one
+            if sum(s.file_index == k for s in data.sectors) > 1 and np.isfinite(shown.alpha[k]):
+                q, tau = shown.curve(k)
+                label = f"all φ, α = {shown.alpha[k]:.2f}" if self.state.alpha_free else "all φ, α = 2"
+                lines.append(Line(q, tau, f"{name}: {label}" if many else label, colour=INK,
+                                  dashed=True))
         law = "τ₀ q^-α per sector" if self.state.alpha_free else "τ = 1/(D q²) per sector"
         return points, lines, f"τ(q) by φ, model {data.fit.model}; {law}"
+
+    def _param_series(self, data: DiffusionData, chosen: str) -> list[Line]:
+        """The chosen g2-fit parameter vs q in the colours of the τ(q) plot (per φ sector
+        when τ(q) is drawn by φ, else per file), so τ(q)'s legend names them and this plot
+        needs none of its own: it keeps its width in a narrow window."""
+        fit = data.fit
+        if not (data.sectors and self.state.by_phi):
+            return [Line(q, v, "", e, k, symbol=True) for k, q, v, e in param_points(fit, chosen)]
+        values, errors = fit.param(chosen)
+        return [Line(fit.q[s.rows & fit.ok], values[s.rows & fit.ok], "", errors[s.rows & fit.ok], i,
+                     symbol=True) for i, s in enumerate(data.sectors)]
+
+    def _param_title(self, data: DiffusionData, chosen: str) -> str:
+        key = "" if len(data.names) < 2 and not (data.sectors and self.state.by_phi) else \
+            "; colours as in τ(q)"
+        return f"{chosen} vs q ({data.fit.model} fit{key})"
 
     def _render_params(self, data: DiffusionData) -> None:
         self.params.show()  # hidden while a message stood alone (by φ too: it was left hidden)
@@ -148,13 +172,10 @@ class DiffusionView(TabView):
         self.param.setCurrentText(chosen)
         self.param.blockSignals(was)
         chosen = self.state.param_view if self.state.param_view in names else chosen
-        many = len(data.names) > 1
-        points = [Line(q, v, data.names[k] if many else "", e, k, symbol=True)
-                  for k, q, v, e in param_points(fit, chosen)]
         unit = f" ({UNITS[chosen]})" if chosen in UNITS else ""
         self.params.set_axes(Q_LABEL, chosen + unit, log_x=False, log_y=chosen.startswith("tau"),
-                             title=f"{chosen} vs q ({fit.model} fit)")
-        self.params.set_lines(points)
+                             title=self._param_title(data, chosen))
+        self.params.set_lines(self._param_series(data, chosen), legend=False)
 
     def _message(self, text: str) -> None:
         self.summary.setText("")
@@ -176,7 +197,8 @@ class DiffusionView(TabView):
         text = summary_lines(data)
         if data.sectors and self.state.by_phi:  # coloured by φ, as the window shows it
             points, lines, title = self._sector_series(data, shown)
-            text += sector_lines(data.sectors, data.names)
+            for head, rows in sector_table(data.sectors, data.names):  # on paper a table:
+                text += [head, *(f"    {row}" for row in rows)]  # a line per φ, none cut mid-value
         else:
             title = "τ(q) from the g2 fits"
             for k, name in enumerate(data.names):
@@ -192,10 +214,8 @@ class DiffusionView(TabView):
         fit = data.fit
         free = [p for p, f in zip(fit.params, fit.free, strict=True) if f] or list(fit.params)
         chosen = self.state.param_view if self.state.param_view in free else free[0]
-        many = len(data.names) > 1
         unit = f" ({UNITS[chosen]})" if chosen in UNITS else ""
-        panels.append(LinesFigure([Line(q, v, data.names[k] if many else "", e, k, symbol=True)
-                                   for k, q, v, e in param_points(fit, chosen)], Q_LABEL,
-                                  chosen + unit, log_y=chosen.startswith("tau"),
-                                  title=f"{chosen} vs q ({fit.model} fit)"))
+        panels.append(LinesFigure(self._param_series(data, chosen), Q_LABEL, chosen + unit,
+                                  log_y=chosen.startswith("tau"), legend=False,
+                                  title=self._param_title(data, chosen)))
         return export_panels_figure(path, panels, text="\n".join(text))
