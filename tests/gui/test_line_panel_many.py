@@ -21,7 +21,7 @@ def _panel(qtbot):
 
 def test_many_lines_all_drawn_the_first_named_the_rest_grouped(qtbot):
     from xpcsviewer.gui.line import Line
-    from xpcsviewer.gui.plotting._lines import CROWD_POINTS, NAMED_LINES
+    from xpcsviewer.gui.plotting._lines import CROWD_POINTS, GROUP_OVER, NAMED_LINES
 
     rng = np.random.default_rng(1)
     q = np.geomspace(1e-3, 1e-1, 100)
@@ -46,7 +46,11 @@ def test_many_lines_all_drawn_the_first_named_the_rest_grouped(qtbot):
     legend_rows = [label.text for _, label in panel.legend.items]
     assert len(legend_rows) == NAMED_LINES + 1
     assert legend_rows[-1].startswith(f"… {200 - NAMED_LINES} more")
-    assert "run_012" in panel.legend.toolTip() and "run_199" not in panel.legend.toolTip()
+    tip = panel.legend.toolTip()
+    assert f"run_{NAMED_LINES:03d}" in tip and "run_199" not in tip and "more" in tip
+    # up to GROUP_OVER lines (a Diffusion plot by φ of several files): every line named
+    panel.set_lines(lines[:GROUP_OVER])
+    assert [i.name() for i in panel.plot.listDataItems()] == [ln.label for ln in lines[:GROUP_OVER]]
 
 
 def test_long_noisy_lines_are_drawn_thin_and_at_screen_resolution(qtbot):
@@ -55,7 +59,7 @@ def test_long_noisy_lines_are_drawn_thin_and_at_screen_resolution(qtbot):
 
     rng = np.random.default_rng(2)
     t = np.arange(1, 10_001) * 1e-3
-    traces = [Line(t, 1e3 + rng.normal(0, 30, t.size), f"f{k}") for k in range(20)]
+    traces = [Line(t, 1e3 + rng.normal(0, 30, t.size), f"f{k}") for k in range(50)]
     panel = _panel(qtbot)
     panel.set_axes("t (s)", "I")
     panel.set_lines(traces)

@@ -131,6 +131,15 @@ def test_phi_resolved_diffusion_on_the_multi_phi_file(qtbot, make_window, tmp_pa
     assert "per phi sector" in out.read_text()
     points = (tmp_path / "d_points.csv").read_text().splitlines()
     assert points[1].split(",")[3] == "phi_deg"
+    # φ averaged in the g2 tab: the fitted columns are q rings, and are named so (they are
+    # no roi labels of the file: phi_c's rois are 1-59).
+    show_tab(qtbot, window, "g2")
+    g2.state.phi_mode = "average"
+    qtbot.waitUntil(lambda: g2.last_data.settings["phi_mode"] == "average"
+                    and g2.last_data.fit is not None, timeout=WAIT_MS)
+    view = show_tab(qtbot, window, "diffusion")
+    qtbot.waitUntil(lambda: "bins (q rings 1–" in view.summary.text(), timeout=WAIT_MS)
+    assert "(roi " not in view.summary.text()
 
 
 def test_a_two_time_only_file_says_it_has_no_multitau_g2(qtbot, make_window, tmp_path, data_dir):

@@ -72,7 +72,8 @@ def _error_bars(x: np.ndarray, y: np.ndarray, err: np.ndarray, log_x: bool, log_
                            bottom=centre - np.log10(lo), pen=pen)
 
 
-NAMED_LINES = 12  # lines drawn one item each and named in the legend; the rest grouped
+GROUP_OVER = 40  # more lines than this (many overlaid files): the rest are grouped
+NAMED_LINES = 12  # then the lines drawn one item each and named in the legend
 MORE_NAMES = 40  # names of the grouped lines listed in the legend's tooltip
 
 
@@ -150,13 +151,15 @@ class LinePanel(NotedPanel, pg.GraphicsLayoutWidget):
     def set_lines(self, lines: list[Line], scale: ColorScale | None = None,
                   legend: bool = True, empty_note: str = "") -> None:
         """Draw ``lines``; when none has a point to show, the plot says ``empty_note`` (or
-        that nothing is finite / positive on these axes). The first ``NAMED_LINES`` are
-        items of their own, named in the legend; the rest (200 overlaid files) are drawn
-        as one item per look (colour, style), unnamed, with one legend row counting them."""
+        that nothing is finite / positive on these axes). Of more than ``GROUP_OVER``
+        lines (200 overlaid files) the first ``NAMED_LINES`` are items of their own, named
+        in the legend, and the rest are drawn as one item per look (colour, style), unnamed,
+        with one legend row counting them."""
         self.plot.clear()
         self.legend.clear()
         self._drawn = _Drawn()
-        named, rest = lines[:NAMED_LINES], lines[NAMED_LINES:]
+        named, rest = ((lines, []) if len(lines) <= GROUP_OVER
+                       else (lines[:NAMED_LINES], lines[NAMED_LINES:]))
         for position, line in enumerate(named):
             self._draw_one(position, line, legend)
         if rest:

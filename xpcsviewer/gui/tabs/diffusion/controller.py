@@ -67,7 +67,12 @@ def summary_lines(data: DiffusionData) -> list[str]:
         d = (f"D = {fixed.D[k]:.4g} ± {fixed.D_err[k]:.2g} Å²/s = {fixed.D[k] * 1e-8:.4g} µm²/s (α = 2)"
              if math.isfinite(fixed.D[k]) else "D: —")
         cols = free.column[(free.file_index == k) & free.used] + 1
-        out.append(f"{name}: {alpha};  {d};  {int(free.n_used[k])} bins (roi {label_ranges(cols)})")
+        # A φ-averaged fit's columns are q rings (the g2 tab's "φ average"), not the file's
+        # roi labels: name them as the g2 panels do ("q bin 3").
+        phis = (data.settings or {}).get("g2_phi")
+        ringed = phis is not None and k < len(phis) and np.isnan(np.asarray(phis[k], float)).all()
+        what = "q rings" if ringed else "roi"
+        out.append(f"{name}: {alpha};  {d};  {int(free.n_used[k])} bins ({what} {label_ranges(cols)})")
     out += [f"{name}: not in the g2 fit (no multi-tau g2, a two-time only run; or selected "
             "after the fit)" for name in data.left_out]
     return out
