@@ -262,3 +262,26 @@ def test_a_staged_draw_that_is_superseded_paints_again(qtbot):
     assert grid.stage(1)
     grid.show_message("nothing to show")  # a message ends a staged draw too
     assert grid.updatesEnabled() and grid.plots == []
+
+
+def test_bins_the_reference_lacks_are_one_panel_for_every_file_that_has_them(data_dir):
+    # Two files with the same partition (brownian_a and a copy) beside aging_b, the
+    # reference: each brownian_a bin without a partner in aging_b is one panel holding both
+    # files' curves, not one panel per file; then every bin of every file is still shown once.
+    from xpcsviewer.gui.tabs.g2._bins import load, slots
+
+    a, b = xv.open(data_dir / "aging_b_results.hdf"), xv.open(data_dir / "brownian_a_results.hdf")
+    files = [load(a), load(b), load(b)]
+    panels, notes, _ = slots(files, "each", reference=0)
+    m = match_bins(files[0].q, files[0].phi, files[1].q, files[1].phi)
+    lone = [s for s in panels if all(x.file_index != 0 for x in s.members)]
+    assert len(lone) == m.orphans.size > 0
+    for s in lone:
+        assert [(x.file_index, x.column) for x in s.members] == [(1, s.members[0].column),
+                                                                (2, s.members[0].column)]
+        assert s.title.endswith("\nonly in brownian_a, brownian_a")  # file stems
+    assert sorted(s.members[0].column for s in lone) == sorted(m.orphans.tolist())
+    shown = sorted((x.file_index, x.column) for s in panels for x in s.members)
+    assert shown == sorted({(k, c) for k, f in enumerate(files) for c in range(f.n_bins)})
+    a.close()
+    b.close()

@@ -201,14 +201,39 @@ def slots(files: list[FileG2], mode: str, reference: int = 0) -> tuple[list[Slot
     # among them they pushed the current file's bins to page 3 when another file had many
     # bins below its q range). Whose bin it is goes in the title (a note in the panel would
     # sit on its first points).
-    for k, m in pairs.items():
-        f = files[k]
-        for o in m.orphans:
-            title = f"{f.labels[o]}\nonly in {file_stem(f.name)}"
-            member = Member(k, int(o), f.name, k)
-            out.append(((1, *_order(f.q[o], f.phi[o])), Slot(title, (member,))))
+    for q, phi, members in _orphan_panels(files, pairs):
+        f, o = files[members[0].file_index], members[0].column
+        names = [file_stem(files[m.file_index].name) for m in members]
+        title = f"{f.labels[o]}\nonly in {', '.join(names)}"
+        tip = "\n".join(f"{name} {files[m.file_index].labels[m.column]}"
+                         for name, m in zip(names, members, strict=True))
+        out.append(((1, *_order(q, phi)), Slot(title, tuple(members), tip=tip)))
     out.sort(key=lambda item: item[0])  # stable: equal keys keep their file order
     return [slot for _, slot in out], notes, len(files)
+
+
+def _orphan_panels(files: list[FileG2], pairs: dict[int, Any]) -> list[tuple[float, float, list[Member]]]:
+    """The other files' bins without a partner in the reference, as panels (q, φ, members):
+    paired among themselves by the same rule (``match_bins``), so that two files sharing a
+    partition the reference lacks show each such bin once, overlaid, not once per file."""
+    panels: list[tuple[float, float, list[Member]]] = []
+    for k, m in pairs.items():
+        f = files[k]
+        if not m.orphans.size:
+            continue
+        orphans = np.asarray(m.orphans, np.int64)
+        joined = np.full(orphans.size, False)
+        if panels:
+            anchor_q = np.array([p[0] for p in panels])
+            anchor_phi = np.array([p[1] for p in panels])
+            found = match_bins(anchor_q, anchor_phi, f.q[orphans], f.phi[orphans])
+            for i, p in enumerate(found.partner):
+                if p >= 0 and not joined[p]:  # a coarser bin serves one panel only
+                    panels[i][2].append(Member(k, int(orphans[p]), f.name, k))
+                    joined[p] = True
+        for o in orphans[~joined]:
+            panels.append((float(f.q[o]), float(f.phi[o]), [Member(k, int(o), f.name, k)]))
+    return panels
 
 
 def _order(q: float, phi: float) -> tuple[float, float]:
