@@ -69,6 +69,11 @@ def test_long_noisy_lines_are_drawn_thin_and_at_screen_resolution(qtbot):
     named = [i for i in items if i.name()]
     assert all(i.opts["autoDownsample"] and i.opts["clipToView"] for i in named)
     assert t.size > LONG_LINE
+    # a short line beside a long one is drawn 1 px as well (a width would look meaningful)
+    panel.set_lines([traces[0], Line(t[:100], traces[1].y[:100], "short")])
+    assert [i.opts["pen"].widthF() for i in panel.plot.listDataItems()] == [1.0, 1.0]
+    panel.set_lines([Line(t[:100], traces[1].y[:100], "short")])  # alone: the usual 2 px
+    assert [i.opts["pen"].widthF() for i in panel.plot.listDataItems()] == [2.0]
     # a grouped trace keeps its outline: min and max of each run, spikes included
     runs = CROWD_POINTS // 2
     run = t.size // runs  # 78 points a run; the 16 left over are kept as they are

@@ -158,6 +158,7 @@ class LinePanel(NotedPanel, pg.GraphicsLayoutWidget):
         self.plot.clear()
         self.legend.clear()
         self._drawn = _Drawn()
+        self._thin = any(not ln.symbol and np.size(ln.x) > LONG_LINE for ln in lines)
         named, rest = ((lines, []) if len(lines) <= GROUP_OVER
                        else (lines[:NAMED_LINES], lines[NAMED_LINES:]))
         for position, line in enumerate(named):
@@ -210,8 +211,9 @@ class LinePanel(NotedPanel, pg.GraphicsLayoutWidget):
             item = self.plot.plot(x[keep], y[keep], pen=_thin(pen), name=name)
             item.setDownsampling(auto=True, method="peak")
             item.setClipToView(True)
-        else:
-            item = self.plot.plot(x[keep], y[keep], pen=pen, name=name)
+        else:  # beside a long line, 1 px too: a width must not tell one file from another
+            item = self.plot.plot(x[keep], y[keep], pen=_thin(pen) if self._thin else pen,
+                                  name=name)
         item.setToolTip(tooltip(line.label) if line.label else "")
         if line.err is not None:
             err = ADAPTER.convert(line.err, np.float64)[keep]
