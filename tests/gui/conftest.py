@@ -69,12 +69,17 @@ def make_window(qtbot, settings_path: Path) -> Callable:
     Every window made is closed and deleted at the end of the test (closing saves its
     settings, as a real restart would).
     """
+    from xpcsviewer.gui.live import FOLLOW_KEY
     from xpcsviewer.gui.main_window import MainWindow
 
     windows: list[MainWindow] = []
 
     def make(folder: Path | None = None, select: int | None = None) -> MainWindow:
         settings = QSettings(str(settings_path), QSettings.Format.IniFormat)
+        if not settings.contains(FOLLOW_KEY):
+            # The app follows a folder by default (live.FOLLOW_DEFAULTS); tests that do not
+            # test the live folder list it once, so files they write appear only when asked.
+            settings.setValue(FOLLOW_KEY, "false")
         window = MainWindow(settings)
         windows.append(window)
         window.resize(1200, 800)

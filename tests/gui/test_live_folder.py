@@ -84,3 +84,33 @@ def test_follow_setting_is_remembered(qtbot, make_window):
     second = make_window()
     assert second.actions_by_name["follow"].isChecked()
     assert second.follow_option(FOLLOW_KEY)
+
+
+def test_a_first_start_follows_the_folder_so_a_new_file_appears_without_f5(
+        qtbot, settings_path, tmp_path, data_dir):
+    # During a beamtime the correlator keeps writing: with no choice made yet, a folder is
+    # followed (by OS events), and a file written after the listing appears by itself.
+    from conftest import close_window, wait_idle
+    from PySide6.QtCore import QSettings
+
+    from xpcsviewer.gui.main_window import MainWindow
+
+    folder = tmp_path / "run"
+    folder.mkdir()
+    shutil.copy(data_dir / "brownian_a_results.hdf", folder / "a_results.hdf")
+    settings = QSettings(str(settings_path), QSettings.Format.IniFormat)
+    assert not settings.contains(FOLLOW_KEY)  # a first start: nothing chosen
+    window = MainWindow(settings)
+    try:
+        assert window.follow_option(FOLLOW_KEY) and window.actions_by_name["follow"].isChecked()
+        assert not window.follow_option(POLL_KEY) and not window.follow_option(NEWEST_KEY)
+        window.load_folder(folder, select=1)
+        wait_idle(qtbot, window)
+        assert window.live.watcher is not None and window.live.watcher.mode == "events"
+        window.live.interval = 0.2
+        shutil.copy(data_dir / "aging_b_results.hdf", folder / "b_results.hdf")
+        qtbot.waitUntil(lambda: folder / "b_results.hdf" in window.session.readable_paths(),
+                        timeout=WAIT_MS)
+        assert window.session.selected == [folder / "a_results.hdf"]  # the selection stays
+    finally:
+        close_window(window)

@@ -15,7 +15,7 @@ from PySide6.QtCore import Qt
 from ._words import counted
 from .folder_dialog import FolderDialog
 from .jobs import JobError, give_way
-from .live import FOLLOW_KEY, NEWEST_KEY, POLL_KEY
+from .live import FOLLOW_DEFAULTS, FOLLOW_KEY, NEWEST_KEY, POLL_KEY
 from .session_file import SessionData
 
 SCAN_CHUNK = 64  # files summarized per background job: rows fill in ~2 s steps
@@ -112,6 +112,9 @@ class FolderMixin:
 
     # -- live folder: File → Follow folder --------------------------------------------------------
     def follow_option(self, key: str) -> bool:
+        """A File-menu follow option: the user's choice, else ``live.FOLLOW_DEFAULTS``."""
+        if not self.settings.contains(key):
+            return FOLLOW_DEFAULTS.get(key, False)
         return str(self.settings.value(key, "false")).lower() == "true"
 
     def set_follow_option(self, key: str, on: bool) -> None:

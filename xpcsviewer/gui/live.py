@@ -18,6 +18,9 @@ from xpcsviewer.io import FolderEvent, FolderWatcher
 FOLLOW_KEY = "folder/follow"
 POLL_KEY = "folder/follow_poll"  # list the folder instead of waiting for OS events (NFS/GPFS)
 NEWEST_KEY = "folder/follow_newest"  # a file that arrives becomes the current one
+#: Until the user sets them: a folder is followed (during a beamtime the correlator keeps
+#: writing, and a new file must appear without F5), by OS events, the current file kept.
+FOLLOW_DEFAULTS = {FOLLOW_KEY: True, POLL_KEY: False, NEWEST_KEY: False}
 INTERVAL_S = 0.5  # complete files are listed within ~2 intervals of their last write
 
 
@@ -47,4 +50,4 @@ class LiveFolder(QObject):
             self.watcher = None
 
 
-__all__ = ["FOLLOW_KEY", "NEWEST_KEY", "POLL_KEY", "FolderEvent", "LiveFolder"]
+__all__ = ["FOLLOW_DEFAULTS", "FOLLOW_KEY", "NEWEST_KEY", "POLL_KEY", "FolderEvent", "LiveFolder"]
