@@ -130,6 +130,7 @@ def test_round_trip(fitted, tmp_path, suffix):
         ["fit", "{folder}", "--out", "{folder}/brownian_a_results.hdf/t.csv"],
         ["fit", "{folder}", "--out", "{tmp}"],
         ["frobnicate", "{folder}"],
+        ["snapshot", "{folder}", "--out", "{tmp}/shots", "--size", "100x100"],
     ],
 )
 def test_bad_arguments_exit_2_and_write_nothing(args, folder, tmp_path, capsys):

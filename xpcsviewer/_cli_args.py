@@ -76,3 +76,27 @@ def describe(exc: BaseException) -> str:
     if isinstance(exc, XpcsFormatError):
         return f"{exc.path}: {exc.problem}"
     return str(exc)
+
+
+#: The window's smallest size: its panels do not fit in less, and Qt would silently render a
+#: larger window than asked (0x0 came out 1159x656 offscreen, measured with the default font).
+MIN_SIZE = (1160, 660)
+#: Larger is a typo, not a screen (an 8K screen is 7680x4320); the image is held in memory.
+MAX_SIZE = (8192, 8192)
+
+
+def window_size(text: str) -> tuple[int, int]:
+    """``"1366x768"`` -> (1366, 768); argparse reports anything else (exit 2), also a size
+    below ``MIN_SIZE`` (the window would come out larger than asked) or above ``MAX_SIZE``."""
+    try:
+        width, height = (int(v) for v in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be WIDTHxHEIGHT, e.g. 1366x768, got {text!r}") from None
+    (lo_w, lo_h), (hi_w, hi_h) = MIN_SIZE, MAX_SIZE
+    if width < lo_w or height < lo_h:
+        raise argparse.ArgumentTypeError(
+            f"the window is at least {lo_w}x{lo_h} pixels (its panels do not fit in less), "
+            f"got {text!r}")
+    if width > hi_w or height > hi_h:
+        raise argparse.ArgumentTypeError(f"at most {hi_w}x{hi_h} pixels, got {text!r}")
+    return width, height

@@ -14,30 +14,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from ._cli_args import at_least_one, parse
-
-#: The window's smallest size: its panels do not fit in less, and Qt would silently render a
-#: larger window than asked (0x0 came out 1159x656 offscreen, measured with the default font).
-MIN_SIZE = (1160, 660)
-#: Larger is a typo, not a screen (an 8K screen is 7680x4320); the image is held in memory.
-MAX_SIZE = (8192, 8192)
-
-
-def _size(text: str) -> tuple[int, int]:
-    """``"1366x768"`` -> (1366, 768); argparse reports anything else (exit 2), also a size
-    below ``MIN_SIZE`` (the window would come out larger than asked) or above ``MAX_SIZE``."""
-    try:
-        width, height = (int(v) for v in text.lower().split("x"))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be WIDTHxHEIGHT, e.g. 1366x768, got {text!r}") from None
-    (lo_w, lo_h), (hi_w, hi_h) = MIN_SIZE, MAX_SIZE
-    if width < lo_w or height < lo_h:
-        raise argparse.ArgumentTypeError(
-            f"the window is at least {lo_w}x{lo_h} pixels (its panels do not fit in less), "
-            f"got {text!r}")
-    if width > hi_w or height > hi_h:
-        raise argparse.ArgumentTypeError(f"at most {hi_w}x{hi_h} pixels, got {text!r}")
-    return width, height
+from ._cli_args import MIN_SIZE, at_least_one, parse, window_size
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -71,7 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--backend", choices=("auto", "jax", "numpy"), help="array backend for this run"
     )
     parser.add_argument(
-        "--size", type=_size, metavar="WxH",
+        "--size", type=window_size, metavar="WxH",
         help=f"with --snapshot: the window size in pixels (e.g. 1366x768 for a laptop; "
         f"default 1600x1000, at least {MIN_SIZE[0]}x{MIN_SIZE[1]})",
     )

@@ -12,7 +12,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from .._cli_args import at_least_one, check_out, describe, parse, write_failed
+from .._cli_args import at_least_one, check_out, describe, parse, window_size, write_failed
 from ._options import DEFAULT_CHUNK, FitOptions
 from ._table import SUFFIXES
 
@@ -92,6 +92,9 @@ def build_parser() -> argparse.ArgumentParser:
     snap.add_argument("folder", type=Path, help="folder of result files")
     snap.add_argument("--out", type=Path, required=True, metavar="DIR", help="output folder")
     snap.add_argument("--backend", choices=("auto", "jax", "numpy"), help="array backend")
+    snap.add_argument("--size", type=window_size, metavar="WxH",
+                      help="the window size in pixels, as for --snapshot (e.g. 1366x768 for a "
+                           "laptop; default 1600x1000)")
     return parser
 
 
@@ -104,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "snapshot":
         from ._snapshot import snapshot_folder
 
-        return snapshot_folder(args.folder, args.out, backend=args.backend)
+        return snapshot_folder(args.folder, args.out, backend=args.backend, size=args.size)
     try:
         options, entries = _prepare(args)
     except (ValueError, ImportError, RuntimeError) as exc:

@@ -25,8 +25,10 @@ def _link(src: Path, dst: Path) -> None:
         shutil.copy2(src, dst)
 
 
-def snapshot_folder(folder: str | Path, out: str | Path, *, backend: str | None = None) -> int:
-    """Render every result file of ``folder`` to ``out/<file stem>/<tab>.png``.
+def snapshot_folder(folder: str | Path, out: str | Path, *, backend: str | None = None,
+                    size: tuple[int, int] | None = None) -> int:
+    """Render every result file of ``folder`` to ``out/<file stem>/<tab>.png``, in a window
+    of ``size`` (width, height) pixels (``--snapshot``'s default when None).
 
     A file that the viewer cannot show, or whose rendering fails, is reported on stderr and
     skipped. Returns 0 when every file was rendered, 1 when some failed, 2 when ``folder``
@@ -54,7 +56,8 @@ def snapshot_folder(folder: str | Path, out: str | Path, *, backend: str | None 
             listing = io.StringIO()
             try:
                 with contextlib.redirect_stdout(listing):  # run() prints each PNG it wrote
-                    rc = run(folder=Path(scratch), snapshot=target, select=1, backend=backend)
+                    rc = run(folder=Path(scratch), snapshot=target, select=1, backend=backend,
+                             **({"size": size} if size else {}))
             except Exception as exc:  # noqa: BLE001 - one file's failure never stops the batch
                 reason = exc.problem if isinstance(exc, xv.XpcsFormatError) else exc
                 rc, listing = 1, io.StringIO(f"{type(exc).__name__}: {reason}")
