@@ -192,7 +192,8 @@ class TabDriver(QObject):
             # Part of the drawing is done (e.g. 12 panels laid out: 30-40 ms); the rest on
             # the next turn of the event loop, after the window has had its timers and input.
             # The job stays this tab's until then (busy), so a newer one supersedes it.
-            QTimer.singleShot(0, lambda: self._show(job, prepared, staged=True))
+            # (With this driver as the context: a window closed meanwhile drops the call.)
+            QTimer.singleShot(0, self, lambda: self._show(job, prepared, staged=True))
             return
         self._job = None
         for message in prepared.errors:
