@@ -13,7 +13,7 @@ from collections.abc import Callable  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
-from PySide6.QtCore import QCoreApplication, QEvent, QSettings  # noqa: E402
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSettings  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 pytestmark = pytest.mark.gui
@@ -152,3 +152,17 @@ def copy_of_data(tmp_path: Path, data_dir: Path) -> Path:
     for name in ("brownian_a_results.hdf", "aging_b_results.hdf"):
         shutil.copy(data_dir / name, folder / name)
     return folder
+
+
+class Paints(QObject):
+    """Counts the paint events of the widget it watches: ``Paints(widget)`` installs itself
+    on ``widget`` (a grid's viewport, say); ``count`` is the paints since (tests reset it)."""
+
+    def __init__(self, widget) -> None:
+        super().__init__(widget)
+        self.count = 0
+        widget.installEventFilter(self)
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt's name
+        self.count += event.type() == QEvent.Type.Paint
+        return False

@@ -8,7 +8,7 @@ import shutil
 
 import numpy as np
 import pytest
-from conftest import show_tab
+from conftest import Paints, show_tab
 
 import xpcsviewer as xv
 from xpcsviewer.compute.bins import column_pixel_counts, match_bins, phi_average
@@ -193,8 +193,6 @@ def test_a_new_panel_layout_is_laid_out_a_turn_before_its_data_and_never_painted
     # resizes every plot: 30-40 ms, then the data and the paint as long again. The driver
     # lays out first and draws on the next turn of the event loop (scripts/bench_g2_view.py:
     # 200 files' longest gap 117-141 -> 44-74 ms); the half-drawn grid is not painted.
-    from PySide6.QtCore import QEvent, QObject
-
     shutil.copy(data_dir / "brownian_a_results.hdf", phi_folder)
     window = make_window(phi_folder, select=1)
     window.resize(1920, 1080)
@@ -203,15 +201,7 @@ def test_a_new_panel_layout_is_laid_out_a_turn_before_its_data_and_never_painted
     grid = view.grid
     assert len(grid.plots) == 12 < grid.per_page  # brownian_a's bins
 
-    class Paints(QObject):
-        count = 0
-
-        def eventFilter(self, obj, event):  # noqa: N802 - Qt's name
-            self.count += event.type() == QEvent.Type.Paint
-            return False
-
-    paints = Paints(grid)
-    grid.viewport().installEventFilter(paints)
+    paints = Paints(grid.viewport())
     seen = []
     real_stage, real_render = view.stage, view.render
 

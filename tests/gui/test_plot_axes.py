@@ -191,17 +191,10 @@ def test_panel_grid_reuses_its_curves_and_axis_pictures(qtbot):
 def test_a_new_page_of_panels_is_painted_once(qtbot):
     # Another panel count moves the x label to another bottom row; the plots' layouts are
     # redone before the paint, not on a posted event after it (which painted the grid twice).
-    from PySide6.QtCore import QEvent, QObject
+    from conftest import Paints
 
     from xpcsviewer.gui.plotting import Line, Panel, PanelGrid
     from xpcsviewer.gui.plotting._panel_grid import grid_shape
-
-    class Paints(QObject):
-        count = 0
-
-        def eventFilter(self, obj, event):  # noqa: N802 - Qt's name
-            self.count += event.type() == QEvent.Type.Paint
-            return False
 
     grid = PanelGrid()
     qtbot.addWidget(grid)
@@ -210,8 +203,7 @@ def test_a_new_page_of_panels_is_painted_once(qtbot):
     qtbot.waitExposed(grid)
     t = np.geomspace(1e-3, 10, 40)
     data = Line(t, 1 + np.exp(-t), err=0.01 + 0 * t, symbol=True)
-    paints = Paints(grid)
-    grid.viewport().installEventFilter(paints)
+    paints = Paints(grid.viewport())
     for n in (5, 2, 6, 1):  # 2 x 3, 1 x 2, 2 x 3 (full), 1 x 1
         grid.set_panels([Panel(f"bin {k}", [data]) for k in range(n)], 1, "t (s)", "g2")
         paints.count = 0

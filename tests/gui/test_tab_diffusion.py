@@ -140,6 +140,7 @@ def test_phi_resolved_diffusion_on_the_multi_phi_file(qtbot, make_window, tmp_pa
     view = show_tab(qtbot, window, "diffusion")
     qtbot.waitUntil(lambda: "bins (q rings 1–" in view.summary.text(), timeout=WAIT_MS)
     assert "(roi " not in view.summary.text()
+    assert g2.table.cell(0, "roi") == "ring 1" and g2.table.cell(0, "φ (°)") == "avg"  # so in g2
 
 
 def test_a_two_time_only_file_says_it_has_no_multitau_g2(qtbot, make_window, tmp_path, data_dir):

@@ -64,7 +64,9 @@ class FitTable(QTableWidget):
             path = fit.paths[int(fit.file_index[r])]
             column = int(fit.column[r])
             phi = np.nan if phis is None else float(phis[int(fit.file_index[r])][column])
-            cells = [names[int(fit.file_index[r])] if names else Path(path).name, str(column + 1),
+            # A φ average's columns are q rings, not the file's roi labels (as the panels say)
+            bin_text = str(column + 1) if math.isfinite(phi) else f"ring {column + 1}"
+            cells = [names[int(fit.file_index[r])] if names else Path(path).name, bin_text,
                      f"{fit.q[r]:.5g}", "avg" if not math.isfinite(phi) else f"{phi:.4g}"]
             cells += [value_text(float(v), float(e), free)
                       for v, e, free in zip(fit.values[r], fit.errors[r], fit.free, strict=True)]
